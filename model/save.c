@@ -1,0 +1,1105 @@
+/* save.c - the inseq v0.7 writer: file safety, the output pipeline, base64
+ * streaming and the document structure. */
+#define _GNU_SOURCE /* sync_file_range */
+#include "save.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "fp.h"
+#include "pyjson.h"
+#include "tensor.h"
+
+#define SAVE_BUF_SIZE ((size_t)4 << 20) /* one JSON text buffer */
+#define SAVE_NBUF 3                     /* one being filled, two in flight */
+#define ZOUT_SIZE ((size_t)1 << 20)
+#define SYNC_STEP ((uint64_t)64 << 20)  /* start writeback every 64 MB */
+
+static const char MOD_ATTR[] = "inseq.data.attribution";
+static const char MOD_TYPING[] = "inseq.utils.typing";
+
+/* ======================================================================
+ * Base64
+ * ====================================================================== */
+
+static const char b64_alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static char b64_pair[4096][2]; /* 12 bits -> two characters */
+static pthread_once_t b64_once = PTHREAD_ONCE_INIT;
+
+static void b64_pair_init(void)
+{
+    for (int i = 0; i < 4096; i++) {
+        b64_pair[i][0] = b64_alpha[i >> 6];
+        b64_pair[i][1] = b64_alpha[i & 63];
+    }
+}
+
+/* Encodes n bytes (a multiple of 3) into 4 * n / 3 characters. */
+static void b64_groups_scalar(const unsigned char *in, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i += 3, out += 4) {
+        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+        memcpy(out, b64_pair[v >> 12], 2);
+        memcpy(out + 2, b64_pair[v & 0xfff], 2);
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_B64_AVX2 1
+
+/* 24 input bytes -> 32 characters per step.  Each 3-byte group a b c is
+ * spread into a 32-bit word holding b a c b; two masked 16-bit multiplies
+ * then move the four 6-bit fields to the four bytes, and a 16-entry table
+ * indexed by the field's range gives the offset to its ASCII character. */
+__attribute__((target("avx2"))) static size_t b64_groups_avx2(const unsigned char *in, size_t n,
+                                                              char *out)
+{
+    const __m256i spread = _mm256_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10,
+                                            1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
+    const __m256i mask_hi = _mm256_set1_epi32(0x0fc0fc00);
+    const __m256i mul_hi = _mm256_set1_epi32(0x04000040);
+    const __m256i mask_lo = _mm256_set1_epi32(0x003f03f0);
+    const __m256i mul_lo = _mm256_set1_epi32(0x01000010);
+    /* offsets by class: 0 -> 26..51, 1..10 -> 52..61, 11 -> 62, 12 -> 63, 13 -> 0..25 */
+    const __m256i offs = _mm256_setr_epi8(71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16,
+                                          65, 0, 0, 71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4,
+                                          -19, -16, 65, 0, 0);
+    const __m256i c51 = _mm256_set1_epi8(51), c26 = _mm256_set1_epi8(26),
+                  c13 = _mm256_set1_epi8(13);
+    size_t i = 0;
+    /* Each 16-byte load reads 4 bytes past its 12 bytes: keep 4 in hand. */
+    for (; i + 28 <= n; i += 24, out += 32) {
+        __m128i lo = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+        __m128i hi = _mm_loadu_si128((const __m128i *)(const void *)(in + i + 12));
+        __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+        v = _mm256_shuffle_epi8(v, spread);
+        __m256i a = _mm256_mulhi_epu16(_mm256_and_si256(v, mask_hi), mul_hi);
+        __m256i b = _mm256_mullo_epi16(_mm256_and_si256(v, mask_lo), mul_lo);
+        __m256i idx = _mm256_or_si256(a, b);
+        __m256i cls = _mm256_subs_epu8(idx, c51);
+        cls = _mm256_or_si256(cls, _mm256_and_si256(_mm256_cmpgt_epi8(c26, idx), c13));
+        __m256i res = _mm256_add_epi8(idx, _mm256_shuffle_epi8(offs, cls));
+        _mm256_storeu_si256((__m256i *)(void *)out, res);
+    }
+    return i;
+}
+#endif
+
+static void b64_groups(const unsigned char *in, size_t n, char *out)
+{
+#ifdef HAVE_B64_AVX2
+    static int avx2 = -1;
+    if (avx2 < 0)
+        avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+    if (avx2 && n >= 64) {
+        size_t done = b64_groups_avx2(in, n, out);
+        in += done;
+        out += done / 3 * 4;
+        n -= done;
+    }
+#endif
+    b64_groups_scalar(in, n, out);
+}
+
+/* Base64 of a byte stream that arrives in pieces, straight into the JSON
+ * writer's buffer. */
+typedef struct b64_stream {
+    unsigned char carry[3];
+    int ncarry;
+} b64_stream;
+
+static void b64_tail(pj_writer *w, const unsigned char *p, int n)
+{
+    char o[4];
+    uint32_t v = (uint32_t)p[0] << 16 | (n > 1 ? (uint32_t)p[1] << 8 : 0);
+    o[0] = b64_alpha[v >> 18];
+    o[1] = b64_alpha[(v >> 12) & 63];
+    o[2] = n > 1 ? b64_alpha[(v >> 6) & 63] : '=';
+    o[3] = '=';
+    pj_raw(w, o, 4);
+}
+
+static void b64_feed(pj_writer *w, b64_stream *st, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    if (st->ncarry) {
+        while (st->ncarry < 3 && n) {
+            st->carry[st->ncarry++] = *p++;
+            n--;
+        }
+        if (st->ncarry < 3)
+            return;
+        char o[4];
+        b64_groups_scalar(st->carry, 3, o);
+        pj_raw(w, o, 4);
+        st->ncarry = 0;
+    }
+    while (n >= 3) {
+        size_t avail;
+        char *o = pj_reserve(w, 4, &avail);
+        if (!o)
+            return;
+        size_t g = n / 3;
+        if (g > avail / 4)
+            g = avail / 4;
+        b64_groups(p, g * 3, o);
+        pj_commit(w, g * 4);
+        p += g * 3;
+        n -= g * 3;
+    }
+    while (n--)
+        st->carry[st->ncarry++] = *p++;
+}
+
+static void b64_end(pj_writer *w, b64_stream *st)
+{
+    if (st->ncarry)
+        b64_tail(w, st->carry, st->ncarry);
+    st->ncarry = 0;
+}
+
+/* ======================================================================
+ * Output pipeline: the JSON writer fills a buffer; a second thread takes
+ * full buffers and writes them (deflating first when compressing).
+ * ====================================================================== */
+
+typedef struct sink {
+    int fd;
+    bool gz, sync;
+    z_stream zs;
+    bool zs_ready;
+    uint32_t crc;
+    uint64_t isize;
+    unsigned char *zout;
+    uint64_t off, synced;
+    /* error of the writing side: errno and what was being done; read by the
+     * encoding side only when single-threaded or after the join */
+    int err_no;
+    const char *err_what;
+    bool failed;   /* the writing side gave up (under mu when threaded) */
+    bool cancel;   /* the encoding side gave up: drop queued buffers */
+    /* pipeline */
+    bool threaded;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_full, cv_free;
+    char *bufs[SAVE_NBUF];
+    char *q[SAVE_NBUF];
+    size_t qlen[SAVE_NBUF];
+    int qhead, qcount;
+    char *freel[SAVE_NBUF];
+    int nfree;
+    bool finishing;
+} sink;
+
+static int write_all(sink *s, const void *data, size_t n)
+{
+    const char *p = data;
+    while (n) {
+        ssize_t r = write(s->fd, p, n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            s->err_no = errno;
+            s->err_what = "cannot write";
+            return -1;
+        }
+        if (r == 0) {
+            s->err_no = EIO;
+            s->err_what = "cannot write";
+            return -1;
+        }
+        p += r;
+        n -= (size_t)r;
+        s->off += (uint64_t)r;
+    }
+#ifdef SYNC_FILE_RANGE_WRITE
+    if (s->sync && s->off - s->synced >= SYNC_STEP) {
+        /* Start writeback now so that the final fsync has little left. */
+        (void)sync_file_range(s->fd, (off64_t)s->synced, (off64_t)(s->off - s->synced),
+                              SYNC_FILE_RANGE_WRITE);
+        s->synced = s->off;
+    }
+#endif
+    return 0;
+}
+
+static int deflate_out(sink *s, int flush)
+{
+    for (;;) {
+        s->zs.next_out = s->zout;
+        s->zs.avail_out = (uInt)ZOUT_SIZE;
+        int rc = deflate(&s->zs, flush);
+        if (rc == Z_STREAM_ERROR) {
+            s->err_no = EINVAL;
+            s->err_what = "compression failed";
+            return -1;
+        }
+        size_t have = ZOUT_SIZE - s->zs.avail_out;
+        if (have && write_all(s, s->zout, have))
+            return -1;
+        if (flush == Z_FINISH ? rc == Z_STREAM_END : s->zs.avail_out != 0)
+            return 0;
+    }
+}
+
+/* Consumes one full buffer on the writing side. */
+static int sink_process(sink *s, const char *buf, size_t len)
+{
+    if (!s->gz)
+        return write_all(s, buf, len);
+    const unsigned char *p = (const unsigned char *)buf;
+    while (len) {
+        size_t k = len > (size_t)1 << 30 ? (size_t)1 << 30 : len;
+        s->zs.next_in = (unsigned char *)(uintptr_t)p;
+        s->zs.avail_in = (uInt)k;
+        if (deflate_out(s, Z_NO_FLUSH))
+            return -1;
+        p += k;
+        len -= k;
+    }
+    return 0;
+}
+
+static void *sink_thread(void *arg)
+{
+    sink *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (!s->qcount && !s->finishing)
+            pthread_cond_wait(&s->cv_full, &s->mu);
+        if (!s->qcount)
+            break;
+        char *b = s->q[s->qhead];
+        size_t len = s->qlen[s->qhead];
+        s->qhead = (s->qhead + 1) % SAVE_NBUF;
+        s->qcount--;
+        bool skip = s->failed || s->cancel;
+        pthread_mutex_unlock(&s->mu);
+        int rc = skip ? 0 : sink_process(s, b, len);
+        pthread_mutex_lock(&s->mu);
+        if (rc)
+            s->failed = true;
+        s->freel[s->nfree++] = b;
+        pthread_cond_signal(&s->cv_free);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+/* pj_writer flush callback (producer side). */
+static int sink_flush(void *ud, pj_writer *w)
+{
+    sink *s = ud;
+    if (s->gz) {
+        const unsigned char *p = (const unsigned char *)w->buf;
+        size_t n = w->len;
+        while (n) {
+            uInt k = n > (1u << 30) ? (1u << 30) : (uInt)n;
+            s->crc = (uint32_t)crc32(s->crc, p, k);
+            p += k;
+            n -= k;
+        }
+        s->isize += w->len;
+    }
+    if (!s->threaded) {
+        if (sink_process(s, w->buf, w->len)) {
+            s->failed = true;
+            return AS_EIO;
+        }
+        w->len = 0;
+        return 0;
+    }
+    pthread_mutex_lock(&s->mu);
+    while (!s->nfree && !s->failed)
+        pthread_cond_wait(&s->cv_free, &s->mu);
+    if (s->failed) {
+        pthread_mutex_unlock(&s->mu);
+        return AS_EIO;
+    }
+    int tail = (s->qhead + s->qcount) % SAVE_NBUF;
+    s->q[tail] = w->buf;
+    s->qlen[tail] = w->len;
+    s->qcount++;
+    w->buf = s->freel[--s->nfree];
+    w->len = 0;
+    pthread_cond_signal(&s->cv_full);
+    pthread_mutex_unlock(&s->mu);
+    return 0;
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Sets up the sink on fd and the writer w over its first buffer. */
+static int sink_open(sink *s, pj_writer *w, int fd, bool gz, int level, bool sync)
+{
+    memset(s, 0, sizeof *s);
+    s->fd = fd;
+    s->gz = gz;
+    s->sync = sync;
+    for (int i = 0; i < SAVE_NBUF; i++) {
+        s->bufs[i] = malloc(SAVE_BUF_SIZE);
+        if (!s->bufs[i])
+            return AS_ENOMEM;
+    }
+    if (gz) {
+        s->zout = malloc(ZOUT_SIZE);
+        if (!s->zout)
+            return AS_ENOMEM;
+        /* Raw deflate as Python's gzip.GzipFile: wbits -15, memLevel 8. */
+        if (deflateInit2(&s->zs, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+            return AS_ENOMEM;
+        s->zs_ready = true;
+        s->crc = (uint32_t)crc32(0, NULL, 0);
+        /* GzipFile's header: no name, mtime 0, XFL by level, OS 255. */
+        unsigned char h[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0,
+                               (unsigned char)(level == 9 ? 2 : level == 1 ? 4 : 0), 0xff};
+        if (write_all(s, h, sizeof h))
+            return AS_EIO;
+    }
+    pj_init(w, s->bufs[0], SAVE_BUF_SIZE, sink_flush, s);
+    for (int i = 1; i < SAVE_NBUF; i++)
+        s->freel[s->nfree++] = s->bufs[i];
+    if (pthread_mutex_init(&s->mu, NULL))
+        return AS_OK; /* stays single-threaded */
+    if (pthread_cond_init(&s->cv_full, NULL)) {
+        pthread_mutex_destroy(&s->mu);
+        return AS_OK;
+    }
+    if (pthread_cond_init(&s->cv_free, NULL)) {
+        pthread_cond_destroy(&s->cv_full);
+        pthread_mutex_destroy(&s->mu);
+        return AS_OK;
+    }
+    if (pthread_create(&s->th, NULL, sink_thread, s)) {
+        pthread_cond_destroy(&s->cv_free);
+        pthread_cond_destroy(&s->cv_full);
+        pthread_mutex_destroy(&s->mu);
+        return AS_OK;
+    }
+    s->threaded = true;
+    return AS_OK;
+}
+
+/* Stops the thread; with ok, writes what is left (and the gzip end). */
+static int sink_close(sink *s, pj_writer *w, bool ok)
+{
+    if (ok)
+        ok = pj_flush(w) == 0;
+    if (s->threaded) {
+        pthread_mutex_lock(&s->mu);
+        s->finishing = true;
+        if (!ok)
+            s->cancel = true;
+        pthread_cond_signal(&s->cv_full);
+        pthread_mutex_unlock(&s->mu);
+        pthread_join(s->th, NULL);
+        pthread_cond_destroy(&s->cv_free);
+        pthread_cond_destroy(&s->cv_full);
+        pthread_mutex_destroy(&s->mu);
+        s->threaded = false;
+    }
+    int rc = ok && !s->failed ? 0 : -1;
+    if (!rc && s->gz) {
+        s->zs.next_in = NULL;
+        s->zs.avail_in = 0;
+        rc = deflate_out(s, Z_FINISH);
+        if (!rc) {
+            unsigned char t[8];
+            put_le32(t, s->crc);
+            put_le32(t + 4, (uint32_t)s->isize);
+            rc = write_all(s, t, sizeof t);
+        }
+    }
+    if (s->zs_ready)
+        deflateEnd(&s->zs);
+    s->zs_ready = false;
+    free(s->zout);
+    s->zout = NULL;
+    /* The writer may hold any of the buffers: free them all by identity. */
+    for (int i = 0; i < SAVE_NBUF; i++)
+        free(s->bufs[i]);
+    memset(s->bufs, 0, sizeof s->bufs);
+    w->buf = NULL;
+    return rc;
+}
+
+/* ======================================================================
+ * Tensors
+ * ====================================================================== */
+
+static bool host_little_endian(void)
+{
+    const uint16_t one = 1;
+    unsigned char b;
+    memcpy(&b, &one, 1);
+    return b == 1;
+}
+
+const char *as_precision_dtype(as_precision p)
+{
+    switch (p) {
+    case AS_PREC_FLOAT16: return "F16";
+    case AS_PREC_FLOAT8: return "F8_E4M3";
+    case AS_PREC_BFLOAT16: return "BF16";
+    case AS_PREC_FLOAT32: break;
+    }
+    return "F32";
+}
+
+static size_t precision_size(as_precision p)
+{
+    switch (p) {
+    case AS_PREC_FLOAT16:
+    case AS_PREC_BFLOAT16: return 2;
+    case AS_PREC_FLOAT8: return 1;
+    case AS_PREC_FLOAT32: break;
+    }
+    return 4;
+}
+
+bool as_precision_parse(const char *s, as_precision *out)
+{
+    static const struct { const char *name; as_precision p; } tab[] = {
+        {"float32", AS_PREC_FLOAT32}, {"fp32", AS_PREC_FLOAT32}, {"f32", AS_PREC_FLOAT32},
+        {"float16", AS_PREC_FLOAT16}, {"fp16", AS_PREC_FLOAT16}, {"f16", AS_PREC_FLOAT16},
+        {"half", AS_PREC_FLOAT16},    {"float8", AS_PREC_FLOAT8},  {"fp8", AS_PREC_FLOAT8},
+        {"f8", AS_PREC_FLOAT8},       {"f8_e4m3", AS_PREC_FLOAT8}, {"float8_e4m3fn", AS_PREC_FLOAT8},
+        {"bfloat16", AS_PREC_BFLOAT16}, {"bf16", AS_PREC_BFLOAT16},
+    };
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+        if (!strcasecmp(s, tab[i].name)) {
+            *out = tab[i].p;
+            return true;
+        }
+    return false;
+}
+
+/* Streams the tensor's elements in the given precision, little-endian. */
+static void feed_elements(pj_writer *w, b64_stream *st, const as_tensor *t, as_precision p)
+{
+    size_t n = tensor_numel(t);
+    const float *d = t->data;
+    if (p == AS_PREC_FLOAT32 && host_little_endian()) {
+        /* In slices so that a failing sink stops the work early. */
+        const size_t step = (size_t)48 << 20;
+        for (size_t i = 0; i < n && !pj_status(w); i += step)
+            b64_feed(w, st, d + i, (n - i < step ? n - i : step) * 4);
+        return;
+    }
+    enum { CHUNK = 3 * 8192 };
+    unsigned char tmp[CHUNK * 4];
+    for (size_t i = 0; i < n && !pj_status(w); i += CHUNK) {
+        size_t k = n - i < CHUNK ? n - i : CHUNK, nb = 0;
+        for (size_t j = 0; j < k; j++) {
+            float f = d[i + j];
+            switch (p) {
+            case AS_PREC_FLOAT32: {
+                uint32_t u;
+                memcpy(&u, &f, 4);
+                for (int b = 0; b < 4; b++)
+                    tmp[nb++] = (unsigned char)(u >> (8 * b));
+                break;
+            }
+            case AS_PREC_FLOAT16:
+            case AS_PREC_BFLOAT16: {
+                uint16_t h = p == AS_PREC_FLOAT16 ? as_f32_to_f16(f) : as_f32_to_bf16(f);
+                tmp[nb++] = (unsigned char)h;
+                tmp[nb++] = (unsigned char)(h >> 8);
+                break;
+            }
+            case AS_PREC_FLOAT8: tmp[nb++] = as_f32_to_f8e4m3(f); break;
+            }
+        }
+        b64_feed(w, st, tmp, nb);
+    }
+}
+
+static void shape_text(char *b, size_t cap, const as_tensor *t)
+{
+    size_t n = 0;
+    for (int i = 0; i < t->ndim && n < cap; i++)
+        n += (size_t)snprintf(b + n, cap - n, "%s%zu", i ? "," : "", t->shape[i]);
+    if (!t->ndim && cap)
+        b[0] = '\0';
+}
+
+/* A sequence tensor: base64 of a safetensors blob with one tensor named
+ * "attribution" and no metadata, header padded with spaces to 8 bytes as
+ * the safetensors library does. */
+static void write_safetensor(pj_writer *w, const as_tensor *t, as_precision p)
+{
+    char shape[AS_MAX_DIMS * 24 + 1];
+    shape_text(shape, sizeof shape, t);
+    size_t nbytes = tensor_numel(t) * precision_size(p);
+    char hdr[sizeof shape + 128];
+    int hl = snprintf(hdr, sizeof hdr,
+                      "{\"attribution\":{\"dtype\":\"%s\",\"shape\":[%s],\"data_offsets\":[0,%zu]}}",
+                      as_precision_dtype(p), shape, nbytes);
+    while (hl % 8)
+        hdr[hl++] = ' ';
+    unsigned char len8[8];
+    for (int i = 0; i < 8; i++)
+        len8[i] = (unsigned char)((uint64_t)hl >> (8 * i));
+    b64_stream st = {{0}, 0};
+    pj_string_open(w);
+    b64_feed(w, &st, len8, 8);
+    b64_feed(w, &st, hdr, (size_t)hl);
+    feed_elements(w, &st, t, p);
+    b64_end(w, &st);
+    pj_string_close(w);
+}
+
+/* gzip of data as Python's gzip_compress(data, 9) with mtime 0. Returns a
+ * malloc'd buffer or NULL. */
+static unsigned char *gzip9(const void *data, size_t n, size_t *out_len)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (deflateInit2(&zs, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return NULL;
+    size_t cap = deflateBound(&zs, (uLong)n) + 18;
+    unsigned char *out = malloc(cap);
+    if (!out) {
+        deflateEnd(&zs);
+        return NULL;
+    }
+    static const unsigned char h[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 0xff};
+    memcpy(out, h, 10);
+    zs.next_in = (unsigned char *)(uintptr_t)data;
+    zs.avail_in = (uInt)n;
+    zs.next_out = out + 10;
+    zs.avail_out = (uInt)(cap - 18);
+    int rc = deflate(&zs, Z_FINISH);
+    size_t used = 10 + zs.total_out;
+    deflateEnd(&zs);
+    if (rc != Z_STREAM_END) {
+        free(out);
+        return NULL;
+    }
+    put_le32(out + used, (uint32_t)crc32(crc32(0, NULL, 0), data, (uInt)n));
+    put_le32(out + used + 4, (uint32_t)n);
+    *out_len = used + 8;
+    return out;
+}
+
+/* A step tensor in the `__ndarray__` encoding (float32, C order). */
+static void write_ndarray(pj_writer *w, const as_tensor *t, bool whole_file_gz)
+{
+    size_t n = tensor_numel(t), nbytes = n * 4;
+    unsigned char *le = NULL, *gz = NULL;
+    size_t gzlen = 0;
+    const void *raw = t->data;
+    if (!host_little_endian() || (!whole_file_gz && nbytes)) {
+        if (!host_little_endian()) {
+            le = malloc(nbytes ? nbytes : 1);
+            if (!le) {
+                w->status = AS_ENOMEM;
+                return;
+            }
+            for (size_t i = 0; i < n; i++) {
+                uint32_t u;
+                memcpy(&u, &t->data[i], 4);
+                put_le32(le + 4 * i, u);
+            }
+            raw = le;
+        }
+        /* inseq (ndarray_to_bin_str) keeps the gzip form only when it is
+         * clearly smaller. */
+        if (!whole_file_gz && nbytes < ((size_t)1 << 31)) {
+            gz = gzip9(raw, nbytes, &gzlen);
+            if (gz && !((double)gzlen < 0.9 * (double)nbytes && gzlen + 8 < nbytes)) {
+                free(gz);
+                gz = NULL;
+            }
+        }
+    }
+    pj_begin_object(w);
+    if (t->ndim > 1) {
+        pj_key(w, "Corder");
+        pj_bool(w, true);
+    }
+    pj_key(w, "__ndarray__");
+    b64_stream st = {{0}, 0};
+    pj_string_open(w);
+    if (gz) {
+        pj_raw(w, "b64.gz:", 7);
+        b64_feed(w, &st, gz, gzlen);
+    } else {
+        pj_raw(w, "b64:", 4);
+        b64_feed(w, &st, raw, nbytes);
+    }
+    b64_end(w, &st);
+    pj_string_close(w);
+    pj_key(w, "dtype");
+    pj_string(w, "float32");
+    pj_key(w, "shape");
+    pj_begin_array(w);
+    for (int i = 0; i < t->ndim; i++)
+        pj_int(w, (long long)t->shape[i]);
+    pj_end_array(w);
+    pj_end_object(w);
+    free(gz);
+    free(le);
+}
+
+/* ======================================================================
+ * Document structure
+ * ====================================================================== */
+
+typedef struct save_ctx {
+    as_precision precision;
+    bool whole_file_gz;
+} save_ctx;
+
+static void write_instance_type(pj_writer *w, const char *mod, const char *name)
+{
+    pj_key(w, "__instance_type__");
+    pj_begin_array(w);
+    pj_string(w, mod);
+    pj_string(w, name);
+    pj_end_array(w);
+}
+
+static void write_tokens(pj_writer *w, const as_tokens *t)
+{
+    pj_begin_array(w);
+    for (size_t i = 0; i < t->n && !pj_status(w); i++) {
+        pj_begin_object(w);
+        write_instance_type(w, MOD_TYPING, "TokenWithId");
+        pj_key(w, "attributes");
+        pj_begin_object(w);
+        pj_key(w, "id");
+        pj_int(w, t->v[i].id);
+        pj_key(w, "token");
+        pj_string(w, t->v[i].text ? t->v[i].text : "");
+        pj_end_object(w);
+        pj_end_object(w);
+    }
+    pj_end_array(w);
+}
+
+static int named_cmp(const void *a, const void *b)
+{
+    const as_named *x = *(const as_named *const *)a, *y = *(const as_named *const *)b;
+    return pj_keycmp(x->name, y->name);
+}
+
+/* name -> tensor, sorted by name; step outputs use the ndarray form. */
+static void write_scores(pj_writer *w, const as_scores *s, const save_ctx *c, bool ndarray)
+{
+    if (s->is_null) {
+        pj_null(w);
+        return;
+    }
+    const as_named **v = malloc((s->n ? s->n : 1) * sizeof *v);
+    if (!v) {
+        w->status = AS_ENOMEM;
+        return;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        v[i] = &s->v[i];
+    qsort(v, s->n, sizeof *v, named_cmp);
+    pj_begin_object(w);
+    for (size_t i = 0; i < s->n; i++) {
+        pj_key(w, v[i]->name);
+        if (ndarray)
+            write_ndarray(w, v[i]->t, c->whole_file_gz);
+        else
+            write_safetensor(w, v[i]->t, c->precision);
+    }
+    pj_end_object(w);
+    free(v);
+}
+
+static void write_seq_tensor(pj_writer *w, const as_tensor *t, const save_ctx *c)
+{
+    if (t)
+        write_safetensor(w, t, c->precision);
+    else
+        pj_null(w);
+}
+
+static void write_seq(pj_writer *w, const as_seq *s, const save_ctx *c)
+{
+    pj_begin_object(w);
+    write_instance_type(w, s->class_module ? s->class_module : MOD_ATTR,
+                        s->class_name ? s->class_name : attr_class_name(s->cls));
+    pj_key(w, "attributes");
+    pj_begin_object(w);
+    pj_key(w, "attr_pos_end");
+    pj_int(w, s->attr_pos_end);
+    pj_key(w, "attr_pos_start");
+    pj_int(w, s->attr_pos_start);
+    pj_key(w, "sequence_scores");
+    write_scores(w, &s->sequence_scores, c, false);
+    pj_key(w, "source");
+    write_tokens(w, &s->source);
+    pj_key(w, "source_attributions");
+    write_seq_tensor(w, s->source_attr, c);
+    pj_key(w, "step_scores");
+    write_scores(w, &s->step_scores, c, false);
+    pj_key(w, "target");
+    write_tokens(w, &s->target);
+    pj_key(w, "target_attributions");
+    write_seq_tensor(w, s->target_attr, c);
+    pj_end_object(w);
+    pj_end_object(w);
+}
+
+static void write_token_lists(pj_writer *w, const as_tokens *lists, size_t n)
+{
+    if (!lists) {
+        pj_null(w);
+        return;
+    }
+    pj_begin_array(w);
+    for (size_t i = 0; i < n; i++)
+        write_tokens(w, &lists[i]);
+    pj_end_array(w);
+}
+
+static const char *step_class_name(const as_step *st, char *buf, size_t cap)
+{
+    if (st->class_name)
+        return st->class_name;
+    static const char *const prefix[] = {
+        [AS_CLS_BASE] = "", [AS_CLS_GRANULAR] = "Granular", [AS_CLS_COARSE] = "Coarse",
+        [AS_CLS_MULTIDIM] = "MultiDimensional"};
+    const as_tensor *t = st->source_attr ? st->source_attr : st->target_attr;
+    /* (batch, tokens[, extra]) has the rank of the sequence tensor. */
+    as_class cls = t ? attr_class_for_rank(t->ndim) : AS_CLS_BASE;
+    snprintf(buf, cap, "%sFeatureAttributionStepOutput", prefix[cls]);
+    return buf;
+}
+
+static void write_step(pj_writer *w, const as_step *st, const save_ctx *c)
+{
+    char name[96];
+    pj_begin_object(w);
+    write_instance_type(w, st->class_module ? st->class_module : MOD_ATTR,
+                        step_class_name(st, name, sizeof name));
+    pj_key(w, "attributes");
+    pj_begin_object(w);
+    pj_key(w, "prefix");
+    write_token_lists(w, st->prefix, st->nprefix);
+    pj_key(w, "sequence_scores");
+    write_scores(w, &st->sequence_scores, c, true);
+    pj_key(w, "source");
+    write_token_lists(w, st->source, st->nsource);
+    pj_key(w, "source_attributions");
+    if (st->source_attr)
+        write_ndarray(w, st->source_attr, c->whole_file_gz);
+    else
+        pj_null(w);
+    pj_key(w, "step_scores");
+    write_scores(w, &st->step_scores, c, true);
+    pj_key(w, "target");
+    write_token_lists(w, st->target, st->ntarget);
+    pj_key(w, "target_attributions");
+    if (st->target_attr)
+        write_ndarray(w, st->target_attr, c->whole_file_gz);
+    else
+        pj_null(w);
+    pj_end_object(w);
+    pj_end_object(w);
+}
+
+/* The whole document: sequences [first, first + n), steps if with_steps. */
+static void write_document(pj_writer *w, const as_output *o, const json_t *info, size_t first,
+                           size_t n, bool with_steps, const save_ctx *c)
+{
+    pj_begin_object(w);
+    write_instance_type(w, MOD_ATTR, "FeatureAttributionOutput");
+    pj_key(w, "attributes");
+    pj_begin_object(w);
+    pj_key(w, "info");
+    if (info)
+        pj_json(w, info);
+    else {
+        pj_begin_object(w);
+        pj_end_object(w);
+    }
+    pj_key(w, "sequence_attributions");
+    pj_begin_array(w);
+    for (size_t i = first; i < first + n && !pj_status(w); i++)
+        write_seq(w, &o->seqs[i], c);
+    pj_end_array(w);
+    pj_key(w, "step_attributions");
+    if (!with_steps || o->steps_null || !o->steps)
+        pj_null(w);
+    else {
+        pj_begin_array(w);
+        for (size_t i = 0; i < o->nsteps && !pj_status(w); i++)
+            write_step(w, &o->steps[i], c);
+        pj_end_array(w);
+    }
+    pj_end_object(w);
+    pj_end_object(w);
+}
+
+/* ======================================================================
+ * Files
+ * ====================================================================== */
+
+char *as_save_split_path(const char *path, size_t i, bool compress)
+{
+    size_t n = strlen(path);
+    if (n >= 3 && !strcmp(path + n - 3, ".gz"))
+        n -= 3;
+    if (n >= 5 && !strncmp(path + n - 5, ".json", 5))
+        n -= 5;
+    size_t cap = n + 48;
+    char *out = malloc(cap);
+    if (out)
+        snprintf(out, cap, "%.*s_%zu.json%s", (int)n, path, i, compress ? ".gz" : "");
+    return out;
+}
+
+/* Directory part of path ("." when none), malloc'd. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+static int open_temp(const char *path, char **tmp_out, as_error *err)
+{
+    static unsigned counter;
+    char *dir = dir_of(path);
+    if (!dir) {
+        as_error_set(err, AS_ENOMEM, "out of memory");
+        return -1;
+    }
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t cap = strlen(dir) + strlen(base) + 64;
+    char *tmp = malloc(cap);
+    if (!tmp) {
+        free(dir);
+        as_error_set(err, AS_ENOMEM, "out of memory");
+        return -1;
+    }
+    int fd = -1, e = 0;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        unsigned k = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+        if (strlen(base) > 180) /* keep within NAME_MAX */
+            snprintf(tmp, cap, "%s/.attrscope-save.%ld.%u.tmp", dir, (long)getpid(), k);
+        else
+            snprintf(tmp, cap, "%s/.%s.%ld.%u.tmp", dir, base, (long)getpid(), k);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            break;
+    }
+    e = errno;
+    if (fd < 0) {
+        as_error_set(err, AS_EIO, "%s: cannot create a temporary file in %s: %s", path, dir,
+                     strerror(e));
+        free(tmp);
+        free(dir);
+        return -1;
+    }
+    free(dir);
+    *tmp_out = tmp;
+    return fd;
+}
+
+static void fsync_dir(const char *path)
+{
+    char *dir = dir_of(path);
+    if (!dir)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+typedef struct part {
+    char *path;      /* final name */
+    char *tmp;       /* temporary file, NULL once gone */
+    bool committed;  /* moved into place */
+} part;
+
+/* Writes one document into a new temporary file for p->path. */
+static int write_part(part *p, const as_output *o, const json_t *info, size_t first, size_t n,
+                      bool with_steps, const as_save_opts *opts, int level, as_error *err)
+{
+    int fd = open_temp(p->path, &p->tmp, err);
+    if (fd < 0)
+        return err ? err->code : AS_EIO;
+    save_ctx c = {opts->precision, opts->compress};
+    sink s;
+    pj_writer w;
+    int rc = sink_open(&s, &w, fd, opts->compress, level, !opts->no_sync);
+    if (rc) {
+        sink_close(&s, &w, false);
+        close(fd);
+        return as_error_set(err, rc, "%s: %s", p->path,
+                            rc == AS_ENOMEM ? "out of memory" : strerror(s.err_no));
+    }
+    write_document(&w, o, info, first, n, with_steps, &c);
+    int st = pj_status(&w);
+    int crc = sink_close(&s, &w, st == 0);
+    if (st && st != AS_EIO) {
+        close(fd);
+        return as_error_set(err, st, "%s: %s", p->path,
+                            st == AS_ENOMEM ? "out of memory" : "cannot encode the output");
+    }
+    if (st || crc) {
+        close(fd);
+        return as_error_set(err, AS_EIO, "%s: %s: %s", p->path,
+                            s.err_what ? s.err_what : "cannot write", strerror(s.err_no));
+    }
+    if (!opts->no_sync && fsync(fd) != 0) {
+        int e = errno;
+        close(fd);
+        return as_error_set(err, AS_EIO, "%s: cannot flush to disk: %s", p->path, strerror(e));
+    }
+    if (close(fd) != 0)
+        return as_error_set(err, AS_EIO, "%s: cannot write: %s", p->path, strerror(errno));
+    return AS_OK;
+}
+
+/* Moves a finished temporary file into place. Without force an existing
+ * file is never replaced, even one that appeared while writing. */
+static int commit_part(part *p, bool force, as_error *err)
+{
+    if (force) {
+        if (rename(p->tmp, p->path) != 0)
+            return as_error_set(err, AS_EIO, "%s: cannot move the new file into place: %s",
+                                p->path, strerror(errno));
+    } else if (link(p->tmp, p->path) == 0) {
+        unlink(p->tmp);
+    } else if (errno == EEXIST) {
+        return as_error_set(err, AS_EUSAGE, "%s: already exists (not overwritten without force)",
+                            p->path);
+    } else {
+        /* File systems without hard links: check, then rename. */
+        struct stat sb;
+        if (lstat(p->path, &sb) == 0)
+            return as_error_set(err, AS_EUSAGE,
+                                "%s: already exists (not overwritten without force)", p->path);
+        if (rename(p->tmp, p->path) != 0)
+            return as_error_set(err, AS_EIO, "%s: cannot move the new file into place: %s",
+                                p->path, strerror(errno));
+    }
+    free(p->tmp);
+    p->tmp = NULL;
+    p->committed = true;
+    return AS_OK;
+}
+
+/* info with input_texts and generated_texts cut to entry i (when they have
+ * one entry per sequence). New reference or NULL. */
+static json_t *info_for_part(const json_t *info, size_t i, size_t nseqs)
+{
+    if (!info)
+        return NULL;
+    json_t *c = json_deep_copy(info);
+    if (!c || !json_is_object(c))
+        return c;
+    static const char *const keys[] = {"input_texts", "generated_texts"};
+    for (int k = 0; k < 2; k++) {
+        json_t *a = json_object_get(c, keys[k]);
+        if (!json_is_array(a) || json_array_size(a) != nseqs)
+            continue;
+        json_t *one = json_array();
+        if (!one || json_array_append(one, json_array_get(a, i)) ||
+            json_object_set_new(c, keys[k], one)) {
+            json_decref(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+int as_save(const as_output *o, const char *path, const as_save_opts *opts_in, as_error *err)
+{
+    as_save_opts opts = {0};
+    if (opts_in)
+        opts = *opts_in;
+    int level = opts.compress_level ? opts.compress_level : 5;
+    if (level < 1 || level > 9)
+        return as_error_set(err, AS_EUSAGE, "%s: compression level %d is not between 1 and 9",
+                            path, opts.compress_level);
+    if ((unsigned)opts.precision > AS_PREC_BFLOAT16)
+        return as_error_set(err, AS_EUSAGE, "%s: unknown precision", path);
+    if (!o)
+        return as_error_set(err, AS_EUSAGE, "%s: nothing to save", path);
+    pthread_once(&b64_once, b64_pair_init);
+
+    size_t nparts = opts.split ? o->nseqs : 1;
+    if (opts.split && !nparts)
+        return as_error_set(err, AS_EUSAGE, "%s: no sequences to split", path);
+    part *parts = calloc(nparts, sizeof *parts);
+    if (!parts)
+        return as_error_set(err, AS_ENOMEM, "out of memory");
+    int rc = AS_OK;
+    for (size_t i = 0; i < nparts && !rc; i++) {
+        parts[i].path = opts.split ? as_save_split_path(path, i, opts.compress) : strdup(path);
+        if (!parts[i].path)
+            rc = as_error_set(err, AS_ENOMEM, "out of memory");
+    }
+    /* Refuse early, before writing anything. */
+    for (size_t i = 0; i < nparts && !rc; i++) {
+        struct stat sb;
+        if (lstat(parts[i].path, &sb) == 0) {
+            if (!opts.force)
+                rc = as_error_set(err, AS_EUSAGE,
+                                  "%s: already exists (not overwritten without force)",
+                                  parts[i].path);
+            else if (S_ISDIR(sb.st_mode))
+                rc = as_error_set(err, AS_EUSAGE, "%s: is a directory", parts[i].path);
+        }
+    }
+    for (size_t i = 0; i < nparts && !rc; i++) {
+        if (opts.split) {
+            json_t *info = info_for_part(o->info, i, o->nseqs);
+            if (o->info && !info)
+                rc = as_error_set(err, AS_ENOMEM, "out of memory");
+            else
+                rc = write_part(&parts[i], o, info, i, 1, false, &opts, level, err);
+            json_decref(info);
+        } else {
+            rc = write_part(&parts[i], o, o->info, 0, o->nseqs, true, &opts, level, err);
+        }
+    }
+    for (size_t i = 0; i < nparts && !rc; i++)
+        rc = commit_part(&parts[i], opts.force, err);
+    if (!rc && !opts.no_sync)
+        fsync_dir(parts[0].path);
+    for (size_t i = 0; i < nparts; i++) {
+        if (parts[i].tmp)
+            unlink(parts[i].tmp);
+        /* Without force the committed parts did not exist before: take them
+         * back so that a failed split leaves nothing half done. */
+        if (rc && parts[i].committed && !opts.force)
+            unlink(parts[i].path);
+        free(parts[i].tmp);
+        free(parts[i].path);
+    }
+    free(parts);
+    return rc;
+}
