@@ -340,14 +340,16 @@ static int decode_safetensors(ctx *c, bytes *b, const char *path, as_tensor **ou
                   (long long)ob, (long long)oe, avail);
         goto done;
     }
-    if (!tensor_shape_numel(ndim, shape, elsize, &numel) || numel * elsize != (size_t)(oe - ob)) {
+    bool overflow = !tensor_shape_numel(ndim, shape, elsize, &numel);
+    if (overflow || numel * elsize != (size_t)(oe - ob)) {
         as_tensor tmp = {.ndim = ndim};
         char sh[128];
-        memcpy(tmp.shape, shape, sizeof shape);
+        memcpy(tmp.shape, shape, (size_t)ndim * sizeof *shape);
         rc = cerr(c, AS_EDATA, path,
                   "safetensors shape %s of %s needs %s bytes but data_offsets give %lld",
                   tensor_shape_str(&tmp, sh, sizeof sh), json_string_value(jd),
-                  numel * elsize > (size_t)(oe - ob) ? "more" : "fewer", (long long)(oe - ob));
+                  overflow || numel * elsize > (size_t)(oe - ob) ? "more" : "fewer",
+                  (long long)(oe - ob));
         goto done;
     }
     char dtname[16];
@@ -899,6 +901,22 @@ static void clean_text(char *s)
 
 static as_output *interpret(ctx *c)
 {
+    const char *sk = c->sc->skel;
+    size_t k = 0;
+    while (k < c->sc->skel_len && (sk[k] == ' ' || sk[k] == '\n' || sk[k] == '\r' || sk[k] == '\t'))
+        k++;
+    if (k == c->sc->skel_len) {
+        cerr(c, AS_EDATA, NULL, "holds only white space, not JSON");
+        return NULL;
+    }
+    if (sk[k] != '{' && sk[k] != '[') {
+        unsigned char b = (unsigned char)sk[k];
+        if (b >= 0x20 && b < 0x7f)
+            cerr(c, AS_EDATA, NULL, "not a JSON file (it starts with '%c')", b);
+        else
+            cerr(c, AS_EDATA, NULL, "not a JSON file (it starts with the byte 0x%02x)", b);
+        return NULL;
+    }
     json_error_t je;
     json_t *root = json_loadb(c->sc->skel, c->sc->skel_len,
                               JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &je);

@@ -690,8 +690,16 @@ static int feed(scanner *s, const uint8_t *p, size_t n)
             break;
         }
         case M_LITERAL:
-            if (p[i] != (unsigned char)s->lit[s->lit_i])
-                return fail(s, "invalid literal (expected %s)", s->lit);
+            if (p[i] != (unsigned char)s->lit[s->lit_i]) {
+                if (s->lit_in_list)
+                    return fail(s, "__ndarray__ list: invalid literal (expected %s)", s->lit);
+                /* Not NaN / Infinity: hand the text to the JSON parser, which
+                 * reports it with line and column. */
+                if (emit(s, s->lit, (size_t)s->lit_i))
+                    return AS_ENOMEM;
+                s->mode = M_NORMAL;
+                break;
+            }
             i++;
             if (s->lit[++s->lit_i] == '\0' && literal_done(s))
                 return s->err ? s->err->code : AS_EDATA;
@@ -748,7 +756,7 @@ int scan_run(as_source *src, as_scan *out, scan_progress_fn progress, void *ud, 
             rc = fail(&s, "the file ends inside a string (truncated file?)");
             break;
         case M_LITERAL:
-            rc = fail(&s, "the file ends inside the literal %s (truncated file?)", s.lit);
+            rc = fail(&s, "the file ends inside %s (truncated file?)", s.lit);
             break;
         case M_NUMLIST:
             rc = fail(&s, "the file ends inside an __ndarray__ list (truncated file?)");
