@@ -34,14 +34,18 @@ static const char MOD_TYPING[] = "inseq.utils.typing";
 
 static const char b64_alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 static char b64_pair[4096][2]; /* 12 bits -> two characters */
+static bool b64_use_avx2;
 static pthread_once_t b64_once = PTHREAD_ONCE_INIT;
 
-static void b64_pair_init(void)
+static void b64_init(void)
 {
     for (int i = 0; i < 4096; i++) {
         b64_pair[i][0] = b64_alpha[i >> 6];
         b64_pair[i][1] = b64_alpha[i & 63];
     }
+#if defined(__x86_64__) && defined(__GNUC__)
+    b64_use_avx2 = __builtin_cpu_supports("avx2");
+#endif
 }
 
 /* Encodes n bytes (a multiple of 3) into 4 * n / 3 characters. */
@@ -99,10 +103,7 @@ __attribute__((target("avx2"))) static size_t b64_groups_avx2(const unsigned cha
 static void b64_groups(const unsigned char *in, size_t n, char *out)
 {
 #ifdef HAVE_B64_AVX2
-    static int avx2 = -1;
-    if (avx2 < 0)
-        avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-    if (avx2 && n >= 64) {
+    if (b64_use_avx2 && n >= 64) {
         size_t done = b64_groups_avx2(in, n, out);
         in += done;
         out += done / 3 * 4;
@@ -949,6 +950,10 @@ static int write_part(part *p, const as_output *o, const json_t *info, size_t fi
     int fd = open_temp(p->path, &p->tmp, err);
     if (fd < 0)
         return err ? err->code : AS_EIO;
+    /* A replaced file keeps its permissions, as when Python rewrites it. */
+    struct stat sb;
+    if (stat(p->path, &sb) == 0 && S_ISREG(sb.st_mode))
+        (void)fchmod(fd, sb.st_mode & 07777);
     save_ctx c = {opts->precision, opts->compress};
     sink s;
     pj_writer w;
@@ -1048,7 +1053,9 @@ int as_save(const as_output *o, const char *path, const as_save_opts *opts_in, a
         return as_error_set(err, AS_EUSAGE, "%s: unknown precision", path);
     if (!o)
         return as_error_set(err, AS_EUSAGE, "%s: nothing to save", path);
-    pthread_once(&b64_once, b64_pair_init);
+    if (!path[0])
+        return as_error_set(err, AS_EUSAGE, "no file name to save to");
+    pthread_once(&b64_once, b64_init);
 
     size_t nparts = opts.split ? o->nseqs : 1;
     if (opts.split && !nparts)

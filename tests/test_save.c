@@ -493,10 +493,14 @@ START_TEST(refuses_to_overwrite_without_force)
     assert_file_text(p, "original");
     ck_assert_int_eq(count_entries(tmpdir), 1);
     opts.force = true;
+    chmod(p, 0640);
     must_save(o, p, &opts);
     as_output *back = must_load(p);
     attr_output_free(back);
     ck_assert_int_eq(count_entries(tmpdir), 1);
+    struct stat sb;
+    ck_assert_int_eq(stat(p, &sb), 0);
+    ck_assert_uint_eq(sb.st_mode & 0777, 0640); /* the replaced file's permissions */
     /* force never replaces a directory */
     mkdir(tpath("adir"), 0755);
     ck_assert_int_eq(as_save(o, tpath("adir"), &opts, &e), AS_EUSAGE);
@@ -527,6 +531,7 @@ START_TEST(bad_options_and_missing_directory)
     ck_assert_int_eq(as_save(o, tpath("x.json"), &opts, &e), AS_EUSAGE);
     ck_assert_ptr_nonnull(strstr(e.msg, "level"));
     as_save_opts plain = {0};
+    ck_assert_int_eq(as_save(o, "", &plain, &e), AS_EUSAGE);
     ck_assert_int_eq(as_save(o, tpath("no/such/dir/x.json"), &plain, &e), AS_EIO);
     ck_assert_ptr_nonnull(strstr(e.msg, "x.json"));
     ck_assert_ptr_nonnull(strstr(e.msg, "No such file or directory"));
