@@ -38,4 +38,9 @@ void html_range(const html_common *c, double inferred_max, bool treescope, doubl
 /* Style sheet shared by every page. */
 extern const char HTML_BASE_CSS[];
 
+/* The pages' own scripts and styles (html_assets.c, generated from
+ * render/assets/ by tools/embed_assets.py). */
+extern const char HTML_ASSET_GRANULAR_CSS[], HTML_ASSET_GRANULAR_JS[];
+extern const char HTML_ASSET_TOKENS_CSS[], HTML_ASSET_TOKENS_JS[];
+
 #endif
