@@ -1,5 +1,6 @@
 /* html.c - the HTML sink: buffering, context escaping, number formatting. */
 #include "html.h"
+#include "b64.h"
 #include "html_int.h"
 
 #include <errno.h>
@@ -308,31 +309,14 @@ void html_json_str(html_out *o, const char *str)
 
 void html_base64(html_out *o, const void *data, size_t n)
 {
-    static const char tab[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *s = data;
-    const size_t chunk = 3 * 4096;
+    const uint8_t *s = data;
+    const size_t chunk = 3 * 16384; /* whole groups: the pieces join up */
     while (n > 0) {
         size_t m = n < chunk ? n : chunk;
-        char *p = html_out_room(o, (m + 2) / 3 * 4);
+        char *p = html_out_room(o, b64_encoded_len(m));
         if (!p)
             return;
-        char *q = p;
-        size_t i = 0;
-        for (; i + 3 <= m; i += 3) {
-            uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
-            q[0] = tab[v >> 18], q[1] = tab[(v >> 12) & 63];
-            q[2] = tab[(v >> 6) & 63], q[3] = tab[v & 63];
-            q += 4;
-        }
-        if (i < m) {
-            uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < m ? (uint32_t)s[i + 1] << 8 : 0);
-            q[0] = tab[v >> 18], q[1] = tab[(v >> 12) & 63];
-            q[2] = i + 1 < m ? tab[(v >> 6) & 63] : '=';
-            q[3] = '=';
-            q += 4;
-        }
-        html_out_commit(o, (size_t)(q - p));
+        html_out_commit(o, b64_encode(s, m, p));
         s += m;
         n -= m;
     }

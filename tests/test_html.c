@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attr.h"
 #include "colormap.h"
 #include "html.h"
+#include "load.h"
 #include "testutil.h"
 #include "html_testlib.h"
 
@@ -246,6 +248,346 @@ START_TEST(test_heatmap_golden_agg)
 }
 END_TEST
 
+/* The same pages from the fixture files themselves: the coarse file needs no
+ * aggregation; the granular files need inseq's default (vnorm over the last
+ * dim, then L1 normalisation per column over source + target rows), done
+ * here so this test does not depend on the aggregation module. */
+
+static as_tensor *vnorm_last(const as_tensor *t)
+{
+    size_t shape[2] = {t->shape[0], t->shape[1]};
+    size_t d = t->shape[2];
+    as_tensor *r = tensor_new(2, shape, NULL);
+    ck_assert_ptr_nonnull(r);
+    for (size_t i = 0; i < shape[0] * shape[1]; i++) {
+        double acc = 0;
+        bool nan = false;
+        for (size_t k = 0; k < d; k++) {
+            double x = t->data[i * d + k];
+            if (isnan(x))
+                nan = true;
+            acc += x * x;
+        }
+        r->data[i] = nan ? NAN : (float)sqrt(acc);
+    }
+    return r;
+}
+
+static void normalize_cols(as_tensor *a, as_tensor *b)
+{
+    as_tensor *ts[2] = {a, b};
+    size_t g = a ? a->shape[1] : b->shape[1];
+    for (size_t j = 0; j < g; j++) {
+        double l1 = 0;
+        for (int k = 0; k < 2; k++)
+            for (size_t i = 0; ts[k] && i < ts[k]->shape[0]; i++) {
+                float x = ts[k]->data[i * g + j];
+                if (!isnan(x))
+                    l1 += fabs(x);
+            }
+        if (l1 < 1e-12)
+            l1 = 1e-12;
+        for (int k = 0; k < 2; k++)
+            for (size_t i = 0; ts[k] && i < ts[k]->shape[0]; i++)
+                ts[k]->data[i * g + j] = (float)(ts[k]->data[i * g + j] / l1);
+    }
+}
+
+static const char *const LOADED_CASES[][2] = {
+    {"inseq/encdec_occlusion_coarse.json", "golden/encdec_occlusion_coarse.show.html"},
+    {"inseq/encdec_occlusion_coarse_f16.json.gz", NULL},
+    {"inseq/encdec_ig_granular.json", "golden/encdec_ig_granular.show.html"},
+    {"inseq/encdec_ig_granular.json.gz", "golden/encdec_ig_granular.show.html"},
+    {"inseq/deconly_saliency_granular.json", "golden/deconly_saliency_granular.show.html"},
+};
+
+START_TEST(test_heatmap_golden_loaded)
+{
+    const char *file = LOADED_CASES[_i][0], *gold = LOADED_CASES[_i][1];
+    as_error err = {0};
+    as_output *out = as_load_file(fixture(file), NULL, &err);
+    ck_assert_msg(out != NULL, "%s: %s", file, err.msg);
+    as_seq *seqs = calloc(out->nseqs, sizeof *seqs);
+    for (size_t i = 0; i < out->nseqs; i++) {
+        ck_assert_int_eq(attr_seq_copy(&seqs[i], &out->seqs[i], &err), AS_OK);
+        as_seq *q = &seqs[i];
+        if ((q->source_attr && q->source_attr->ndim == 3) ||
+            (q->target_attr && q->target_attr->ndim == 3)) {
+            as_tensor *a = q->source_attr ? vnorm_last(q->source_attr) : NULL;
+            as_tensor *b = q->target_attr ? vnorm_last(q->target_attr) : NULL;
+            normalize_cols(a, b);
+            tensor_free(q->source_attr);
+            tensor_free(q->target_attr);
+            q->source_attr = a, q->target_attr = b;
+        }
+    }
+    if (gold) {
+        tl_check_heatmap_golden(seqs, out->nseqs, fixture(gold));
+    } else {
+        /* float16 values: same page structure as the float32 golden, texts
+         * may differ in the last digit, so compare tables without values. */
+        const as_seq *p = &seqs[0];
+        html_out o;
+        html_out_mem(&o);
+        ck_assert_int_eq(html_heatmap_page(&o, &p, 1, NULL, &err), AS_OK);
+        char *got = html_out_take(&o, NULL, NULL);
+        html_out_free(&o);
+        tl_page pg = tl_parse(got);
+        ck_assert_uint_eq(pg.n, 2);
+        ck_assert_uint_eq(pg.t[0].n, 2 + 10 + 1);
+        ck_assert_uint_eq(pg.t[1].n, 2 + 11 + 1);
+        tl_page_free(&pg);
+        free(got);
+    }
+    for (size_t i = 0; i < out->nseqs; i++)
+        attr_seq_free(&seqs[i]);
+    free(seqs);
+    attr_output_free(out);
+}
+END_TEST
+
+/* ---- heatmap structure and options ------------------------------------- */
+
+static void seq_2d(as_seq *s, size_t S, size_t P, size_t G, bool src, bool tgt)
+{
+    static const char *const W[] = {"<img src=x onerror=alert(1)>", "a&b", "\"q\"", "it's",
+                                    "\xe2\x96\x81x", "</script>"};
+    memset(s, 0, sizeof *s);
+    s->cls = AS_CLS_COARSE;
+    s->source.n = S;
+    s->source.v = calloc(S + 1, sizeof(as_token));
+    for (size_t i = 0; i < S; i++)
+        s->source.v[i].text = strdup(W[i % 6]);
+    s->target.n = P + G;
+    s->target.v = calloc(P + G + 1, sizeof(as_token));
+    for (size_t i = 0; i < P + G; i++)
+        s->target.v[i].text = strdup(W[(i + 1) % 6]);
+    s->attr_pos_start = (long)P;
+    s->attr_pos_end = (long)(P + G);
+    if (src) {
+        size_t sh[2] = {S, G};
+        s->source_attr = tensor_new(2, sh, NULL);
+        for (size_t i = 0; i < S * G; i++)
+            s->source_attr->data[i] = (float)((double)i / (double)(S * G) - 0.3);
+    }
+    if (tgt) {
+        size_t sh[2] = {P + G, G};
+        s->target_attr = tensor_new(2, sh, NULL);
+        for (size_t i = 0; i < P + G; i++)
+            for (size_t j = 0; j < G; j++)
+                s->target_attr->data[i * G + j] = i >= P + j ? NAN : (float)(0.1 * (double)(i + j));
+    }
+}
+
+static void add_step(as_seq *s, const char *name, const float *v)
+{
+    size_t g = attr_seq_ncols(s);
+    size_t n = s->step_scores.n;
+    s->step_scores.v = realloc(s->step_scores.v, (n + 1) * sizeof(as_named));
+    s->step_scores.v[n].name = strdup(name);
+    s->step_scores.v[n].t = tensor_new(1, &g, NULL);
+    memcpy(s->step_scores.v[n].t->data, v, g * sizeof(float));
+    s->step_scores.n = n + 1;
+}
+
+static char *heatmap_html(const as_seq *const *seqs, size_t n, const html_heatmap_opts *o,
+                          int want_rc, as_error *err)
+{
+    html_out out;
+    html_out_mem(&out);
+    int rc = html_heatmap_page(&out, seqs, n, o, err);
+    ck_assert_msg(rc == want_rc, "rc %d: %s", rc, err->msg);
+    char *r = rc ? NULL : html_out_take(&out, NULL, NULL);
+    html_out_free(&out);
+    return r;
+}
+
+START_TEST(test_heatmap_structure)
+{
+    as_seq a;
+    seq_2d(&a, 3, 0, 4, true, true);
+    float prob[4] = {0.4996f, 0.2f, -0.75f, NAN};
+    add_step(&a, "probability", prob);
+    const as_seq *p = &a;
+    as_error err = {0};
+    char *html = heatmap_html(&p, 1, NULL, AS_OK, &err);
+    ck_assert_ptr_null(strstr(html, "<img"));
+    ck_assert_ptr_null(strstr(html, "</script>"));
+    ck_assert_ptr_nonnull(strstr(html, "&lt;img src=x onerror=alert(1)&gt;"));
+    ck_assert_ptr_nonnull(strstr(html, "it&#39;s"));
+    ck_assert_ptr_nonnull(strstr(html, "<!DOCTYPE html>"));
+    ck_assert_ptr_nonnull(strstr(html, "<meta charset=\"utf-8\">"));
+    ck_assert_ptr_nonnull(strstr(html, "name=\"viewport\""));
+    tl_page pg = tl_parse(html);
+    ck_assert_uint_eq(pg.n, 2);
+    ck_assert_str_eq(pg.t[0].label, "Source");
+    ck_assert_str_eq(pg.t[1].label, "Target");
+    ck_assert_uint_eq(pg.instances, 2);
+    /* header rows, 3 source rows, one step row */
+    ck_assert_uint_eq(pg.t[0].n, 2 + 3 + 1);
+    ck_assert_str_eq(pg.t[0].r[0].c[2 + 3].text, "3");
+    ck_assert_str_eq(pg.t[0].r[1].c[2].text, "a&b");
+    ck_assert_str_eq(pg.t[0].r[2].c[1].text, "<img src=x onerror=alert(1)>");
+    /* value (0/12 - 0.3) = -0.3 */
+    ck_assert_str_eq(pg.t[0].r[2].c[2].text, "-0.3");
+    /* NaN: empty and transparent black, as inseq */
+    tl_cell *nanc = &pg.t[1].r[2 + 1].c[2];
+    ck_assert_str_eq(nanc->text, "");
+    ck_assert(nanc->has_color && nanc->rgba[3] == 0 && nanc->rgba[0] == 0);
+    /* step scores: bold on the rounded value, "nan" for NaN */
+    ck_assert_str_eq(pg.t[0].r[5].c[1].text, "probability");
+    ck_assert_str_eq(pg.t[0].r[5].c[2].text, "0.5");
+    ck_assert_str_eq(pg.t[0].r[5].c[5].text, "nan");
+    ck_assert_ptr_nonnull(strstr(html, "<td><b>0.5</b></td><td>0.2</td><td><b>-0.75</b></td>"
+                                       "<td>nan</td>"));
+    /* the largest value (11/12 - 0.3 = 0.6167 in source, 0.6 in target) is
+     * the top of the range: bucket 255 */
+    tl_cell *top = &pg.t[0].r[2 + 2].c[2 + 3];
+    ck_assert_str_eq(top->text, "0.617");
+    ck_assert(top->rgba[0] == 178 && fabs(top->rgba[3] - 1) < 1e-9);
+    tl_page_free(&pg);
+    free(html);
+
+    /* Options: explicit max, only min, shared range, header numbers. */
+    html_heatmap_opts o = {0};
+    o.c.has_max = true, o.c.max_val = 10;
+    html = heatmap_html(&p, 1, &o, AS_OK, &err);
+    pg = tl_parse(html);
+    top = &pg.t[0].r[2 + 2].c[2 + 3];
+    ck_assert_int_eq(cmap_bucket(0.6166666f, -10, 10), 135);
+    double e[4];
+    cmap_heatmap_exact(135, e);
+    ck_assert(fabs(top->rgba[3] - e[3]) < 1e-12);
+    tl_page_free(&pg);
+    free(html);
+
+    as_seq b;
+    seq_2d(&b, 2, 2, 2, false, true); /* max 0.3 at row 2, column 1 */
+    const as_seq *two[2] = {&a, &b};
+    size_t idx[2] = {7, 12};
+    o = (html_heatmap_opts){0};
+    o.indices = idx;
+    html = heatmap_html(two, 2, &o, AS_OK, &err);
+    ck_assert_ptr_nonnull(strstr(html, "<b>7th instance:</b>"));
+    ck_assert_ptr_nonnull(strstr(html, "<b>12th instance:</b>"));
+    pg = tl_parse(html);
+    ck_assert_uint_eq(pg.n, 3);
+    /* per sequence: b's 0.3 is its own maximum */
+    ck_assert_str_eq(pg.t[2].r[2 + 2].c[2 + 1].text, "0.3");
+    ck_assert(fabs(pg.t[2].r[2 + 2].c[2 + 1].rgba[3] - 1) < 1e-9);
+    tl_page_free(&pg);
+    free(html);
+    o.shared_range = true;
+    html = heatmap_html(two, 2, &o, AS_OK, &err);
+    pg = tl_parse(html);
+    ck_assert(pg.t[2].r[2 + 2].c[2 + 1].rgba[3] < 0.6); /* 0.3 of 0.617 */
+    tl_page_free(&pg);
+    free(html);
+    attr_seq_free(&a);
+    attr_seq_free(&b);
+}
+END_TEST
+
+START_TEST(test_heatmap_step_only_and_errors)
+{
+    /* No attributions, only step scores: a Target table of scores (inseq). */
+    as_seq a;
+    seq_2d(&a, 2, 1, 3, false, false);
+    float v[3] = {1, 2, 3};
+    add_step(&a, "entropy", v);
+    const as_seq *p = &a;
+    as_error err = {0};
+    char *html = heatmap_html(&p, 1, NULL, AS_OK, &err);
+    tl_page pg = tl_parse(html);
+    ck_assert_uint_eq(pg.n, 1);
+    ck_assert_str_eq(pg.t[0].label, "Target");
+    ck_assert_uint_eq(pg.t[0].n, 3);
+    ck_assert_str_eq(pg.t[0].r[2].c[4].text, "3.0");
+    tl_page_free(&pg);
+    free(html);
+    attr_seq_free(&a);
+
+    /* Nothing at all: no table. */
+    seq_2d(&a, 2, 1, 3, false, false);
+    html = heatmap_html(&p, 1, NULL, AS_OK, &err);
+    ck_assert_ptr_null(strstr(html, "<table"));
+    free(html);
+    attr_seq_free(&a);
+
+    /* 3D input is refused with a clear message. */
+    seq_2d(&a, 2, 0, 3, false, false);
+    size_t sh[3] = {2, 3, 4};
+    a.source_attr = tensor_zeros(3, sh, NULL);
+    heatmap_html(&p, 1, NULL, AS_EDATA, &err);
+    ck_assert_ptr_nonnull(strstr(err.msg, "sequence 0: source_attributions: shape (2, 3, 4) "
+                                          "is not 2D"));
+    attr_seq_free(&a);
+    /* Shapes that do not fit the tokens. */
+    seq_2d(&a, 2, 0, 3, false, false);
+    size_t sh2[2] = {5, 3};
+    a.target_attr = tensor_zeros(2, sh2, NULL);
+    heatmap_html(&p, 1, NULL, AS_EDATA, &err);
+    ck_assert_ptr_nonnull(strstr(err.msg, "target_attributions: shape (5, 3) does not match 3 "
+                                          "target tokens x 3 generated tokens"));
+    attr_seq_free(&a);
+    seq_2d(&a, 2, 0, 3, true, false);
+    float w[3] = {0, 0, 0};
+    add_step(&a, "p", w);
+    a.step_scores.v[0].t->shape[0] = 2;
+    heatmap_html(&p, 1, NULL, AS_EDATA, &err);
+    ck_assert_ptr_nonnull(strstr(err.msg, "step_scores.p: 2 values for 3 generated tokens"));
+    a.step_scores.v[0].t->shape[0] = 3;
+    a.attr_pos_end = 9;
+    heatmap_html(&p, 1, NULL, AS_EDATA, &err);
+    ck_assert_ptr_nonnull(strstr(err.msg, "do not fit 3 target tokens"));
+    attr_seq_free(&a);
+}
+END_TEST
+
+START_TEST(test_sink_errors_and_file)
+{
+    /* A full device: the sticky error comes back from the flush. */
+    FILE *f = fopen("/dev/full", "wb");
+    if (f) {
+        html_out o;
+        html_out_file(&o, f);
+        for (int i = 0; i < 100000; i++)
+            html_puts(&o, "0123456789");
+        as_error err = {0};
+        ck_assert_int_eq(html_out_flush(&o, &err), AS_EIO);
+        ck_assert_ptr_nonnull(strstr(err.msg, "writing HTML: "));
+        html_out_free(&o);
+        fclose(f);
+    }
+    /* A file gets exactly what memory gets. */
+    as_seq a;
+    seq_2d(&a, 40, 3, 30, true, true);
+    const as_seq *p = &a;
+    char path[] = "/tmp/test_html_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    f = fdopen(fd, "wb");
+    html_out o;
+    html_out_file(&o, f);
+    as_error err = {0};
+    ck_assert_int_eq(html_heatmap_page(&o, &p, 1, NULL, &err), AS_OK);
+    ck_assert_int_eq(html_out_flush(&o, &err), AS_OK);
+    size_t total = o.total;
+    html_out_free(&o);
+    fclose(f);
+    size_t flen;
+    char *fromfile = read_file_all(path, &flen);
+    unlink(path);
+    char *mem = heatmap_html(&p, 1, NULL, AS_OK, &err);
+    ck_assert_uint_eq(flen, strlen(mem));
+    ck_assert_uint_eq(flen, total);
+    ck_assert(memcmp(fromfile, mem, flen) == 0);
+    free(fromfile);
+    free(mem);
+    attr_seq_free(&a);
+}
+END_TEST
+
 Suite *html_suite(void);
 Suite *html_suite(void)
 {
@@ -265,6 +607,11 @@ Suite *html_suite(void)
     tc = tcase_create("heatmap");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_heatmap_golden_agg, 0, 3);
+    tcase_add_loop_test(tc, test_heatmap_golden_loaded, 0,
+                        (int)(sizeof LOADED_CASES / sizeof LOADED_CASES[0]));
+    tcase_add_test(tc, test_heatmap_structure);
+    tcase_add_test(tc, test_heatmap_step_only_and_errors);
+    tcase_add_test(tc, test_sink_errors_and_file);
     suite_add_tcase(s, tc);
     return s;
 }
