@@ -3,8 +3,9 @@
  *
  *   bench_html time          heatmap page of a 600 x 200 target matrix and a
  *                            granular page of a (100, 50, 768) tensor
- *   bench_html pages DIR     writes heatmap.html, granular.html, tokens.html
- *                            and big.html into DIR
+ *   bench_html pages DIR     writes heatmap.html, granular.html,
+ *                            granular_f16.html, tokens.html and big.html
+ *                            into DIR
  *
  * Synthetic values follow bench_value() so that a test can recompute them.
  */
@@ -158,6 +159,9 @@ static int cmd_pages(const char *dir)
     int rc = 0;
     const as_seq *gran[2] = {&a, &b};
     rc |= write_page(dir, "granular.html", 1, gran, 2, NULL, NULL);
+    html_granular_opts half = {0};
+    half.float16 = true;
+    rc |= write_page(dir, "granular_f16.html", 1, gran, 1, &half, NULL);
     const as_seq *coarse[1] = {&c};
     rc |= write_page(dir, "heatmap.html", 0, coarse, 1, NULL, NULL);
     html_tokens_opts to = {0};

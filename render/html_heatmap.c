@@ -152,7 +152,8 @@ static const char HEATMAP_CSS[] =
     "table.hm tr.r-tok th{top:22px}\n"
     "table.hm .c0{position:sticky;left:0;width:3em;min-width:3em;max-width:3em;"
     "background:#fff;z-index:1;color:#666;font-weight:normal}\n"
-    "table.hm .c1{position:sticky;left:3em;background:#fff;z-index:1;text-align:right}\n"
+    "table.hm .c1{position:sticky;left:3em;background:#fff;z-index:1;text-align:right;"
+    "max-width:40vw;overflow:hidden;text-overflow:ellipsis}\n"
     "table.hm thead .c0,table.hm thead .c1{z-index:3}\n"
     "table.hm tr.step td,table.hm tr.step th{border-top:2px solid #444}\n"
     "table.hm tr.step td b{font-weight:bold}\n";

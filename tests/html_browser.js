@@ -243,6 +243,19 @@ async function testGranular(cdp) {
   await p.close();
 }
 
+async function testGranularF16(cdp) {
+  const p = await openPage(cdp, "granular_f16.html");
+  const slider = `document.querySelector('input[type=range][data-dim="2"]')`;
+  await p.eval(`${slider}.focus()`);
+  await p.key("ArrowRight", 7);
+  await p.hover(`document.querySelector("table.gm").tBodies[0].rows[4].cells[2 + 3]`);
+  const got = Number(await p.eval(`document.querySelector(".info .val").textContent`));
+  const want = benchValue(4, 3, 7);
+  check(Math.abs(got - want) <= 1e-3 * Math.max(1, Math.abs(want)), `f16: value ${got}, expected about ${want}`);
+  noErrors(p, "granular float16");
+  await p.close();
+}
+
 async function testTokens(cdp) {
   const p = await openPage(cdp, "tokens.html");
   const meta = await p.eval(`JSON.parse(document.getElementById("as-meta").textContent)`);
@@ -361,7 +374,7 @@ async function main() {
   let failed = false;
   try {
     await cdp.send("Browser.getVersion").then((v) => console.log("browser: " + v.product));
-    for (const t of [testHeatmap, testGranular, testTokens, testBig]) {
+    for (const t of [testHeatmap, testGranular, testGranularF16, testTokens, testBig]) {
       const t0 = Date.now();
       await t(cdp);
       console.log(`${t.name}: ok (${Date.now() - t0} ms)`);
