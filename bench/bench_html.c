@@ -3,9 +3,11 @@
  *
  *   bench_html time          heatmap page of a 600 x 200 target matrix and a
  *                            granular page of a (100, 50, 768) tensor
- *   bench_html pages DIR     writes heatmap.html, granular.html,
+ *   bench_html pages DIR [FIXTURES]
+ *                            writes heatmap.html, granular.html,
  *                            granular_f16.html, tokens.html and big.html
- *                            into DIR
+ *                            into DIR; with the fixtures directory also
+ *                            fixture_*.html: granular pages of real files
  *
  * Synthetic values follow bench_value() so that a test can recompute them.
  */
@@ -17,6 +19,7 @@
 
 #include "attr.h"
 #include "html.h"
+#include "load.h"
 
 static const char *const WORDS[] = {
     "\xe2\x96\x81" "The", "\xe2\x96\x81" "caf\xc3\xa9", "<img src=x onerror=alert(1)>", "\xe2\x96\x81in",
@@ -146,7 +149,35 @@ static int write_page(const char *dir, const char *name, int kind, const as_seq 
     return 0;
 }
 
-static int cmd_pages(const char *dir)
+/* Granular pages of real inseq files, as they are (no aggregation). */
+static int fixture_pages(const char *dir, const char *fixtures)
+{
+    static const char *const files[][2] = {
+        {"inseq/deconly_attention_multidim.json", "fixture_multidim.html"},
+        {"inseq/encdec_ig_granular.json", "fixture_granular.html"},
+    };
+    int rc = 0;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", fixtures, files[i][0]);
+        as_error err = {0};
+        as_output *out = as_load_file(path, NULL, &err);
+        if (!out) {
+            fprintf(stderr, "%s\n", err.msg);
+            rc = 1;
+            continue;
+        }
+        const as_seq **ptrs = calloc(out->nseqs + 1, sizeof *ptrs);
+        for (size_t k = 0; k < out->nseqs; k++)
+            ptrs[k] = &out->seqs[k];
+        rc |= write_page(dir, files[i][1], 1, ptrs, out->nseqs, NULL, NULL);
+        free(ptrs);
+        attr_output_free(out);
+    }
+    return rc;
+}
+
+static int cmd_pages(const char *dir, const char *fixtures)
 {
     as_seq a, b, c, big;
     size_t d24 = 24, lh[2] = {4, 6}, d768 = 768;
@@ -182,6 +213,8 @@ static int cmd_pages(const char *dir)
     attr_seq_free(&c);
     attr_seq_free(&d);
     attr_seq_free(&big);
+    if (fixtures)
+        rc |= fixture_pages(dir, fixtures);
     return rc;
 }
 
@@ -253,7 +286,7 @@ int main(int argc, char **argv)
     if (argc >= 2 && !strcmp(argv[1], "time"))
         return cmd_time();
     if (argc >= 3 && !strcmp(argv[1], "pages"))
-        return cmd_pages(argv[2]);
-    fprintf(stderr, "usage: bench_html time | bench_html pages DIR\n");
+        return cmd_pages(argv[2], argc >= 4 ? argv[3] : NULL);
+    fprintf(stderr, "usage: bench_html time | bench_html pages DIR [FIXTURES]\n");
     return 2;
 }

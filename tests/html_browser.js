@@ -334,6 +334,31 @@ async function testHeatmap(cdp) {
   await p.close();
 }
 
+// Real inseq files (attention: layers as sub-columns, heads slider; integrated
+// gradients: embedding slider): every cell drawn, every sequence selectable.
+async function testFixtures(cdp) {
+  for (const file of ["fixture_multidim.html", "fixture_granular.html"]) {
+    const p = await openPage(cdp, file);
+    const meta = await p.eval(`JSON.parse(document.getElementById("as-meta").textContent)`);
+    for (let si = 0; si < meta.seqs.length; si++) {
+      await p.eval(`(() => { const s = document.getElementById("seq"); if (s.options.length) { s.value = "${si}"; s.dispatchEvent(new Event("change")); } })()`);
+      const maps = meta.seqs[si].groups.flatMap((g) => g.maps.map((m) => [m, g]));
+      const counts = await p.eval(`Array.from(document.querySelectorAll("table.gm")).map(t => t.tBodies[0].getElementsByTagName("td").length)`);
+      check(counts.length === maps.length, `${file} seq ${si}: ${maps.length} tables`);
+      maps.forEach(([m, g], k) => {
+        const show = g.dims.find((d) => d.role === "show");
+        const want = m.shape[0] * m.shape[1] * (show ? m.shape[show.dim] : 1);
+        check(counts[k] === want, `${file} seq ${si} map ${k}: ${counts[k]} cells, expected ${want}`);
+      });
+      const colored = await p.eval(`Array.from(document.querySelectorAll("table.gm td")).filter(t => t.style.backgroundColor).length`);
+      check(colored > 0, `${file} seq ${si}: cells are colored`);
+    }
+    await p.screenshot(file.replace(".html", ".png"));
+    noErrors(p, file);
+    await p.close();
+  }
+}
+
 async function testBig(cdp) {
   // A (100, 50, 768) tensor: 20 MB of base64; must be usable within 2 s.
   const t0 = Date.now();
@@ -374,7 +399,7 @@ async function main() {
   let failed = false;
   try {
     await cdp.send("Browser.getVersion").then((v) => console.log("browser: " + v.product));
-    for (const t of [testHeatmap, testGranular, testGranularF16, testTokens, testBig]) {
+    for (const t of [testHeatmap, testGranular, testGranularF16, testTokens, testFixtures, testBig]) {
       const t0 = Date.now();
       await t(cdp);
       console.log(`${t.name}: ok (${Date.now() - t0} ms)`);

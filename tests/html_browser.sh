@@ -11,6 +11,7 @@
 # test says so and passes without running.
 set -u
 bin=${1:?usage: html_browser.sh ATTRSCOPE_BINARY FIXTURES_DIR}
+fixtures=${2:?usage: html_browser.sh ATTRSCOPE_BINARY FIXTURES_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$(dirname "$bin")" && pwd)
 gen=$build/bench_html
@@ -36,5 +37,5 @@ fi
 
 pages=$(mktemp -d)
 trap 'rm -rf "$pages"' EXIT
-"$gen" pages "$pages" || { echo "FAIL: bench_html pages"; exit 1; }
+"$gen" pages "$pages" "$fixtures" || { echo "FAIL: bench_html pages"; exit 1; }
 timeout 150 node "$here/html_browser.js" "$chrome" "$pages" "$build/html_browser"
