@@ -31,8 +31,8 @@ typedef struct as_tensor {
 
 /* Product of the shape; 1 for a scalar. */
 size_t tensor_numel(const as_tensor *t);
-/* Checked product of a shape: returns false on overflow or when the byte size
- * (times elem_size) exceeds SIZE_MAX. */
+/* Checked product of a shape into *out (number of elements): returns false on
+ * overflow or when the byte size (times elem_size) would exceed SIZE_MAX. */
 bool tensor_shape_numel(int ndim, const size_t *shape, size_t elem_size, size_t *out);
 
 /* New tensor with uninitialised (tensor_new) or zeroed (tensor_zeros) data.
