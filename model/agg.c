@@ -373,8 +373,10 @@ fail:
 
 /* ---- spans (and subwords, split) ------------------------------------- */
 
-/* The function spans use for a step score when none is given. */
-static as_agg_fn step_score_fn(const char *name, as_class cls)
+/* The function spans use for a step score when none is given: inseq's
+ * per-name table; anything else (granular "deltas" included) takes the
+ * spans default, absmax. */
+static as_agg_fn step_score_fn(const char *name)
 {
     static const char *const prod_names[] = {"probability", "perplexity", "contrast_prob",
                                              "contrast_prob_diff", "mc_dropout_prob_avg"};
@@ -385,8 +387,6 @@ static as_agg_fn step_score_fn(const char *name, as_class cls)
     for (size_t i = 0; i < sizeof sum_names / sizeof *sum_names; i++)
         if (!strcmp(name, sum_names[i]))
             return AS_FN_SUM;
-    if (cls == AS_CLS_GRANULAR && !strcmp(name, "deltas"))
-        return AS_FN_ABSMAX;
     return AS_FN_ABSMAX;
 }
 
@@ -458,7 +458,7 @@ static as_seq *spans_apply(const as_seq *in, const as_spans *S, const as_spans *
         goto fail;
     for (size_t i = 0; i < in->step_scores.n; i++) {
         const as_named *nm = &in->step_scores.v[i];
-        as_agg_fn f = explicit_fn != AS_FN_NONE ? explicit_fn : step_score_fn(nm->name, in->cls);
+        as_agg_fn f = explicit_fn != AS_FN_NONE ? explicit_fn : step_score_fn(nm->name);
         as_tensor *t = nm->t->ndim ? merge_spans(nm->t, 0, rel, nrel, f, ord, err)
                                    : tensor_clone(nm->t, err);
         if (!t || scores_add(&o->step_scores, nm->name, t, err))

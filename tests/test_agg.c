@@ -1197,6 +1197,13 @@ START_TEST(threaded_reduction_matches)
         ck_assert_float_eq(s->target_attr->data[r], ref);
     }
     agg_seq_free(s);
+    /* a list selection gathers per row on each thread */
+    s = apply_ok(o, 0, "sum select_idx=0,5,-1 normalize=false", NULL);
+    for (size_t r = 0; r < rows * cols; r += 89) {
+        const float *row = t->data + r * dim;
+        ck_assert_float_eq(s->target_attr->data[r], (float)((double)row[0] + row[5] + row[dim - 1]));
+    }
+    agg_seq_free(s);
     attr_output_free(o);
 }
 END_TEST
