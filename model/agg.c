@@ -13,11 +13,6 @@
 
 /* ---- Small helpers --------------------------------------------------- */
 
-static void shape_text(const as_tensor *t, char *buf, size_t len)
-{
-    tensor_shape_str(t, buf, len);
-}
-
 static int seq_rank(const as_seq *s)
 {
     if (s->source_attr)
@@ -130,7 +125,7 @@ static int validate_seq(const as_seq *s, as_error *err)
     char sh[96];
     if (s->source_attr) {
         const as_tensor *t = s->source_attr;
-        shape_text(t, sh, sizeof sh);
+        tensor_shape_str(t, sh, sizeof sh);
         if (t->ndim < 2 || t->shape[0] != ns || t->shape[1] != nc)
             return as_error_set(err, AS_EDATA,
                                 "source_attributions has shape %s, but the sequence has %zu "
@@ -139,7 +134,7 @@ static int validate_seq(const as_seq *s, as_error *err)
     }
     if (s->target_attr) {
         const as_tensor *t = s->target_attr;
-        shape_text(t, sh, sizeof sh);
+        tensor_shape_str(t, sh, sizeof sh);
         if (t->ndim < 2 || t->shape[0] != trows || t->shape[1] != nc)
             return as_error_set(err, AS_EDATA,
                                 "target_attributions has shape %s, but the sequence has %zu "
@@ -157,7 +152,7 @@ static int validate_step_scores(const as_seq *s, as_error *err)
         const as_tensor *t = s->step_scores.v[i].t;
         if (t->ndim < 1 || t->shape[0] != nc) {
             char sh[96];
-            shape_text(t, sh, sizeof sh);
+            tensor_shape_str(t, sh, sizeof sh);
             return as_error_set(err, AS_EDATA,
                                 "step score '%s' has shape %s but there are %zu generated tokens",
                                 s->step_scores.v[i].name, sh, nc);
@@ -327,7 +322,7 @@ static as_seq *step_scores(const as_seq *in, const as_pipe_step *st, as_error *e
     for (int i = 0; i < 2; i++) {
         if (ts[i] && ts[i]->ndim < 3) {
             char sh[96];
-            shape_text(ts[i], sh, sizeof sh);
+            tensor_shape_str(ts[i], sh, sizeof sh);
             as_error_set(err, AS_EUSAGE,
                          "%s has shape %s: only the token dimensions are left, so there is no "
                          "extra dimension to reduce",
@@ -860,7 +855,7 @@ as_seq *agg_weight(const as_seq *s, const char *name, as_error *err)
             continue;
         if (ts[i]->ndim != 2) {
             char sh[96];
-            shape_text(ts[i], sh, sizeof sh);
+            tensor_shape_str(ts[i], sh, sizeof sh);
             as_error_set(err, AS_EUSAGE,
                          "weight: the attributions are %s after the default aggregation; "
                          "weighting needs 2-dimensional attributions",
@@ -1109,7 +1104,7 @@ int agg_check_2d(const as_seq *s, as_error *err)
     for (int i = 0; i < 2; i++) {
         if (ts[i] && ts[i]->ndim != 2) {
             char sh[96];
-            shape_text(ts[i], sh, sizeof sh);
+            tensor_shape_str(ts[i], sh, sizeof sh);
             return as_error_set(err, AS_EUSAGE,
                                 "the aggregated attributions must be 2-dimensional to be shown, "
                                 "but %s has shape %s; add a step that reduces the extra "

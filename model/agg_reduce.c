@@ -167,17 +167,6 @@ static bool fn_needs_nonempty(as_agg_fn fn)
     return fn == AS_FN_MAX || fn == AS_FN_MIN || fn == AS_FN_ABSMAX;
 }
 
-static void shape_str(const size_t *shape, int ndim, char *buf, size_t len)
-{
-    size_t n = (size_t)snprintf(buf, len, "(");
-    for (int i = 0; i < ndim && n < len; i++)
-        n += (size_t)snprintf(buf + n, len - n, "%s%zu", i ? ", " : "", shape[i]);
-    if (ndim == 1 && n < len)
-        n += (size_t)snprintf(buf + n, len - n, ",");
-    if (n < len)
-        snprintf(buf + n, len - n, ")");
-}
-
 /* ---- Reducing the last dimension, in parallel ------------------------ */
 
 typedef struct reduce_job {
@@ -262,7 +251,7 @@ as_tensor *agg_reduce_last(const as_tensor *t, const as_select *sel, as_agg_fn f
                            const char *what, as_error *err)
 {
     char sh[96];
-    shape_str(t->shape, t->ndim, sh, sizeof sh);
+    tensor_shape_str(t, sh, sizeof sh);
     if (t->ndim < 1) {
         as_error_set(err, AS_EUSAGE, "%s is a scalar: there is no dimension to reduce", what);
         return NULL;
@@ -371,7 +360,7 @@ as_tensor *agg_reduce_last(const as_tensor *t, const as_select *sel, as_agg_fn f
 as_tensor *agg_tensor_reduce(const as_tensor *t, int dim, as_agg_fn fn, double ord, as_error *err)
 {
     char sh[96];
-    shape_str(t->shape, t->ndim, sh, sizeof sh);
+    tensor_shape_str(t, sh, sizeof sh);
     int d = dim < 0 ? dim + t->ndim : dim;
     if (d < 0 || d >= t->ndim) {
         as_error_set(err, AS_EUSAGE, "dimension %d does not exist in a tensor of shape %s", dim, sh);
@@ -527,8 +516,8 @@ int agg_normalize(as_tensor *a, as_tensor *b, as_error *err)
             same = a->shape[d] == b->shape[d];
         if (!same) {
             char sa[96], sb[96];
-            shape_str(a->shape, a->ndim, sa, sizeof sa);
-            shape_str(b->shape, b->ndim, sb, sizeof sb);
+            tensor_shape_str(a, sa, sizeof sa);
+            tensor_shape_str(b, sb, sizeof sb);
             return as_error_set(err, AS_EUSAGE,
                                 "cannot normalize source attributions %s together with target "
                                 "attributions %s: they differ beyond the first dimension",
