@@ -17,6 +17,8 @@
  *   vnorm_ord=N|inf|-inf      any step whose function is vnorm (or scores)
  *   with=N                    pair (index of the other sequence)
  *
+ * A comma separates special_chars symbols, so ',' itself cannot be one.
+ *
  * What the parser checks: names, keys valid for the step, value syntax,
  * spans ascending / non-overlapping / non-empty, required keys (split_pattern,
  * with), rescale only with normalize=false.  What needs the data (spans
