@@ -183,3 +183,126 @@ bad:
     cli_error("--seq expects indices like 0,2,5-7 or all, not '%s'", s);
     return false;
 }
+
+static bool parse_mem_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || v <= 0)
+        return false;
+    double mul = 1;
+    switch (*end) {
+    case 'k': case 'K': mul = 1024.0; end++; break;
+    case 'm': case 'M': mul = 1024.0 * 1024; end++; break;
+    case 'g': case 'G': mul = 1024.0 * 1024 * 1024; end++; break;
+    case 't': case 'T': mul = 1024.0 * 1024 * 1024 * 1024; end++; break;
+    default: break;
+    }
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end)
+        return false;
+    *out = (size_t)(v * mul);
+    return *out > 0;
+}
+
+int cli_common_opt(cli_common *c, int opt, const char *arg)
+{
+    as_error err = {0};
+    switch (opt) {
+    case OPT_PIPELINE:
+        c->pipeline = arg;
+        return 1;
+    case OPT_SEQ:
+        c->seq = arg;
+        return 1;
+    case OPT_WEIGHT:
+        c->weight = arg;
+        return 1;
+    case OPT_MIN:
+        c->has_min = true;
+        return cli_parse_double("--min", arg, &c->vmin) ? 1 : -1;
+    case OPT_MAX:
+        c->has_max = true;
+        return cli_parse_double("--max", arg, &c->vmax) ? 1 : -1;
+    case OPT_DECODE:
+        if (tokens_mode_parse(arg, &c->decode, &err)) {
+            cli_error("--decode-tokens: %s", err.msg);
+            return -1;
+        }
+        return 1;
+    case OPT_MAX_MEMORY: {
+        size_t n;
+        if (!parse_mem_size(arg, &n)) {
+            cli_error("--max-memory expects a size like 512M or 4G, not '%s'", arg);
+            return -1;
+        }
+        as_mem_set_limit(n);
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
+const char *cli_pipeline_text(const cli_common *c) { return c->pipeline ? c->pipeline : "default"; }
+
+void cli_results_free(cli_results *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        agg_seq_free(r->seqs[i]);
+    free(r->seqs);
+    free(r->idx);
+    memset(r, 0, sizeof *r);
+}
+
+int cli_aggregate(const as_output *o, const cli_common *c, bool need_2d, cli_results *r)
+{
+    memset(r, 0, sizeof *r);
+    size_t *idx, n;
+    if (!cli_parse_seq_list(c->seq ? c->seq : "all", o->nseqs, &idx, &n))
+        return EXIT_USAGE;
+    /* A bad pipeline is a usage error, whatever the data. */
+    as_pipeline p;
+    as_pipe_errpos pos;
+    as_error err = {0};
+    if (pipe_parse(cli_pipeline_text(c), &p, &pos, &err)) {
+        cli_error("-a '%s': %s", cli_pipeline_text(c), err.msg);
+        pipe_free(&p);
+        free(idx);
+        return EXIT_USAGE;
+    }
+    r->idx = idx;
+    r->seqs = calloc(n ? n : 1, sizeof *r->seqs);
+    if (!r->seqs) {
+        pipe_free(&p);
+        cli_results_free(r);
+        cli_error("out of memory");
+        return EXIT_DATA;
+    }
+    for (size_t k = 0; k < n; k++) {
+        const as_seq *src = &o->seqs[idx[k]];
+        const char *file = o->files[src->file_index];
+        if (c->weight && !attr_scores_get(&src->step_scores, c->weight)) {
+            cli_error("%s: sequence %zu: --weight %s: no such step score", file, idx[k],
+                      c->weight);
+            pipe_free(&p);
+            cli_results_free(r);
+            return EXIT_USAGE;
+        }
+        as_seq *s = agg_apply(o, idx[k], &p, c->weight, &err);
+        if (!s || (need_2d && agg_check_2d(s, &err))) {
+            cli_error("%s: sequence %zu: %s", file, idx[k], err.msg);
+            agg_seq_free(s);
+            pipe_free(&p);
+            cli_results_free(r);
+            return cli_exit_code(err.code);
+        }
+        r->seqs[k] = s;
+        r->n = k + 1;
+    }
+    pipe_free(&p);
+    r->mode = tokens_resolve(c->decode, o, -1);
+    return EXIT_OK;
+}

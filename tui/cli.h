@@ -43,3 +43,60 @@ extern const unsigned char as_example_json[];
 extern const unsigned long as_example_json_len;
 
 #endif
+
+/* ---- Options shared by show, export and save ---- */
+
+#include "agg.h"
+#include "tokens.h"
+
+typedef struct cli_common {
+    const char *pipeline;   /* -a; NULL = "default" */
+    const char *seq;        /* --seq; NULL = all */
+    const char *weight;     /* --weight */
+    double vmin, vmax;      /* --min / --max */
+    bool has_min, has_max;
+    tokens_mode decode;     /* --decode-tokens (auto | none | gpt2 | ...) */
+} cli_common;
+
+/* getopt_long ids of the common options, and their table entries. */
+enum {
+    OPT_PIPELINE = 'a',
+    OPT_SEQ = 0x100, OPT_WEIGHT, OPT_MIN, OPT_MAX, OPT_DECODE, OPT_MAX_MEMORY,
+    OPT_FIRST_FREE = 0x180,
+};
+#define CLI_COMMON_LONGOPTS                                          \
+    {"aggregate", required_argument, NULL, OPT_PIPELINE},            \
+    {"pipeline", required_argument, NULL, OPT_PIPELINE},             \
+    {"seq", required_argument, NULL, OPT_SEQ},                       \
+    {"weight", required_argument, NULL, OPT_WEIGHT},                 \
+    {"min", required_argument, NULL, OPT_MIN},                       \
+    {"max", required_argument, NULL, OPT_MAX},                       \
+    {"decode-tokens", required_argument, NULL, OPT_DECODE},          \
+    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY}
+#define CLI_COMMON_HELP                                                               \
+    "  -a, --aggregate PIPELINE  aggregation pipeline (default: the class default)\n" \
+    "      --seq LIST            sequences to use: 0,2,5-7 or all (default all)\n"   \
+    "      --weight STEP         weight_attributions by this step score\n"          \
+    "      --min V, --max V      color range (default symmetric around 0)\n"        \
+    "      --decode-tokens MODE  auto, none, gpt2, sentencepiece or wordpiece\n"     \
+    "      --max-memory SIZE     refuse to use more memory (e.g. 4G; default 3/4 of RAM)\n"
+
+/* Handles a common option: 1 consumed, 0 not a common option, -1 invalid
+ * (message printed). */
+int cli_common_opt(cli_common *c, int opt, const char *arg);
+
+/* The aggregated sequences a command works on. */
+typedef struct cli_results {
+    size_t *idx;           /* indices into out->seqs */
+    as_seq **seqs;         /* aggregated (owned) */
+    size_t n;
+    tokens_mode mode;      /* resolved token decoding */
+} cli_results;
+
+/* Selects (--seq), aggregates (-a, --weight) and, when need_2d, checks that
+ * every result is 2D.  On failure prints "FILE: ..." and returns the exit
+ * code; 0 on success. */
+int cli_aggregate(const as_output *o, const cli_common *c, bool need_2d, cli_results *r);
+void cli_results_free(cli_results *r);
+/* The pipeline text as given (or "default"). */
+const char *cli_pipeline_text(const cli_common *c);
