@@ -6,49 +6,124 @@ int cmap_bucket(double v, double vmin, double vmax)
 {
     if (isnan(v))
         return -1;
-    double span = vmax - vmin;
-    double x = span > 0 ? (v - vmin) / span : 0.5;
-    if (!(x > 0))
-        x = 0;
-    if (x > 1)
-        x = 1;
-    int b = (int)(x * 255.0);
-    return b > 255 ? 255 : b;
+    double x = (v - vmin) / (vmax - vmin);
+    if (isnan(x))
+        return -1;
+    double s = x * CMAP_BUCKETS;
+    if (s == CMAP_BUCKETS)
+        return CMAP_BUCKETS - 1;
+    if (s < 0)
+        return 0;
+    if (s >= CMAP_BUCKETS)
+        return CMAP_BUCKETS - 1;
+    return (int)s;
 }
 
-static unsigned char lerp8(int a, int b, double t)
+/* The 200 control points of inseq's heatmap colormap, channel c (0..3) of
+ * point k, as fractions 0..1. */
+#define HEAT_POINTS 200
+static double heat_point(int k, int c)
 {
-    double v = a + (b - a) * t;
-    return (unsigned char)lround(v);
+    static const double blue[3] = {33, 102, 172}, red[3] = {178, 24, 43};
+    int half = HEAT_POINTS / 2;
+    if (c == 3)
+        return k < half ? 1.0 - (double)k / (half - 1) : (double)(k - half) / (half - 1);
+    return (k < half ? blue[c] : red[c]) / 255.0;
+}
+
+void cmap_heatmap_exact(int bucket, double out[4])
+{
+    if (bucket < 0) {
+        out[0] = out[1] = out[2] = out[3] = 0;
+        return;
+    }
+    if (bucket > CMAP_BUCKETS - 1)
+        bucket = CMAP_BUCKETS - 1;
+    /* Entry i samples the piecewise-linear curve through the points at
+     * positions k * 255 / 199 (in entry units) at position i. */
+    double span = (double)(CMAP_BUCKETS - 1) / (HEAT_POINTS - 1);
+    int k;
+    double d;
+    if (bucket == 0) {
+        k = 1, d = 0;
+    } else if (bucket == CMAP_BUCKETS - 1) {
+        k = HEAT_POINTS - 1, d = 1;
+    } else {
+        k = (int)ceil(bucket / span);
+        while (k > 1 && (k - 1) * span >= bucket)
+            k--;
+        while (k * span < bucket)
+            k++;
+        double x0 = (k - 1) * span, x1 = k * span;
+        d = (bucket - x0) / (x1 - x0);
+    }
+    for (int c = 0; c < 4; c++) {
+        double y0 = heat_point(k - 1, c), y1 = heat_point(k, c);
+        double y = d * (y1 - y0) + y0;
+        if (y < 0)
+            y = 0;
+        if (y > 1)
+            y = 1;
+        out[c] = c < 3 ? y * 255.0 : y;
+    }
 }
 
 as_rgba cmap_heatmap(int bucket)
 {
-    as_rgba c = {255, 255, 255, 0};
-    if (bucket < 0)
-        return c;
-    if (bucket < 128) {
-        c.r = 33, c.g = 102, c.b = 172;
-        c.a = 1.0 - bucket / 127.0;
-    } else {
-        c.r = 178, c.g = 24, c.b = 43;
-        c.a = (bucket - 128) / 127.0;
-    }
+    double e[4];
+    cmap_heatmap_exact(bucket, e);
+    as_rgba c = {(unsigned char)lround(e[0]), (unsigned char)lround(e[1]),
+                 (unsigned char)lround(e[2]), e[3]};
     return c;
 }
 
-as_rgba cmap_granular(int bucket)
+static unsigned char lerp8(int a, int b, double t)
 {
-    as_rgba c = {255, 255, 255, 1};
+    return (unsigned char)lround(a + (b - a) * t);
+}
+
+/* Three-stop opaque colormap: lo -> mid over the first half, mid -> hi over
+ * the second. */
+static as_rgba three_stop(int bucket, const int lo[3], const int mid[3], const int hi[3])
+{
+    as_rgba c = {255, 255, 255, 0};
     if (bucket < 0)
         return c;
-    double t = bucket / 255.0;
-    if (t < 0.5) {
-        double u = t * 2;
-        c.r = lerp8(33, 247, u), c.g = lerp8(102, 252, u), c.b = lerp8(172, 253, u);
-    } else {
-        double u = (t - 0.5) * 2;
-        c.r = lerp8(247, 178, u), c.g = lerp8(252, 24, u), c.b = lerp8(253, 43, u);
-    }
+    if (bucket > CMAP_BUCKETS - 1)
+        bucket = CMAP_BUCKETS - 1;
+    double t = bucket / (double)(CMAP_BUCKETS - 1);
+    const int *a = lo, *b = mid;
+    double u = t * 2;
+    if (t >= 0.5)
+        a = mid, b = hi, u = (t - 0.5) * 2;
+    c.r = lerp8(a[0], b[0], u), c.g = lerp8(a[1], b[1], u), c.b = lerp8(a[2], b[2], u);
+    c.a = 1;
+    return c;
+}
+
+static const int BLUE[3] = {33, 102, 172}, BEIGE[3] = {247, 252, 253}, RED[3] = {178, 24, 43};
+static const int GREEN[3] = {0, 109, 44}, BROWN[3] = {140, 81, 10};
+
+as_rgba cmap_granular(int bucket)
+{
+    return three_stop(bucket, BLUE, BEIGE, RED);
+}
+
+as_rgba cmap_brown_green(int bucket)
+{
+    return three_stop(bucket, BROWN, BEIGE, GREEN);
+}
+
+as_rgba cmap_greens(int bucket)
+{
+    as_rgba c = {255, 255, 255, 0};
+    if (bucket < 0)
+        return c;
+    if (bucket > CMAP_BUCKETS - 1)
+        bucket = CMAP_BUCKETS - 1;
+    double t = bucket / (double)(CMAP_BUCKETS - 1);
+    c.r = lerp8(BEIGE[0], GREEN[0], t), c.g = lerp8(BEIGE[1], GREEN[1], t);
+    c.b = lerp8(BEIGE[2], GREEN[2], t);
+    c.a = 1;
     return c;
 }

@@ -1,0 +1,33 @@
+/* atomic.h - writing a file so that it appears whole or not at all.
+ *
+ * atomic_open() creates a temporary file in the destination's directory;
+ * atomic_commit() flushes, fsyncs and renames it into place; atomic_abort()
+ * removes it.  Without `force` an existing destination is never replaced
+ * (checked at open and again, race-free, at the rename).  On any failure the
+ * temporary file is removed, the original stays untouched and err says
+ * "PATH: what happened".
+ *
+ * Call order: atomic_open, then writes to af.f, then exactly one of
+ * atomic_commit / atomic_abort.  The path "-" means standard output: no
+ * temporary file, commit only flushes.
+ */
+#ifndef AS_ATOMIC_H
+#define AS_ATOMIC_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "err.h"
+
+typedef struct as_atomic {
+    FILE *f;          /* where to write */
+    char *path;       /* destination (owned) */
+    char *tmp;        /* temporary file (owned), NULL for stdout */
+    bool force;
+} as_atomic;
+
+int atomic_open(as_atomic *af, const char *path, bool force, as_error *err);
+int atomic_commit(as_atomic *af, as_error *err);
+void atomic_abort(as_atomic *af);
+
+#endif

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what attrscope needs on a Debian machine (if missing) and builds it
+# into build/.  Usage: tools/setup.sh [--test] [cmake options...]
+# --test also installs what the test suite drives: tmux, valgrind, clang (for
+# the fuzzers) and Chromium (for the HTML pages).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkgs=(build-essential cmake pkg-config libncurses-dev libjansson-dev zlib1g-dev check)
+if [ "${1:-}" = "--test" ]; then
+  shift
+  pkgs+=(tmux valgrind python3 chromium nodejs)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake --build build -j"$(nproc)"

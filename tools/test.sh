@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: the normal build, the ASan+UBSan build, and the
+# library tests under valgrind memcheck (no leaks allowed).
+# Expects tools/setup.sh to have run (it installs the packages).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+echo "== build (warnings are errors)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+
+echo "== build with AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DATTRSCOPE_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+
+echo "== sanitizer suite"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
+
+echo "== library tests under valgrind memcheck"
+for t in build/test_*; do
+  [ -x "$t" ] || continue
+  CK_FORK=no valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 "$t" >/dev/null \
+    || { echo "valgrind: $t reported errors or leaks"; exit 1; }
+  echo "valgrind clean: $(basename "$t")"
+done
+
+echo "== suite"
+cd build && ctest --output-on-failure -j"$jobs"
