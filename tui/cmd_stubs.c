@@ -1,3 +1,2 @@
 #include "cli.h"
 int cmd_show(int argc, char **argv) { (void)argc; (void)argv; cli_error("show: not available yet"); return EXIT_USAGE; }
-int cmd_save(int argc, char **argv) { (void)argc; (void)argv; cli_error("save: not available yet"); return EXIT_USAGE; }
