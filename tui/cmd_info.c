@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "pyjson.h"
 #include "tokens.h"
 
 static const char info_usage[] =
@@ -198,6 +199,10 @@ static void print_value(const json_t *j, int indent)
             printf("\n%*s- ", indent + 2, "");
             print_value(json_array_get(j, i), indent + 2);
         }
+    } else if (json_is_real(j)) {
+        char b[32];
+        pj_repr_double(json_real_value(j), b);
+        printf("%s", b);
     } else {
         char *s = json_dumps(j, JSON_ENCODE_ANY);
         printf("%s", s ? s : "?");
