@@ -17,6 +17,7 @@ typedef struct ctx {
     as_error *err;
     as_output *out;
     const as_load_opts *opts;
+    bool skim;
 } ctx;
 
 static int cerr(ctx *c, int code, const char *path, const char *fmt, ...)
@@ -164,6 +165,8 @@ typedef struct bytes {
     uint8_t *p;     /* as_mem allocation (owned) */
     size_t len, cap;
     int kind;       /* as_blob_kind */
+    bool skimmed;   /* only the start is here; total is the whole length */
+    uint64_t total;
 } bytes;
 
 static void bytes_free(bytes *b)
@@ -183,12 +186,15 @@ static int string_bytes_of(ctx *c, const json_t *j, const char *path, bytes *out
     memset(out, 0, sizeof *out);
     if (scan_placeholder(c->sc, s, n, &idx)) {
         as_blob *b = &c->sc->blobs[idx];
-        if (b->kind == BLOB_NUMS || !b->data)
+        if (b->kind == BLOB_NUMS || b->taken)
             return cerr(c, AS_EDATA, path, "this value is used twice");
+        b->taken = true;
         out->p = b->data;
         out->len = b->len;
         out->cap = b->cap;
         out->kind = b->kind;
+        out->skimmed = b->skimmed;
+        out->total = b->skimmed ? b->skim_total : b->len;
         b->data = NULL;
         b->cap = b->len = 0;
         return AS_OK;
@@ -251,7 +257,12 @@ static int make_tensor(ctx *c, const char *path, int ndim, const size_t *shape, 
         return cerr(c, AS_ENOMEM, path, "shape %s needs %zu MB, over the memory limit of %zu MB",
                     sh, (numel * sizeof(float)) >> 20, as_mem_limit() >> 20);
     as_tensor *t;
-    if (dt == DT_F32) {
+    if (c->skim) {
+        t = tensor_wrap(ndim, shape, NULL, 0, NULL, c->err);
+        if (!t)
+            return cwrap(c, path);
+        bytes_free(b);
+    } else if (dt == DT_F32) {
         /* Reuse the decoded buffer: move the data to its start if misaligned. */
         uint8_t *d = b->p + data_off;
         if (((uintptr_t)d & 3) != 0) {
@@ -282,10 +293,14 @@ static int decode_safetensors(ctx *c, bytes *b, const char *path, as_tensor **ou
     uint64_t hl = 0;
     for (int i = 7; i >= 0; i--)
         hl = hl << 8 | b->p[i];
-    if (hl > b->len - 8)
+    if (b->skimmed && hl > b->len - 8 && hl <= b->total - 8)
+        return cerr(c, AS_EDATA, path, "safetensors header of %llu bytes is too large to skim",
+                    (unsigned long long)hl);
+    size_t whole = b->skimmed ? (size_t)b->total : b->len;
+    if (hl > whole - 8)
         return cerr(c, AS_EDATA, path,
                     "safetensors header claims %llu bytes but only %zu follow",
-                    (unsigned long long)hl, b->len - 8);
+                    (unsigned long long)hl, whole - 8);
     json_error_t je;
     json_t *h = json_loadb((const char *)b->p + 8, (size_t)hl, JSON_ALLOW_NUL, &je);
     if (!json_is_object(h)) {
@@ -333,7 +348,7 @@ static int decode_safetensors(ctx *c, bytes *b, const char *path, as_tensor **ou
     }
     json_int_t ob = json_integer_value(json_array_get(jo, 0));
     json_int_t oe = json_integer_value(json_array_get(jo, 1));
-    size_t avail = b->len - 8 - (size_t)hl;
+    size_t avail = whole - 8 - (size_t)hl;
     size_t numel;
     if (ob < 0 || oe < ob || (uint64_t)oe > avail) {
         rc = cerr(c, AS_EDATA, path, "safetensors data_offsets [%lld, %lld] lie outside the %zu data bytes",
@@ -433,6 +448,12 @@ static int decode_ndarray(ctx *c, const json_t *obj, const char *path, as_tensor
                                                  json_string_length(data), &idx) &&
         c->sc->blobs[idx].kind == BLOB_NUMS) {
         as_blob *bl = &c->sc->blobs[idx];
+        if (bl->skimmed) {
+            if (!js)
+                return cerr(c, AS_EDATA, path, "__ndarray__ object has no shape");
+            bytes none = {0};
+            return make_tensor(c, path, ndim, shape, dt, elsize, &none, 0, dtname, out);
+        }
         if (!js) {
             ndim = bl->ndim;
             memcpy(shape, bl->shape, sizeof shape);
@@ -477,6 +498,8 @@ static int decode_ndarray(ctx *c, const json_t *obj, const char *path, as_tensor
         return cerr(c, AS_EDATA, path, "shape is too large");
     }
     need *= elsize;
+    if (b.skimmed && (b.kind == BLOB_B64 || b.kind == BLOB_B64GZ))
+        return make_tensor(c, path, ndim, shape, dt, elsize, &b, 0, dtname, out);
     if (b.kind == BLOB_B64GZ) {
         if (need > as_mem_limit()) {
             bytes_free(&b);
@@ -1016,7 +1039,9 @@ static as_output *load_source(as_source *src, const char *name, const as_load_op
 {
     as_scan sc;
     ctx c = {.file = name, .sc = &sc, .err = err, .opts = opts};
-    int rc = scan_run(src, &sc, opts && opts->progress ? scan_progress : NULL, (void *)opts, err);
+    c.skim = opts && opts->skim;
+    int rc = scan_run(src, &sc, c.skim, opts && opts->progress ? scan_progress : NULL,
+                      (void *)opts, err);
     uint64_t trailing = src_trailing(src);
     src_close(src);
     as_output *o = NULL;
@@ -1038,6 +1063,7 @@ static as_output *load_source(as_source *src, const char *name, const as_load_op
         return NULL;
     }
     o->nfiles = 1;
+    o->skimmed = c.skim;
     return o;
 }
 
