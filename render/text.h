@@ -12,13 +12,15 @@
  * caption "→ : Generated tokens, ↓ : Attributed tokens" closes each table.
  *
  * Fitting the width: a table wider than text_opts.width is split into
- * pages of whole columns, each repeating the title (with "columns a-b of
- * n" or "column a of n"), the column headers and the row labels; every column is on exactly
- * one page.  A page always holds at least one column, so a line may exceed
- * a width too small for the row labels plus one column.  Token labels are
- * cut with `…` (row labels at label_max columns, column headers at the
- * column width), and everything is padded by display width (tokens_width),
- * so wide CJK or emoji tokens keep the columns aligned.
+ * pages of whole columns, each repeating the title (with "columns a-b of n"
+ * or "column a of n"), the column headers and the row labels; every column
+ * is on exactly one page.  A page always holds at least one column, so a
+ * line may exceed a width too small for the row labels plus one column.
+ * Token labels are cut with `…` (row labels at label_max columns, or less
+ * when the width needs it; column headers at the column width), and
+ * everything is padded by display width (tokens_width), so wide CJK or
+ * emoji tokens keep the columns aligned.  A column is as wide as its
+ * widest value, or its header token up to col_max columns.
  *
  * Token text goes through tokens_label() (decoding mode, then escaping), so
  * no control character of a file is ever written; step-score names are
@@ -26,14 +28,17 @@
  *
  * Colors: TEXT_COLOR_NONE writes plain text (only the values show the
  * scores).  TEXT_COLOR_256 and TEXT_COLOR_TRUE color the background of each
- * cell with the heatmap colormap (colormap.h, cmap_heatmap_rgb_on_white:
- * inseq's colors as a white page shows them), nearest xterm-256 entry or 24
- * bit ("ESC[48;5;Nm" / "ESC[48;2;R;G;Bm"), with black or white text
- * ("ESC[38;5;16m" / "ESC[38;5;231m", "ESC[38;2;0;0;0m" / "ESC[38;2;255;255;255m")
- * whichever reads better; titles, headers and row labels are bold, and step
- * scores with |v| >= 0.5 too (as inseq bolds them).  Every colored run ends
- * with "ESC[0m".  With the escapes removed, colored output is exactly the
- * plain output.
+ * value cell with the heatmap colormap (colormap.h,
+ * cmap_heatmap_rgb_on_white: inseq's colors as a white page shows them;
+ * a value without a bucket, in a range of zero width, is white), as the
+ * nearest xterm-256 entry or in 24 bits, with black or white text, whichever
+ * reads better (cmap_dark_text): one escape per cell,
+ * "ESC[48;5;N;38;5;Fm" (F = 16 black or 231 white) or
+ * "ESC[48;2;R;G;B;38;2;F;F;Fm" (F = 0 or 255).  NaN cells stay uncolored.
+ * Titles, headers and row labels are bold ("ESC[1m"), and step scores with
+ * |v| >= 0.5 too (as inseq bolds them).  Every colored or bold run ends
+ * with "ESC[0m".  With the escapes removed, a colored table is exactly the
+ * plain one.
  *
  * Writing: everything goes to the FILE* the caller gives; nothing here
  * prints on its own, keeps state between calls or closes the stream.
