@@ -1,4 +1,3 @@
 #include "cli.h"
-int cmd_show(int argc, char **argv) { (void)argc; (void)argv; cli_error("show: not available yet"); return EXIT_USAGE; }
 int cmd_export(int argc, char **argv) { (void)argc; (void)argv; cli_error("export: not available yet"); return EXIT_USAGE; }
 int cmd_save(int argc, char **argv) { (void)argc; (void)argv; cli_error("save: not available yet"); return EXIT_USAGE; }
