@@ -472,7 +472,7 @@ int text_heatmap_write(FILE *f, const text_heatmap *h, double vmin, double vmax,
     rc = table_layout(&t);
     /* Pages of whole columns: at least one each. */
     size_t nc = h->ncols, npages = 0;
-    size_t *starts = rc ? NULL : malloc((nc + 1) * sizeof *starts);
+    size_t *starts = rc ? NULL : malloc((nc + 2) * sizeof *starts);
     if (!rc && !starts)
         rc = AS_ENOMEM;
     for (size_t j = 0; !rc && (j < nc || npages == 0);) {

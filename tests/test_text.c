@@ -511,6 +511,28 @@ START_TEST(decoder_only_columns)
 }
 END_TEST
 
+START_TEST(empty_tables)
+{
+    /* No generated column: one page of labels; no source token: headers
+     * and steps only. */
+    as_seq *s = make_seq(2, 0, true, true, false);
+    text_opts o = {.width = 40};
+    int rc;
+    char *out = render_seq(s, &o, &rc, NULL);
+    ck_assert_int_eq(rc, AS_OK);
+    ck_assert_uint_eq(count(out, "Saliency Heatmap"), 2);
+    ck_assert_ptr_nonnull(strstr(out, "\n1 t1\n"));
+    free(out);
+    free_seq(s);
+    s = make_seq(0, 3, true, false, true);
+    out = render_seq(s, &o, &rc, NULL);
+    ck_assert_int_eq(rc, AS_OK);
+    ck_assert_ptr_nonnull(strstr(out, "\nprobability 0.12 0.38 0.62\n"));
+    free(out);
+    free_seq(s);
+}
+END_TEST
+
 /* ---- colors ------------------------------------------------------------- */
 
 START_TEST(color_escape_shapes)
@@ -817,6 +839,7 @@ static Suite *text_suite(void)
     tcase_add_test(tc, control_characters_escaped);
     tcase_add_loop_test(tc, tables_and_step_rows, 0, 4);
     tcase_add_test(tc, decoder_only_columns);
+    tcase_add_test(tc, empty_tables);
     tcase_add_test(tc, fixture_default_aggregation);
     suite_add_tcase(s, tc);
 
