@@ -252,7 +252,8 @@ static int table_layout(table *t)
         return AS_ENOMEM;
     int labw = 0;
     for (size_t i = 0; i < nr; i++) {
-        labels_add(&t->rows, i, o->mode, h->rows[i].text, NULL, o->label_flags, tokcap);
+        labels_add(&t->rows, i, o->mode, h->rows[i].text ? h->rows[i].text : "", NULL,
+                   o->label_flags, tokcap);
         if (t->rows.w[i] > labw)
             labw = t->rows.w[i];
     }
@@ -275,7 +276,8 @@ static int table_layout(table *t)
     if (!t->cw)
         return AS_ENOMEM;
     for (size_t j = 0; j < nc; j++) {
-        labels_add(&t->cols, j, o->mode, h->cols[j].text, NULL, o->label_flags, colcap);
+        labels_add(&t->cols, j, o->mode, h->cols[j].text ? h->cols[j].text : "", NULL,
+                   o->label_flags, colcap);
         t->cw[j] = t->cols.w[j] > vw ? t->cols.w[j] : vw;
     }
     if (t->rows.arena.oom || t->cols.arena.oom || t->steps.arena.oom)
