@@ -334,7 +334,7 @@ for mode in never always; do
     # Remove our own SGR sequences; nothing else may be a control character.
     sed $'s/\e\\[[0-9;]*m//g' "$tmp/evil_$mode.txt" >"$tmp/evil_stripped.txt"
     if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$tmp/evil_stripped.txt" ||
-       grep -q $'\u202e\|\u2066\|\u200f\|\u009b' "$tmp/evil_stripped.txt"; then
+       LC_ALL=C grep -q $'\xe2\x80\xae\|\xe2\x81\xa6\|\xe2\x80\x8f\|\xc2\x9b' "$tmp/evil_stripped.txt"; then
       bad "raw control characters in show output ($mode, $dec)"
     else ok; fi
   done
