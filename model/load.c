@@ -734,6 +734,21 @@ static int check_attr_shape(ctx *c, const as_tensor *t, size_t rows, const char 
     return AS_OK;
 }
 
+/* The attributions and scores every sequence and step output holds. */
+static int get_payload(ctx *c, const json_t *a, const char *path, as_tensor **src,
+                       as_tensor **tgt, as_scores *step, as_scores *seqsc)
+{
+    char p[200];
+#define SUB(field) (snprintf(p, sizeof p, "%s.%s", path, field), p)
+    if (get_tensor(c, json_object_get(a, "source_attributions"), SUB("source_attributions"), src) ||
+        get_tensor(c, json_object_get(a, "target_attributions"), SUB("target_attributions"), tgt) ||
+        get_scores(c, json_object_get(a, "step_scores"), SUB("step_scores"), step) ||
+        get_scores(c, json_object_get(a, "sequence_scores"), SUB("sequence_scores"), seqsc))
+        return AS_EDATA;
+#undef SUB
+    return AS_OK;
+}
+
 static int load_seq(ctx *c, const json_t *v, size_t i, as_seq *s)
 {
     char path[128], p[200];
@@ -748,13 +763,8 @@ static int load_seq(ctx *c, const json_t *v, size_t i, as_seq *s)
         return cerr(c, AS_EDATA, SUB("target"), "missing");
     if (get_tokens(c, json_object_get(a, "source"), SUB("source"), &s->source) ||
         get_tokens(c, json_object_get(a, "target"), SUB("target"), &s->target) ||
-        get_tensor(c, json_object_get(a, "source_attributions"), SUB("source_attributions"),
-                   &s->source_attr) ||
-        get_tensor(c, json_object_get(a, "target_attributions"), SUB("target_attributions"),
-                   &s->target_attr) ||
-        get_scores(c, json_object_get(a, "step_scores"), SUB("step_scores"), &s->step_scores) ||
-        get_scores(c, json_object_get(a, "sequence_scores"), SUB("sequence_scores"),
-                   &s->sequence_scores))
+        get_payload(c, a, path, &s->source_attr, &s->target_attr, &s->step_scores,
+                    &s->sequence_scores))
         return AS_EDATA;
     bool given;
     if (get_long(c, a, "attr_pos_start", path, 0, &s->attr_pos_start, &given) ||
@@ -848,13 +858,8 @@ static int load_step(ctx *c, const json_t *v, size_t i, as_step *s)
     s->class_module = strdup(mod ? mod : "inseq.data.attribution");
     if (!s->class_name || !s->class_module)
         return cerr(c, AS_ENOMEM, path, "out of memory");
-    if (get_tensor(c, json_object_get(a, "source_attributions"), SUB("source_attributions"),
-                   &s->source_attr) ||
-        get_tensor(c, json_object_get(a, "target_attributions"), SUB("target_attributions"),
-                   &s->target_attr) ||
-        get_scores(c, json_object_get(a, "step_scores"), SUB("step_scores"), &s->step_scores) ||
-        get_scores(c, json_object_get(a, "sequence_scores"), SUB("sequence_scores"),
-                   &s->sequence_scores) ||
+    if (get_payload(c, a, path, &s->source_attr, &s->target_attr, &s->step_scores,
+                    &s->sequence_scores) ||
         get_token_lists(c, json_object_get(a, "source"), SUB("source"), &s->source, &s->nsource) ||
         get_token_lists(c, json_object_get(a, "prefix"), SUB("prefix"), &s->prefix, &s->nprefix) ||
         get_token_lists(c, json_object_get(a, "target"), SUB("target"), &s->target, &s->ntarget))
