@@ -8,6 +8,8 @@ FIX=$2
 INSEQ=$FIX/inseq
 GOLDEN=$FIX/golden
 SOCK=attrscope-test-$$
+SESSION=
+NRUN=0
 WORK=$(mktemp -d)
 FAILS=0
 CHECKS=0
@@ -27,18 +29,21 @@ start() {
     shift
     local args=""
     for a in "$@"; do args="$args $(printf '%q' "$a")"; done
-    T kill-session -t main 2>/dev/null
-    # one shell command: run, then report the status and the terminal modes
-    T new-session -d -s main -x "$w" -y "$h" \
+    # a new session per run (the old one goes after, so the server stays up)
+    local old=$SESSION
+    NRUN=$((NRUN + 1))
+    SESSION=run$NRUN
+    T new-session -d -s "$SESSION" -x "$w" -y "$h" \
         "cd $(printf '%q' "$WORK") && env LANG=C.UTF-8 LC_ALL=C.UTF-8 ATTRSCOPE_HISTORY= ${envs[*]} $(printf '%q' "$BIN")$args 2>$(printf '%q' "$WORK")/stderr; echo EXIT=\$?; sleep 60"
-    T set-option -t main remain-on-exit on >/dev/null
+    [ -n "$old" ] && T kill-session -t "$old" 2>/dev/null
+    return 0
 }
 
-screen() { T capture-pane -p -t main; }
-screen_e() { T capture-pane -p -e -t main; }
-keys() { T send-keys -t main "$@"; }
+screen() { T capture-pane -p -t "$SESSION"; }
+screen_e() { T capture-pane -p -e -t "$SESSION"; }
+keys() { T send-keys -t "$SESSION" "$@"; }
 # literal text (no key-name lookup)
-type_text() { T send-keys -t main -l "$1"; }
+type_text() { T send-keys -t "$SESSION" -l "$1"; }
 
 # wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
 wait_for() {
@@ -97,7 +102,7 @@ expect_restored() { # expect_restored STATUS
     wait_for "EXIT=$1" 5 || { fail "exit status $1"; return; }
     ok "exit status $1"
     local modes
-    modes=$(T display-message -p -t main '#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{keypad_flag} #{mouse_any_flag}')
+    modes=$(T display-message -p -t "$SESSION" '#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{keypad_flag} #{mouse_any_flag}')
     if [ "$modes" = "0 1 0 0 0" ]; then ok "terminal restored"; else fail "terminal modes after exit: $modes"; fi
     if screen | grep -qE 'attrscope │|pipeline:'; then fail "explorer text left on screen"; else ok "no explorer text left"; fi
 }
@@ -105,4 +110,50 @@ expect_restored() { # expect_restored STATUS
 finish() {
     echo "$CHECKS checks, $FAILS failed"
     [ "$FAILS" -eq 0 ]
+}
+
+# The status line (the line showing the cursor cell).
+status_line() { screen | grep -E '^ (src|tgt) [0-9]+ |^ [^ ]+ @ [0-9]+ ' | tail -1; }
+
+# wait_status REGEX: until the status line matches (extended regex).
+wait_status() {
+    local re=$1 i=0
+    while [ $i -lt 250 ]; do
+        status_line | grep -qE -- "$re" && return 0
+        sleep 0.02
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# goto_cell ROW COL: from the top-left of the focused pane.
+goto_cell() {
+    local r=$1 c=$2 k=()
+    k+=(g 0)
+    for ((i = 0; i < r; i++)); do k+=(j); done
+    for ((i = 0; i < c; i++)); do k+=(l); done
+    keys "${k[@]}"
+}
+
+ref() { python3 "$(dirname "${BASH_SOURCE[0]}")/tuiref.py" "$@"; }
+
+# hue_256 N: "red", "blue" or "neutral" for an xterm 256-palette entry.
+hue_256() {
+    local i=$1
+    if [ "$i" -lt 16 ] || [ "$i" -ge 232 ]; then echo neutral; return; fi
+    i=$((i - 16))
+    local r=$((i / 36)) b=$((i % 6))
+    if [ $r -gt $b ]; then echo red; elif [ $b -gt $r ]; then echo blue; else echo neutral; fi
+}
+# cell_bg_256 TEXT: the 256-color background behind the first cell showing TEXT.
+cell_bg_256() {
+    screen_e | grep -oE "48;5;[0-9]+m *$1" | head -1 | sed -E 's/48;5;([0-9]+)m.*/\1/'
+}
+
+resize() { T resize-window -t "$SESSION" -x "$1" -y "$2"; }
+# The process id of the binary (the child of the session's shell).
+bin_pid() {
+    local sh
+    sh=$(T display-message -p -t "$SESSION" '#{pane_pid}')
+    pgrep -P "$sh" -f "$(basename "$BIN")" | head -1
 }

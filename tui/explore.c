@@ -304,8 +304,12 @@ static int load_all(tui *t, loadjob *j)
         fmt_bytes(d, a, sizeof a);
         fmt_bytes(j->total, b, sizeof b);
         size_t ns = atomic_load(&j->seqs);
-        snprintf(detail, sizeof detail, "%s of %s read, %zu sequence%s decoded, %.1f s", a, b, ns,
-                 ns == 1 ? "" : "s", el / 1e3);
+        if (j->total)
+            snprintf(detail, sizeof detail, "%s of %s read, %zu sequence%s decoded, %.1f s", a, b,
+                     ns, ns == 1 ? "" : "s", el / 1e3);
+        else
+            snprintf(detail, sizeof detail, "%s read, %zu sequence%s decoded, %.1f s", a, ns,
+                     ns == 1 ? "" : "s", el / 1e3);
         tui_draw_progress(what, j->total ? (double)d / (double)j->total : 0, detail);
         refresh();
     }
@@ -960,13 +964,11 @@ ACT(SLICE)
     return TUI_REDRAW;
 }
 
-static unsigned export_now(tui *t, const char *path)
+/* Writes the export; on failure err says why (nothing written). */
+static unsigned export_now(tui *t, const char *path, as_error *err)
 {
-    as_error e = {0};
-    if (tui_export(t, path, &e)) {
-        tui_msg(t, true, "export: %s", e.msg);
+    if (tui_export(t, path, err))
         return TUI_REDRAW;
-    }
     const view_grid *g = &t->v.grid[t->v.pane];
     tui_msg(t, false, "exported the %s pane (%zu rows + %zu step rows, %zu columns) to %s",
             t->v.pane == VIEW_SRC ? "source" : "target", g->nrows, g->nsteps, g->ncols, path);
@@ -976,7 +978,11 @@ static unsigned export_now(tui *t, const char *path)
 static unsigned export_confirmed(tui *t, size_t yes, void *ud)
 {
     (void)yes;
-    return export_now(t, ud);
+    as_error e = {0};
+    unsigned bits = export_now(t, ud, &e);
+    if (e.code)
+        tui_msg(t, true, "export: %s", e.msg);
+    return bits;
 }
 
 static unsigned export_enter(tui *t, const char *text, void *ud, as_error *err)
@@ -987,11 +993,14 @@ static unsigned export_enter(tui *t, const char *text, void *ud, as_error *err)
         return 0;
     }
     struct stat st;
-    if (!stat(text, &st)) {
-        if (S_ISDIR(st.st_mode)) {
-            as_error_set(err, AS_EUSAGE, "%s is a directory", text);
-            return 0;
-        }
+    bool exists = !stat(text, &st);
+    if (exists && S_ISDIR(st.st_mode)) {
+        as_error_set(err, AS_EUSAGE, "%s is a directory", text);
+        return 0;
+    }
+    if (tui_export_check(text, err))
+        return 0;
+    if (exists) {
         char q[VIEW_PIPE_MAX + 64];
         snprintf(q, sizeof q, "%s exists. Overwrite it?", text);
         char *path = strdup(text);
@@ -1000,7 +1009,7 @@ static unsigned export_enter(tui *t, const char *text, void *ud, as_error *err)
         tui_push(t, confirm_new(q, export_confirmed, path, free));
         return TUI_REDRAW;
     }
-    return export_now(t, text);
+    return export_now(t, text, err);
 }
 
 ACT(EXPORT)

@@ -25,16 +25,26 @@ static const char *ext_of(const char *path)
     return dot ? dot + 1 : "";
 }
 
+int tui_export_check(const char *path, as_error *err)
+{
+    const char *ext = ext_of(path);
+    static const char *const known[] = {"csv", "json", "html", "htm"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (!strcasecmp(ext, known[i]))
+            return AS_OK;
+    return as_error_set(err, AS_EUSAGE, "%s: name it .csv, .json or .html", path);
+}
+
 int tui_export(tui *t, const char *path, as_error *err)
 {
     const char *ext = ext_of(path);
+    if (tui_export_check(path, err))
+        return AS_EUSAGE;
     if (!strcasecmp(ext, "csv"))
         return view_export(&t->v, t->v.pane, VIEW_EXPORT_CSV, path, err);
     if (!strcasecmp(ext, "json"))
         return view_export(&t->v, t->v.pane, VIEW_EXPORT_JSON, path, err);
-    if (!strcasecmp(ext, "html") || !strcasecmp(ext, "htm"))
-        return export_html(t, path, err);
-    return as_error_set(err, AS_EUSAGE, "%s: name it .csv, .json or .html", path);
+    return export_html(t, path, err);
 }
 
 char *tui_export_default_name(const tui *t)

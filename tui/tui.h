@@ -166,6 +166,9 @@ char **tui_info_lines(const tui *t, size_t *n);
 void tui_lines_free(char **lines, size_t n);
 
 /* export.c */
+/* Exports the focused pane's view by the name's extension (.csv, .json,
+ * .html); tui_export_check() only checks the name. */
+int tui_export_check(const char *path, as_error *err);
 int tui_export(tui *t, const char *path, as_error *err);
 char *tui_export_default_name(const tui *t);
 
