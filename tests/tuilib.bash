@@ -157,3 +157,22 @@ bin_pid() {
     sh=$(T display-message -p -t "$SESSION" '#{pane_pid}')
     pgrep -P "$sh" -f "$(basename "$BIN")" | head -1
 }
+
+# start_shell W H: an interactive bash with job control (for Ctrl-Z and fg);
+# run_in_shell ARGS... then types the command line into it.
+start_shell() {
+    local old=$SESSION
+    NRUN=$((NRUN + 1))
+    SESSION=run$NRUN
+    T new-session -d -s "$SESSION" -x "$1" -y "$2" \
+        "cd $(printf '%q' "$WORK") && env LANG=C.UTF-8 LC_ALL=C.UTF-8 ATTRSCOPE_HISTORY= PS1='shell$ ' TERM=xterm-256color bash --norc --noprofile -i"
+    [ -n "$old" ] && T kill-session -t "$old" 2>/dev/null
+    wait_for 'shell$' 5
+}
+run_in_shell() {
+    local line
+    line=$(printf '%q' "$BIN")
+    for a in "$@"; do line="$line $(printf '%q' "$a")"; done
+    T send-keys -t "$SESSION" -l "$line; echo EXIT=\$?"
+    T send-keys -t "$SESSION" Enter
+}

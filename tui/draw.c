@@ -443,9 +443,9 @@ static void draw_header(tui *t)
             continue;
         sep(&l, hd);
         const char *name = view_dim_name(v, d);
+        char ini[8] = "";
         if (L->hdr == 1 || L->W < 100) {
             /* initials of the dim name */
-            char ini[8] = "";
             size_t k = 0;
             for (const char *p = name; *p && k < 4; p++)
                 if (p == name || p[-1] == ' ')
@@ -774,7 +774,7 @@ void tui_draw_main(tui *t)
         tui_safe(s, safe, sizeof safe);
         tui_put(L->hdr + 1, 1, safe, L->W - 2, theme_role(ROLE_ERROR), false, true);
     } else if (L->tiny) {
-        tui_put(L->hdr, 0, "enlarge the terminal", L->W, theme_role(ROLE_DIM), false, true);
+        tui_put(L->hdr, 0, "too small", L->W, theme_role(ROLE_DIM), false, true);
     } else {
         draw_col_labels(t);
         draw_pane(t, VIEW_SRC);

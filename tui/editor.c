@@ -14,7 +14,6 @@ typedef struct editor {
     lineedit le;
     char error[AS_ERROR_MAX];
     char note[256];
-    bool fresh;                    /* typing replaces the initial text */
     long hist_i;                   /* -1: the line being typed */
     char saved[VIEW_PIPE_MAX];
     size_t sel, top;               /* step list */
@@ -223,9 +222,7 @@ static unsigned editor_key(tui *t, screen *sc, int key)
         return TUI_REDRAW;
     }
     bool was_menu = ed->menu;
-    bool fresh = ed->fresh;
     ed->menu = false;
-    ed->fresh = false;
     switch (key) {
     case '\n':
     case '\r':
@@ -274,8 +271,6 @@ static unsigned editor_key(tui *t, screen *sc, int key)
         insert_step(ed, steps[ed->sel].name);
         break;
     default:
-        if (fresh && key >= 0x20 && key < 0x110000 && key != 127)
-            le_set(&ed->le, "");
         if (!le_key(&ed->le, key))
             return TUI_REDRAW;
         break;
@@ -298,7 +293,7 @@ screen *editor_new(tui *t)
     ed->s = (screen){editor_draw, editor_key, editor_free, NULL};
     le_set(&ed->le, t->v.ch.pipeline);
     ed->hist_i = -1;
-    ed->fresh = true;
+    ed->le.fresh = true;
     tui_hist_load(t);
     return &ed->s;
 }

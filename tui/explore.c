@@ -67,6 +67,7 @@ static void times_report(const char *what, tui_times *t)
 
 static volatile sig_atomic_t got_signal;
 static volatile sig_atomic_t got_cont;
+static volatile sig_atomic_t got_tstp;
 
 static void on_signal(int sig)
 {
@@ -77,6 +78,12 @@ static void on_cont(int sig)
 {
     (void)sig;
     got_cont = 1;
+}
+
+static void on_tstp(int sig)
+{
+    (void)sig;
+    got_tstp = 1;
 }
 
 static void install_signals(void)
@@ -90,8 +97,10 @@ static void install_signals(void)
     sigaction(SIGHUP, &sa, NULL);
     sa.sa_handler = on_cont;
     sigaction(SIGCONT, &sa, NULL);
-    /* SIGTSTP: curses' own handler leaves the screen, stops, and repaints
-     * on SIGCONT; our SIGCONT handler asks for a full repaint too. */
+    /* SIGTSTP (Ctrl-Z): the main loop gives the terminal back, stops, and
+     * repaints everything once continued (see suspend_now). */
+    sa.sa_handler = on_tstp;
+    sigaction(SIGTSTP, &sa, NULL);
 }
 
 /* --------------------------------------------------------------- curses */
@@ -138,7 +147,7 @@ static int curses_start(tui *t, char *err, size_t errlen)
     idlok(stdscr, TRUE);   /* vertical scrolls move lines instead of resending them */
     set_escdelay(25);
     curs_set(0);
-    wtimeout(stdscr, 250);
+    wtimeout(stdscr, 100);
     tui_color_mode mode = TUI_MONO;
     if (!nocolor && has_colors()) {
         start_color();
@@ -172,6 +181,25 @@ static void curses_end(void)
         fclose(tty_in);
     tty_in = NULL;
     fflush(stdout);
+}
+
+/* Ctrl-Z: leave curses mode, stop with the default action, and return once
+ * continued; the caller repaints (curses resumes on the next update). */
+static void suspend_now(void)
+{
+    got_tstp = 0;
+    if (curses_on) {
+        curs_set(1);
+        endwin();
+        fflush(stdout);
+    }
+    struct sigaction dfl, old;
+    memset(&dfl, 0, sizeof dfl);
+    sigemptyset(&dfl.sa_mask);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGTSTP, &dfl, &old);
+    raise(SIGTSTP);
+    sigaction(SIGTSTP, &old, NULL);
 }
 
 /* -------------------------------------------------------------- loading */
@@ -285,6 +313,8 @@ static int load_all(tui *t, loadjob *j)
             fprintf(stderr, "attrscope: interrupted while loading\n");
             _exit(128 + got_signal);
         }
+        if (got_tstp)
+            suspend_now();
         struct timespec ts = {0, 10 * 1000000L};
         nanosleep(&ts, NULL);
         double el = now_ms() - t0;
@@ -670,7 +700,7 @@ ACT(COL_MIN) { return tui_view_bits(view_jump_extreme(&t->v, false, false)); }
 
 ACT(SEARCH)
 {
-    tui_push(t, prompt_new("search token", t->query, search_enter, NULL));
+    tui_push(t, prompt_new("search token", t->query, true, search_enter, NULL));
     return TUI_REDRAW;
 }
 
@@ -959,7 +989,7 @@ ACT(SLICE)
     char init[64];
     int d = t->v.slider_dim >= 0 ? t->v.slider_dim : 0;
     snprintf(init, sizeof init, "%d=", d);
-    tui_push(t, prompt_new("slice DIM=A:B (name or index; DIM= clears)", init, slice_enter,
+    tui_push(t, prompt_new("slice DIM=A:B (name or index; DIM= clears)", init, false, slice_enter,
                            NULL));
     return TUI_REDRAW;
 }
@@ -1019,7 +1049,7 @@ ACT(EXPORT)
         return TUI_REDRAW;
     }
     char *name = tui_export_default_name(t);
-    tui_push(t, prompt_new("export the view to (.csv, .json, .html)", name ? name : "",
+    tui_push(t, prompt_new("export the view to (.csv, .json, .html)", name ? name : "", true,
                            export_enter, NULL));
     free(name);
     return TUI_REDRAW;
@@ -1267,6 +1297,10 @@ int explore_main(const explore_opts *o)
         if (got_signal) {
             status = 128 + got_signal;
             break;
+        }
+        if (got_tstp) {
+            suspend_now();
+            got_cont = 1;
         }
         if (got_cont) {
             got_cont = 0;

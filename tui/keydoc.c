@@ -89,8 +89,6 @@ void tui_keys_man(FILE *f)
         each_key(x->keys, man_key, f);
         fputc('\n', f);
         man_text(f, x->help, strlen(x->help));
-        fputs(" (", f);
-        man_text(f, x->name, strlen(x->name));
-        fputs(")\n", f);
+        fputc('\n', f);
     }
 }

@@ -35,6 +35,7 @@ void le_set(lineedit *le, const char *s)
     snprintf(le->buf, sizeof le->buf, "%s", s ? s : "");
     le->cur = strlen(le->buf);
     le->scroll = 0;
+    le->fresh = false;
 }
 
 static size_t prev_char(const char *s, size_t i)
@@ -87,6 +88,10 @@ static int encode_utf8(int c, char *o)
 
 bool le_key(lineedit *le, int key)
 {
+    bool printable = key >= 0x20 && key != 127 && key < 0x110000 && !(key >= 0x80 && key < 0xa0);
+    if (le->fresh && printable)
+        le->buf[0] = '\0', le->cur = 0;
+    le->fresh = false;
     size_t len = strlen(le->buf);
     switch (key) {
     case TUI_KEYCODE(KEY_LEFT):
@@ -133,7 +138,7 @@ bool le_key(lineedit *le, int key)
     default:
         break;
     }
-    if (key >= 0x20 && key != 127 && key < 0x110000 && !(key >= 0x80 && key < 0xa0)) {
+    if (printable) {
         char u[4];
         int n = encode_utf8(key, u);
         if (len + (size_t)n + 1 > sizeof le->buf)
@@ -449,7 +454,8 @@ static void prompt_free(screen *sc)
     free(sc);
 }
 
-screen *prompt_new(const char *title, const char *init, tui_enter_fn enter, void *ud)
+screen *prompt_new(const char *title, const char *init, bool replace, tui_enter_fn enter,
+                   void *ud)
 {
     prompt *p = calloc(1, sizeof *p);
     if (!p)
@@ -457,6 +463,7 @@ screen *prompt_new(const char *title, const char *init, tui_enter_fn enter, void
     p->s = (screen){prompt_draw, prompt_key, prompt_free, NULL};
     snprintf(p->title, sizeof p->title, "%s", title);
     le_set(&p->le, init);
+    p->le.fresh = replace;
     p->enter = enter;
     p->ud = ud;
     return &p->s;

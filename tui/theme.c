@@ -196,7 +196,7 @@ void theme_init(tui_color_mode mode)
                 fg = lum < 140 ? 0xffffff : 0x000000;
             } else {
                 bg = nearest_xterm(rgb);
-                fg = lum < 140 ? 231 : 16;
+                fg = lum < 140 ? COLOR_WHITE + 8 : COLOR_BLACK;   /* short escapes */
             }
             /* neighbouring buckets often land on the same colors: one pair
              * for them, so runs of similar cells need no color changes */

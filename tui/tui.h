@@ -142,7 +142,9 @@ typedef unsigned (*tui_enter_fn)(tui *t, const char *text, void *ud, as_error *e
 screen *pager_new(const char *title, char **lines, size_t n, int close_key);
 screen *list_new(const char *title, char **items, size_t n, size_t sel, tui_pick_fn pick,
                  void *ud);
-screen *prompt_new(const char *title, const char *init, tui_enter_fn enter, void *ud);
+/* A prompt; with `replace`, typing replaces init instead of adding to it. */
+screen *prompt_new(const char *title, const char *init, bool replace, tui_enter_fn enter,
+                   void *ud);
 screen *confirm_new(const char *question, tui_pick_fn yes, void *ud, void (*ud_free)(void *));
 
 /* A one-line UTF-8 editor shared by the prompt and the pipeline editor. */
@@ -150,6 +152,7 @@ typedef struct lineedit {
     char buf[VIEW_PIPE_MAX];
     size_t cur;                /* byte offset */
     size_t scroll;             /* first byte shown */
+    bool fresh;                /* the first character typed replaces the text */
 } lineedit;
 void le_set(lineedit *le, const char *s);
 /* Handles an editing key; returns true when it was one. */
