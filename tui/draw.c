@@ -237,6 +237,13 @@ const char *tui_col_label(const tui *t, int pane, size_t col)
     return lab_at(&t->lab[VIEW_TGT], i);
 }
 
+/* A step score's name (from the file, so escaped) into buf. */
+static const char *step_label(const view_state *v, size_t k, char *buf, size_t n)
+{
+    tui_safe(view_step_name(v, k), buf, n);
+    return buf;
+}
+
 /* ---------------------------------------------------------------- layout */
 
 void tui_layout_compute(tui *t)
@@ -271,8 +278,9 @@ void tui_layout_compute(tui *t)
         const view_grid *g = &v->grid[p];
         int w = g->nrows ? digits(g->row0 + g->nrows - 1) + 1 + t->lab[p].maxw : 0;
         lw = imax(lw, w);
+        char sb[256];
         for (size_t k = 0; k < g->nsteps; k++)
-            lw = imax(lw, (int)strlen(view_step_name(v, k)));
+            lw = imax(lw, tui_width(step_label(v, k, sb, sizeof sb)));
     }
     int avail = L->W - L->panel_w;
     L->label_w = imax(imin(lw + 1, imax(avail / 3, 8)), imin(8, avail / 2));
@@ -427,9 +435,8 @@ static void draw_header(tui *t)
     }
     if (L->hdr == 2 && q) {
         sep(&l, hd);
-        seg(&l, v->layout == VIEW_LAYOUT_SRC ? "source" : v->layout == VIEW_LAYOUT_TGT ? "target"
-                                                                                      : "source+target",
-            hd);
+        static const char *const names[] = {"source", "target", "source+target"};
+        seg(&l, names[v->layout], hd);
     }
     int nd = view_ndim(v);
     int sub = v->grid[v->pane].sub_dim;
@@ -616,8 +623,9 @@ static void draw_pane(tui *t, int p)
             tui_fill(y, x, L->label_w - x, theme_role(ROLE_NORMAL));
             draw_cells(t, p, r, y, false);
         } else {
-            int x = tui_put(y, 0, view_step_name(v, r - g->nrows), lw, on ? cur : step, true,
-                            true);
+            char sb[256];
+            const char *name = step_label(v, r - g->nrows, sb, sizeof sb);
+            int x = tui_put(y, 0, name, lw, on ? cur : step, true, true);
             tui_fill(y, x, L->label_w - x, theme_role(ROLE_NORMAL));
             draw_cells(t, p, r, y, true);
         }
@@ -682,7 +690,7 @@ static void draw_status(tui *t)
     const view_state *v = &t->v;
     tui_style st = theme_role(ROLE_STATUS), key = theme_role(ROLE_STATUS_KEY);
     int y_info = L->H - L->st, y_msg = L->H - 1;
-    char s[2048];
+    char s[2048], sb[256];
     bool msg_on_info = L->st == 1 && t->msg[0];
     if (!msg_on_info) {
         tui_fill(y_info, 0, L->W, st);
@@ -700,11 +708,13 @@ static void draw_status(tui *t)
                 snprintf(num, sizeof num, "%.9g", val);
             size_t gen = view_col_gen(v, p, v->col);
             if (r < g->nrows)
-                snprintf(s, sizeof s, " %s %zu %s \u2190 %zu %s = %s", p == VIEW_SRC ? "src" : "tgt",
-                         view_row_token(v, p, r), tui_row_label(t, p, r), gen,
+                snprintf(s, sizeof s, " %s %zu %s \u2190 %zu %s = %s",
+                         p == VIEW_SRC ? "src" : "tgt", view_row_token(v, p, r),
+                         tui_row_label(t, p, r), gen,
                          tui_col_label(t, p, v->col), num);
             else
-                snprintf(s, sizeof s, " %s @ %zu %s = %s", view_step_name(v, r - g->nrows), gen,
+                snprintf(s, sizeof s, " %s @ %zu %s = %s",
+                         step_label(v, r - g->nrows, sb, sizeof sb), gen,
                          tui_col_label(t, p, v->col), num);
             if (!tui_utf8()) {
                 char *a = strstr(s, "\u2190");
@@ -726,7 +736,7 @@ static void draw_status(tui *t)
             if (r < g->nrows)
                 for (size_t k = 0; k < g->nsteps; k++) {
                     double x = view_cell(v, p, g->nrows + k, v->col);
-                    snprintf(s, sizeof s, "  %s %.4g", view_step_name(v, k), x);
+                    snprintf(s, sizeof s, "  %s %.4g", step_label(v, k, sb, sizeof sb), x);
                     seg(&l, s, st);
                 }
         } else if (!q) {

@@ -1,5 +1,7 @@
-# Monochrome (NO_COLOR, --color mono) and 8-color modes: no color escapes
-# in monochrome, glyph density for narrow cells, exact values unchanged.
+# Color modes: monochrome (NO_COLOR, --color mono) without color escapes,
+# 8 colors, truecolor when COLORTERM says so (through a direct-color
+# terminal description); glyph density for narrow cells; exact values
+# unchanged in every mode.
 source "$(dirname "$0")/tuilib.bash" "$@"
 AGG=$GOLDEN/aggregations.json
 CASE=encdec_occlusion_coarse
@@ -48,4 +50,36 @@ keys C
 expect "colors: 8 colors" "then 8 colors"
 keys q
 expect_restored 0
+
+# truecolor: COLORTERM=truecolor and a direct-color description of the
+# terminal (compiled here, so the test does not depend on the system's)
+cat >"$WORK/direct.src" <<'TI'
+xterm-direct|xterm with direct colors,
+	colors#0x1000000, pairs#0x10000, RGB,
+	setaf=\E[%?%p1%{8}%<%t3%p1%d%e38;2;%p1%{65536}%/%d;%p1%{256}%/%{255}%&%d;%p1%{255}%&%d%;m,
+	setab=\E[%?%p1%{8}%<%t4%p1%d%e48;2;%p1%{65536}%/%d;%p1%{256}%/%{255}%&%d;%p1%{255}%&%d%;m,
+	initc@, ccc@, oc@, use=xterm-256color,
+TI
+if command -v tic >/dev/null && tic -x -o "$WORK/terminfo" "$WORK/direct.src" 2>/dev/null; then
+    start 100 30 TERM=xterm-256color COLORTERM=truecolor TERMINFO="$WORK/terminfo" -- "$INSEQ/$CASE.json" --pipeline none
+    expect "seq 1/1" "truecolor starts"
+    esc=$(screen_e)
+    if grep -qE $'48;2;178;24;43m *7\\.39' <<<"$esc"; then ok "truecolor: the max cell is the colormap's red (178,24,43)"; else fail "truecolor max cell"; fi
+    if grep -qE $'48;5;' <<<"$esc"; then fail "truecolor: 256-color escapes"; else ok "truecolor: no palette escapes"; fi
+    check_cell "truecolor" 6 0
+    keys q
+    expect_restored 0
+    start 100 30 TERM=xterm-256color COLORTERM=truecolor TERMINFO="$WORK/terminfo" -- "$INSEQ/$CASE.json" --color 256
+    expect "seq 1/1" "--color 256 under COLORTERM=truecolor"
+    if screen_e | grep -qE $'48;2;'; then fail "--color 256 still uses truecolor"; else ok "--color 256 wins"; fi
+    keys q
+    expect_restored 0
+    start 100 30 TERM=xterm-256color COLORTERM=truecolor NO_COLOR=1 TERMINFO="$WORK/terminfo" -- "$INSEQ/$CASE.json"
+    expect "seq 1/1" "NO_COLOR under COLORTERM=truecolor"
+    if screen_e | grep -qE "$COLOR_RE"; then fail "NO_COLOR: colors"; else ok "NO_COLOR wins over COLORTERM"; fi
+    keys q
+    expect_restored 0
+else
+    ok "truecolor: skipped (no tic to describe a direct-color terminal)"
+fi
 finish
