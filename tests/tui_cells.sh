@@ -58,4 +58,23 @@ if [ "$(hue_256 "${bg:-0}")" = blue ]; then ok "min cell is blue ($bg)"; else fa
 expect "-7.388" "legend min is -max"
 keys q
 expect_restored 0
+
+# the base class with source attributions only: one pane, its step score
+CASE=encdec_base_sourceonly
+start 100 30 TERM=xterm-256color -- "$INSEQ/$CASE.json" --pipeline none
+expect "pipeline: none │ source " "only the source pane"
+keys Tab
+expect "this sequence has only the source heatmap" "Tab explains why nothing changes"
+for rc in "0 0" "2 3" "4 1"; do
+    expect_status_cell src source_attributions $rc
+done
+keys G k   # the step rows are in file order: contrast_prob_diff, probability
+if wait_status "^ contrast_prob_diff @ 1 "; then
+    got=$(status_value); want=$(ref golden "$AGG" $CASE none 0 step_scores.contrast_prob_diff 1)
+    if close_to "$got" "$want"; then ok "contrast_prob_diff[1] = $got"; else fail "contrast_prob_diff: got $got want $want"; fi
+else
+    fail "step row: $(status_line)"
+fi
+keys q
+expect_restored 0
 finish

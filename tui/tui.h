@@ -105,13 +105,50 @@ struct tui {
 };
 
 /* explore.c */
+double tui_now_ms(void);
 void tui_msg(tui *t, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tui_push(tui *t, screen *s);
 void tui_pop(tui *t);
+/* TUI_* bits for VIEW_CH_* changes; tui_data_bits() adds what a change of
+ * the shown data needs (labels, layout). */
 unsigned tui_view_bits(unsigned view_changes);
+unsigned tui_data_bits(unsigned view_changes);
 const char *tui_file_name(const tui *t);
+
+/* term.c: signals and the terminal.  term_signals_install() first (before
+ * any curses call); term_start() brings curses up with the color mode of
+ * the options and the terminal; term_end() restores the terminal and may be
+ * called any number of times. */
+void term_signals_install(void);
+int term_start(tui *t, char *err, size_t errlen);
+void term_end(void);
+bool term_active(void);
+/* The signal asking to end (SIGINT, SIGTERM, SIGHUP), 0 when none. */
+int term_pending_signal(void);
+/* Ctrl-Z and continue requests since the last call. */
+bool term_take_tstp(void);
+bool term_take_cont(void);
+/* Leaves curses mode and stops until continued; the caller repaints. */
+void term_suspend(void);
+
+/* loading.c: the files (or the in-memory example) of t->opts, a progress
+ * bar after 300 ms (starting the terminal if needed).  res->out is NULL when
+ * nothing loaded; errors lists the failures, one per line. */
+typedef struct tui_loaded {
+    as_output *out;
+    char errors[4096];
+    size_t nfailed;
+} tui_loaded;
+int tui_load(tui *t, tui_loaded *res);
+
+/* history.c */
 void tui_hist_add(tui *t, const char *pipeline);
 void tui_hist_load(tui *t);
+
+/* actions.c */
+void tui_bind_keys(void);
+/* Runs the action bound to key on the grid screen. */
+unsigned tui_dispatch(tui *t, int key);
 /* The first key name of an action, for hints ("a", "Tab"). */
 const char *tui_action_key(int action);
 
