@@ -41,7 +41,10 @@ void view_agg_reset(view_agg *a, const as_output *out);
 int view_agg_check(const char *pipeline, as_error *err);
 
 /* Sequence `seq` under `pipeline` (see view_agg_check), then weighted by the
- * step score `weight` (NULL or "" for none). */
+ * step score `weight` (NULL or "" for none).  The view asks again for the
+ * same (seq, pipeline, weight) whenever it needs it (changing sequence, the
+ * global color range over every sequence), so an implementation should
+ * answer repeated requests from a cache. */
 int view_aggregate(view_agg *a, size_t seq, const char *pipeline, const char *weight,
                    view_agg_result *res, as_error *err);
 void view_agg_release(view_agg *a, view_agg_result *res);

@@ -352,6 +352,7 @@ ACT(RANGE)
 
 ACT(NARROW)
 {
+    t->cw_auto = false;
     if (t->cw_level > 0)
         t->cw_level--;
     return TUI_LAYOUT | TUI_REDRAW | TUI_MOVE;
@@ -359,6 +360,7 @@ ACT(NARROW)
 
 ACT(WIDEN)
 {
+    t->cw_auto = false;
     t->cw_level++;
     return TUI_LAYOUT | TUI_REDRAW | TUI_MOVE;
 }

@@ -259,6 +259,8 @@ void tui_layout_compute(tui *t)
     int area = L->H - L->hdr - L->st;
     L->collab = area >= 12 ? 2 : 1;
     L->collab_y = L->hdr;
+    if (t->cw_auto)   /* numbers of 6 columns; colors alone for sub-columns */
+        t->cw_level = v->grid[v->pane].nsub > 1 ? 2 : 5;
     if (t->cw_level < 0)
         t->cw_level = 0;
     if (t->cw_level >= CW_LEVELS)

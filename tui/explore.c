@@ -196,7 +196,7 @@ int explore_main(const explore_opts *o)
     t.t_start = tui_now_ms();
     t.stats = o->stats;
     t.raw_tokens = o->decode == EXPLORE_DECODE_RAW;
-    t.cw_level = 5;   /* 6 columns: values with 2 decimals */
+    t.cw_auto = true;
     if (!isatty(STDOUT_FILENO)) {
         fprintf(stderr, "attrscope: standard output is not a terminal; use 'attrscope show "
                         "FILE' to print a view or 'attrscope export' to write one\n");

@@ -83,7 +83,8 @@ struct tui {
     view_state v;
     bool view_ok;
     bool raw_tokens;
-    int cw_level;
+    int cw_level;              /* index into the cell widths (draw.c) */
+    bool cw_auto;              /* width follows the view until ( or ) */
     bool topk;
     tui_color_mode max_mode;
     tui_labels lab[2];         /* source and target tokens of the shown sequence */
