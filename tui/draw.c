@@ -153,8 +153,9 @@ void tui_fmt_value(double v, int w, char *buf, size_t n)
     char t[64];
     if (fabs(v) < 1e15 && n >= 32) {
         for (int prec = imin(3, imax(0, w - 3)); prec >= 0; prec--) {
-            if (fixed(v, prec, t) <= w) {
-                snprintf(buf, n, "%s", t);
+            int l = fixed(v, prec, t);
+            if (l <= w) {
+                memcpy(buf, t, (size_t)l + 1);
                 return;
             }
         }
@@ -548,6 +549,8 @@ static void draw_col_labels(tui *t)
 
 /* ----------------------------------------------------------------- panes */
 
+/* One row of cells, built as a line of characters with their attributes
+ * and written at once (no per-cell cursor moves or text conversion). */
 static void draw_cells(tui *t, int p, size_t r, int y, bool step)
 {
     const tui_layout *L = &t->lay;
@@ -559,13 +562,13 @@ static void draw_cells(tui *t, int p, size_t r, int y, bool step)
     bool wide = cw >= 5;
     tui_style cur = theme_role(ROLE_CURSOR), norm = theme_role(ROLE_NORMAL);
     bool cur_row = p == v->pane && r == v->row[p];
-    char txt[64], cell[80];
-    int x = L->label_w;
-    move(y, x);
-    for (size_t c = c0; c < c1; c++, x += cw) {
+    static cchar_t row[4096];
+    int n = 0, room = (int)(sizeof row / sizeof row[0]);
+    char txt[64];
+    for (size_t c = c0; c < c1 && n + cw <= room; c++) {
         double val = view_cell(v, p, r, c);
         tui_style st;
-        const char *glyph = " ";
+        wchar_t glyph = L' ';
         if (step) {
             st = norm;
             if (!isnan(val) && fabs(val) >= 0.5)
@@ -574,29 +577,34 @@ static void draw_cells(tui *t, int p, size_t r, int y, bool step)
             int b = isnan(val) ? -1 : cmap_bucket(val, v->vmin, v->vmax);
             const tui_cell_style *cs = theme_cell(b);
             st = wide ? cs->text : cs->fill;
-            glyph = cs->glyph;
+            glyph = cs->wglyph;
         }
         if (cur_row && c == v->col)
             st = cur;
-        theme_set(stdscr, st);
+        /* one styled blank per cell, copied with each character put in */
+        wchar_t wc[2] = {L' ', 0};
+        cchar_t blank;
+        setcchar(&blank, wc, st.attr, st.pair, NULL);
         if (wide || step) {
             if (wide && !isnan(val))
                 tui_fmt_value(val, cw - 1, txt, sizeof txt);
             else
                 txt[0] = '\0';
-            int l = (int)strlen(txt);
-            int padn = cw - l;
-            memset(cell, ' ', (size_t)padn);
-            memcpy(cell + padn, txt, (size_t)l);
-            addnstr(cell, cw);
+            int l = (int)strlen(txt), pad = cw - l;
+            for (int i = 0; i < cw; i++) {
+                row[n] = blank;
+                if (i >= pad)
+                    row[n].chars[0] = (wchar_t)(unsigned char)txt[i - pad];
+                n++;
+            }
         } else {
-            size_t gl = strlen(glyph), k = 0;
-            for (int i = 0; i < cw && k + gl < sizeof cell; i++, k += gl)
-                memcpy(cell + k, glyph, gl);
-            cell[k] = '\0';
-            addstr(cell);
+            blank.chars[0] = glyph;
+            for (int i = 0; i < cw; i++)
+                row[n++] = blank;
         }
     }
+    if (n)
+        mvadd_wchnstr(y, L->label_w, row, n);
 }
 
 static void draw_pane(tui *t, int p)

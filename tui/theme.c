@@ -150,6 +150,17 @@ static const char *density(int level)
     return tui_utf8() ? u8[level] : ascii[level];
 }
 
+/* The wide character of a one-character UTF-8 (or ASCII) glyph. */
+static wchar_t glyph_wc(const char *g)
+{
+    wchar_t wc = L' ';
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    if (mbrtowc(&wc, g, strlen(g), &st) > 4)
+        wc = (wchar_t)(unsigned char)g[0];
+    return wc;
+}
+
 void theme_init(tui_color_mode mode)
 {
     cur_mode = mode;
@@ -177,7 +188,7 @@ void theme_init(tui_color_mode mode)
     }
     int pair_fg[256], pair_bg[256], npairs = 0;
     /* NaN / no bucket: the terminal's own background */
-    cells[0] = (tui_cell_style){.glyph = " "};
+    cells[0] = (tui_cell_style){.glyph = " ", .wglyph = L' '};
     for (int b = 0; b < 256; b++) {
         tui_cell_style *c = &cells[b + 1];
         double x = (b + 0.5) / 256.0;
@@ -233,6 +244,8 @@ void theme_init(tui_color_mode mode)
             c->text = (tui_style){level >= 4 ? A_REVERSE : level >= 2 ? A_BOLD : 0, 0};
         }
     }
+    for (int b = 0; b < 257; b++)
+        cells[b].wglyph = glyph_wc(cells[b].glyph);
 }
 
 tui_style theme_role(enum tui_role r)

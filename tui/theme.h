@@ -18,6 +18,7 @@
 
 #include <curses.h>
 #include <stdbool.h>
+#include <wchar.h>
 
 typedef enum tui_color_mode {
     TUI_MONO = 0,
@@ -64,7 +65,8 @@ typedef struct tui_style {
  * number (with `glyph`), `text` behind a printed number. */
 typedef struct tui_cell_style {
     tui_style fill, text;
-    const char *glyph;
+    const char *glyph;   /* UTF-8 (or ASCII outside a UTF-8 locale) */
+    wchar_t wglyph;      /* the same character */
 } tui_cell_style;
 
 /* The richest mode the terminal supports, from the environment and curses
