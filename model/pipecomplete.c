@@ -18,7 +18,7 @@ static void add(pcomp *c, const char *w, size_t wl, const char *cand, const char
     c->ncand++;
 }
 
-static void common_prefix(pcomp *c)
+void pcomp_common(pcomp *c)
 {
     c->common = 0;
     if (!c->ncand)
@@ -100,7 +100,7 @@ void pcomp_run(const char *line, size_t cursor, pcomp *c)
                 add(c, w, wl, s[i].name, s[i].help);
             c->suffix = " ";
         }
-        common_prefix(c);
+        pcomp_common(c);
         return;
     }
     const char *eq = memchr(w, '=', wl);
@@ -114,7 +114,7 @@ void pcomp_run(const char *line, size_t cursor, pcomp *c)
         for (; vals && *vals; vals++)
             add(c, eq + 1, cursor - c->start, *vals, NULL);
         c->suffix = " ";
-        common_prefix(c);
+        pcomp_common(c);
         return;
     }
     const view_agg_step *st = find_step(c->step);
@@ -122,7 +122,7 @@ void pcomp_run(const char *line, size_t cursor, pcomp *c)
     c->suffix = "=";
     for (const char *const *k = st ? st->keys : NULL; k && *k; k++)
         add(c, w, wl, *k, NULL);
-    common_prefix(c);
+    pcomp_common(c);
 }
 
 size_t pcomp_apply(const pcomp *c, int i, char *line, size_t n)

@@ -39,6 +39,10 @@ typedef struct pcomp {
 /* Completes at byte offset cursor (<= strlen(line)). */
 void pcomp_run(const char *line, size_t cursor, pcomp *out);
 
+/* Recomputes `common` after a caller changed the candidates (e.g. offered
+ * sequence numbers for pair's with=). */
+void pcomp_common(pcomp *c);
+
 /* Replaces the word with candidate i plus the suffix, or with the common
  * prefix when i < 0 (plus the suffix if there is one candidate).  line is a
  * buffer of size n; returns the new cursor.  Leaves line alone if the

@@ -657,6 +657,18 @@ int view_parse_dim(const view_state *v, const char *s, int *dim, as_error *err)
                         nd ? names : "none");
 }
 
+/* The size a slice of dim is checked against: the larger pane's for dims 0
+ * and 1 (source and target rows differ), the shared size of extra dims. */
+static size_t dim_extent(const view_state *v, int dim)
+{
+    size_t size = view_dim_size(v, dim);
+    if (dim < 2)
+        for (int p = 0; p < 2; p++)
+            if (v->grid[p].t && v->grid[p].t->shape[dim] > size)
+                size = v->grid[p].t->shape[dim];
+    return size;
+}
+
 static int parse_size(const char *s, size_t n, size_t *out)
 {
     char buf[32];
@@ -698,13 +710,7 @@ unsigned view_set_slice_str(view_state *v, const char *spec, as_error *err)
     if (!*r || !strcmp(r, ":"))
         return view_set_slice(v, dim, false, 0, 0, err);
     const char *colon = strchr(r, ':');
-    size_t size = dim < 2 ? 0 : view_dim_size(v, dim);
-    if (dim < 2) {
-        for (int p = 0; p < 2; p++)
-            if (v->grid[p].t && v->grid[p].t->shape[dim] > size)
-                size = v->grid[p].t->shape[dim];
-    }
-    size_t a = 0, b = size;
+    size_t a = 0, b = dim_extent(v, dim);
     bool bad;
     if (colon) {
         bad = (colon > r && parse_size(r, (size_t)(colon - r), &a)) ||
@@ -730,11 +736,7 @@ unsigned view_set_slice(view_state *v, int dim, bool on, size_t a, size_t b, as_
     }
     view_choice c = v->ch;
     if (on) {
-        size_t size = view_dim_size(v, dim);
-        if (dim < 2)
-            for (int p = 0; p < 2; p++)
-                if (v->grid[p].t && v->grid[p].t->shape[dim] > size)
-                    size = v->grid[p].t->shape[dim];
+        size_t size = dim_extent(v, dim);
         if (!(a < b) || b > size) {
             as_error_set(err, AS_EUSAGE, "slice %d=%zu:%zu: %s has size %zu (need A < B <= %zu)",
                          dim, a, b, view_dim_name(v, dim), size, size);

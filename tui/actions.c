@@ -264,9 +264,17 @@ ACT(PREV_SEQ)
     return tui_data_bits(view_set_seq(&t->v, t->v.seq - 1));
 }
 
-/* The texts of sequence i: from info's input_texts / generated_texts when
- * they line up with the sequences, else the decoded tokens. */
-static void seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size_t genn)
+/* Decoded tokens [from, to) joined into out (truncated to fit). */
+static void join_tokens(const as_tokens *tok, size_t from, size_t to, char *out, size_t n)
+{
+    size_t l = strlen(out);
+    for (size_t k = from; k < to && k < tok->n && l + 1 < n; k++) {
+        tui_label(tok->v[k].text, false, out + l, n - l);
+        l += strlen(out + l);
+    }
+}
+
+void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size_t genn)
 {
     const as_output *o = t->out;
     json_t *a = json_object_get(o->info, "input_texts");
@@ -277,23 +285,13 @@ static void seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, s
     if (json_array_size(b) == o->nseqs && json_is_string(json_array_get(b, i)))
         tui_safe(json_string_value(json_array_get(b, i)), gen, genn);
     const as_seq *s = &o->seqs[i];
-    char tok[512];
-    if (!in[0]) {
-        const as_tokens *src = s->source.n ? &s->source : NULL;
-        size_t n = src ? src->n : (size_t)s->attr_pos_start;
-        for (size_t k = 0; k < n && k < s->target.n + (src ? src->n : 0); k++) {
-            tui_label(src ? src->v[k].text : s->target.v[k].text, false, tok, sizeof tok);
-            size_t l = strlen(in);
-            snprintf(in + l, inn - l, "%s", tok);
-        }
-    }
-    if (!gen[0]) {
-        for (size_t k = (size_t)s->attr_pos_start; k < s->target.n; k++) {
-            tui_label(s->target.v[k].text, false, tok, sizeof tok);
-            size_t l = strlen(gen);
-            snprintf(gen + l, genn - l, "%s", tok);
-        }
-    }
+    /* the input: the source, or the prompt part of a decoder-only target */
+    if (!in[0] && s->source.n)
+        join_tokens(&s->source, 0, s->source.n, in, inn);
+    else if (!in[0])
+        join_tokens(&s->target, 0, (size_t)s->attr_pos_start, in, inn);
+    if (!gen[0])
+        join_tokens(&s->target, (size_t)s->attr_pos_start, s->target.n, gen, genn);
 }
 
 static unsigned pick_seq(tui *t, size_t i, void *ud)
@@ -310,7 +308,7 @@ ACT(SEQ_LIST)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char in[1024], gen[1024], line[2300];
-        seq_texts(t, i, in, sizeof in, gen, sizeof gen);
+        tui_seq_texts(t, i, in, sizeof in, gen, sizeof gen);
         snprintf(line, sizeof line, "%3zu  %s %s %s", i + 1, in, tui_utf8() ? "\u2192" : "->",
                  gen);
         items[i] = strdup(line);

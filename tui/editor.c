@@ -117,29 +117,12 @@ static void complete(tui *t, editor *ed, const char *line, size_t cur, pcomp *pc
             continue;
         size_t k = pc->ncand++;
         snprintf(ed->seqnum[k], sizeof ed->seqnum[k], "%s", num);
-        const as_seq *s = &t->out->seqs[i];
-        char txt[160] = "";
-        for (size_t j = (size_t)s->attr_pos_start; j < s->target.n && strlen(txt) < 120; j++) {
-            char tok[64];
-            tui_label(s->target.v[j].text, false, tok, sizeof tok);
-            size_t l = strlen(txt);
-            snprintf(txt + l, sizeof txt - l, "%s", tok);
-        }
-        snprintf(ed->seqhelp[k], sizeof ed->seqhelp[k], "%s", txt);
+        char in[1024];
+        tui_seq_texts(t, i, in, sizeof in, ed->seqhelp[k], sizeof ed->seqhelp[k]);
         pc->cand[k] = ed->seqnum[k];
         pc->help[k] = ed->seqhelp[k];
     }
-    pc->common = 0;
-    if (pc->ncand) {
-        size_t l = strlen(pc->cand[0]);
-        for (size_t i = 1; i < pc->ncand; i++) {
-            size_t k = 0;
-            while (k < l && pc->cand[i][k] == pc->cand[0][k])
-                k++;
-            l = k;
-        }
-        pc->common = l;
-    }
+    pcomp_common(pc);
 }
 
 static void tab(tui *t, editor *ed, int dir)

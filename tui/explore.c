@@ -95,8 +95,6 @@ unsigned tui_view_bits(unsigned ch)
         b |= TUI_LABELS;
     if (ch & VIEW_CH_LAYOUT)
         b |= TUI_LAYOUT;
-    if (ch & VIEW_CH_RANGE)
-        b |= TUI_REDRAW;
     if (ch && !(ch & ~(unsigned)(VIEW_CH_CURSOR | VIEW_CH_SCROLL)))
         b |= TUI_MOVE;
     return b;

@@ -152,6 +152,10 @@ void tui_bind_keys(void);
 unsigned tui_dispatch(tui *t, int key);
 /* The first key name of an action, for hints ("a", "Tab"). */
 const char *tui_action_key(int action);
+/* The input and generated text of sequence i, made safe: from info's
+ * input_texts / generated_texts when they line up with the sequences, else
+ * the decoded tokens. */
+void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size_t genn);
 
 /* draw.c */
 void tui_labels_build(tui *t);
