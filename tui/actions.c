@@ -252,7 +252,7 @@ ACT(NEXT_SEQ)
         tui_msg(t, false, "last sequence");
         return TUI_REDRAW;
     }
-    return tui_data_bits(view_set_seq(&t->v, t->v.seq + 1));
+    return tui_view_bits(view_set_seq(&t->v, t->v.seq + 1));
 }
 
 ACT(PREV_SEQ)
@@ -261,7 +261,7 @@ ACT(PREV_SEQ)
         tui_msg(t, false, "first sequence");
         return TUI_REDRAW;
     }
-    return tui_data_bits(view_set_seq(&t->v, t->v.seq - 1));
+    return tui_view_bits(view_set_seq(&t->v, t->v.seq - 1));
 }
 
 /* Decoded tokens [from, to) joined into out (truncated to fit). */
@@ -297,7 +297,7 @@ void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size
 static unsigned pick_seq(tui *t, size_t i, void *ud)
 {
     (void)ud;
-    return tui_data_bits(view_set_seq(&t->v, i));
+    return tui_view_bits(view_set_seq(&t->v, i));
 }
 
 ACT(SEQ_LIST)
@@ -389,7 +389,7 @@ static unsigned pick_weight(tui *t, size_t i, void *ud)
         tui_msg(t, true, "%s", e.msg);
     else if (ch)
         tui_msg(t, false, w[0] ? "weighted by %s" : "no weighting%s", w);
-    return tui_data_bits(ch) | TUI_REDRAW;
+    return tui_view_bits(ch) | TUI_REDRAW;
 }
 
 ACT(WEIGHT)
@@ -425,7 +425,7 @@ ACT(UNDO)
     else
         tui_msg(t, false, "undone: pipeline %s%s%s", t->v.ch.pipeline,
                 t->v.ch.weight[0] ? ", weight " : "", t->v.ch.weight);
-    return tui_data_bits(ch) | TUI_REDRAW;
+    return tui_view_bits(ch) | TUI_REDRAW;
 }
 
 static unsigned pick_show_dim(tui *t, size_t i, void *ud)
@@ -439,7 +439,7 @@ static unsigned pick_show_dim(tui *t, size_t i, void *ud)
         tui_msg(t, false, "columns split by %s", view_dim_name(&t->v, t->v.ch.show_dim));
     else
         tui_msg(t, false, "no sub-columns");
-    return tui_data_bits(ch) | TUI_REDRAW;
+    return tui_view_bits(ch) | TUI_REDRAW;
 }
 
 ACT(SHOW_DIM)
@@ -476,7 +476,7 @@ static unsigned slider_msg(tui *t, unsigned ch)
     view_state *v = &t->v;
     if (v->slider_dim < 0)
         tui_msg(t, false, "no slider: this view has no extra dim to step");
-    return tui_data_bits(ch) | TUI_REDRAW;
+    return tui_view_bits(ch) | TUI_REDRAW;
 }
 
 ACT(SLIDER_PREV) { return slider_msg(t, view_slider_step(&t->v, -1)); }
@@ -496,7 +496,7 @@ static unsigned slice_enter(tui *t, const char *text, void *ud, as_error *err)
     unsigned ch = view_set_slice_str(&t->v, text, err);
     if (!err->code)
         tui_msg(t, false, ch ? "sliced: %s" : "slice unchanged: %s", text);
-    return tui_data_bits(ch) | TUI_REDRAW;
+    return tui_view_bits(ch) | TUI_REDRAW;
 }
 
 ACT(SLICE)

@@ -188,10 +188,7 @@ static unsigned apply(tui *t, editor *ed)
     tui_msg(t, false, ch ? "pipeline: %s" : "pipeline unchanged: %s", p);
     curs_set(0);
     tui_pop(t);
-    unsigned b = tui_view_bits(ch) | TUI_REDRAW;
-    if (ch)
-        b |= TUI_LABELS | TUI_LAYOUT | TUI_DATA;
-    return b;
+    return tui_view_bits(ch) | TUI_REDRAW;
 }
 
 static unsigned editor_key(tui *t, screen *sc, int key)

@@ -89,24 +89,13 @@ void tui_pop(tui *t)
 unsigned tui_view_bits(unsigned ch)
 {
     unsigned b = ch ? TUI_REDRAW : 0;
+    /* new data may come with other tokens (merged by a pipeline) */
     if (ch & (VIEW_CH_GRID | VIEW_CH_SEQ))
-        b |= TUI_DATA | TUI_LAYOUT;
-    if (ch & VIEW_CH_SEQ)
-        b |= TUI_LABELS;
+        b |= TUI_DATA | TUI_LAYOUT | TUI_LABELS;
     if (ch & VIEW_CH_LAYOUT)
         b |= TUI_LAYOUT;
     if (ch && !(ch & ~(unsigned)(VIEW_CH_CURSOR | VIEW_CH_SCROLL)))
         b |= TUI_MOVE;
-    return b;
-}
-
-/* Bits after a change of the shown data: labels (tokens may have merged) and
- * layout follow. */
-unsigned tui_data_bits(unsigned ch)
-{
-    unsigned b = tui_view_bits(ch);
-    if (ch & VIEW_CH_GRID)
-        b |= TUI_LABELS;
     return b;
 }
 
@@ -126,7 +115,7 @@ static unsigned reload(tui *t)
     }
     as_output *old = t->out;
     t->out = r.out;
-    bits |= tui_data_bits(view_replace_output(&t->v, t->out)) | TUI_LABELS | TUI_LAYOUT;
+    bits |= tui_view_bits(view_replace_output(&t->v, t->out));
     attr_output_free(old);
     if (r.nfailed)
         tui_msg(t, true, "reloaded %zu sequences in %.0f ms; failed: %s", t->out->nseqs, ms,

@@ -110,10 +110,8 @@ double tui_now_ms(void);
 void tui_msg(tui *t, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tui_push(tui *t, screen *s);
 void tui_pop(tui *t);
-/* TUI_* bits for VIEW_CH_* changes; tui_data_bits() adds what a change of
- * the shown data needs (labels, layout). */
+/* TUI_* bits for VIEW_CH_* changes. */
 unsigned tui_view_bits(unsigned view_changes);
-unsigned tui_data_bits(unsigned view_changes);
 const char *tui_file_name(const tui *t);
 
 /* term.c: signals and the terminal.  term_signals_install() first (before
