@@ -194,6 +194,7 @@ static int apply_choice(view_state *v, const view_choice *c, size_t seq, as_erro
     if (view_aggregate(v->agg, seq, c->pipeline, c->weight, &r, err))
         return -1;
     view_agg_release(v->agg, &v->cur);
+    v->cur_gen++;
     v->cur = r;
     v->agg_error[0] = '\0';
     if (c != &v->ch)
@@ -294,6 +295,7 @@ void view_close(view_state *v)
 unsigned view_replace_output(view_state *v, const as_output *out)
 {
     view_agg_release(v->agg, &v->cur);
+    v->cur_gen++;
     view_agg_reset(v->agg, out);
     v->out = out;
     size_t seq = out->nseqs ? clampz(v->seq, 0, out->nseqs - 1) : 0;
@@ -528,6 +530,7 @@ unsigned view_set_seq(view_state *v, size_t seq)
     as_error e = {0};
     if (apply_choice(v, &v->ch, seq, &e)) {
         view_agg_release(v->agg, &v->cur);
+        v->cur_gen++;
         v->seq = seq;
         snprintf(v->agg_error, sizeof v->agg_error, "%s", e.msg);
         rebuild(v);

@@ -91,6 +91,7 @@ typedef struct view_state {
     view_agg *agg;             /* owned */
     size_t seq;                /* the shown sequence */
     view_agg_result cur;       /* its aggregation (NULL seq when it failed) */
+    unsigned long cur_gen;     /* changes whenever cur does */
     char agg_error[AS_ERROR_MAX]; /* why cur is empty, "" when fine */
 
     view_choice ch;

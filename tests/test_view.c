@@ -71,8 +71,10 @@ START_TEST(test_none_goldens)
         open_view(&v, o, NULL);
         ck_assert_uint_eq(json_array_size(seqs), o->nseqs);
         for (size_t i = 0; i < o->nseqs; i++) {
+            unsigned long gen = v.cur_gen;
             view_set_seq(&v, i);
             ck_assert_uint_eq(v.seq, i);
+            ck_assert(i == 0 || v.cur_gen != gen);
             json_t *gs = json_array_get(seqs, i);
             const char *keys[2] = {"source_attributions", "target_attributions"};
             for (int p = 0; p < 2; p++) {
@@ -128,9 +130,11 @@ START_TEST(test_granular_dims)
     ck_assert_int_eq(v.slider_dim, 2);
     ck_assert_str_eq(view_dim_name(&v, 2), "Embedding Dimension");
     ck_assert_uint_eq(v.grid[VIEW_SRC].ncols, T);
-    /* slider at 0, then 3 */
+    /* slider at 0, then 3; the shown sequence stays the same object */
+    unsigned long gen = v.cur_gen;
     assert_close(view_cell(&v, VIEW_SRC, 2, 5), t->data[(2 * T + 5) * E + 0], "slider 0");
     ck_assert_uint_eq(view_slider_step(&v, 3), VIEW_CH_GRID | VIEW_CH_RANGE);
+    ck_assert_uint_eq(v.cur_gen, gen);
     assert_close(view_cell(&v, VIEW_SRC, 2, 5), t->data[(2 * T + 5) * E + 3], "slider 3");
     ck_assert_uint_eq(view_slider_step(&v, -10), VIEW_CH_GRID | VIEW_CH_RANGE);
     ck_assert_uint_eq(v.slider[2], 0);

@@ -213,8 +213,14 @@ static void labels_make(tui_labels *l, const as_tokens *tok, bool raw)
 
 void tui_labels_build(tui *t)
 {
-    tui_labels_free(t);
     const as_seq *s = t->view_ok ? view_seq(&t->v) : NULL;
+    /* the same tokens as last time: nothing to do (slider steps, moves) */
+    if (s && t->lab_built && t->lab_gen == t->v.cur_gen && t->lab_raw == t->raw_tokens)
+        return;
+    tui_labels_free(t);
+    t->lab_built = s != NULL;
+    t->lab_gen = t->v.cur_gen;
+    t->lab_raw = t->raw_tokens;
     if (!s)
         return;
     labels_make(&t->lab[0], &s->source, t->raw_tokens);

@@ -88,6 +88,8 @@ struct tui {
     bool topk;
     tui_color_mode max_mode;
     tui_labels lab[2];         /* source and target tokens of the shown sequence */
+    bool lab_built, lab_raw;   /* lab made for view cur_gen lab_gen, raw or not */
+    unsigned long lab_gen;
     tui_layout lay;
     char msg[AS_ERROR_MAX + 128];
     bool msg_err;
