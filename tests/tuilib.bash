@@ -45,29 +45,25 @@ keys() { T send-keys -t "$SESSION" "$@"; }
 # literal text (no key-name lookup)
 type_text() { T send-keys -t "$SESSION" -l "$1"; }
 
-# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
-wait_for() {
-    local text=$1 limit=${2:-5} i=0 n
-    n=$(awk -v s="$limit" 'BEGIN{print int(s*50)}')
+# poll SECONDS CMD...: runs CMD every 20 ms until it succeeds or time is up.
+poll() {
+    local n i=0
+    n=$(awk -v s="$1" 'BEGIN { print int(s * 50) }')
+    shift
     while [ $i -lt "$n" ]; do
-        screen | grep -qF -- "$text" && return 0
+        "$@" && return 0
         sleep 0.02
         i=$((i + 1))
     done
     return 1
 }
+shows() { screen | grep -qF -- "$1"; }
+lacks() { ! shows "$1"; }
 
+# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
+wait_for() { poll "${2:-5}" shows "$1"; }
 # wait_gone TEXT [SECONDS]
-wait_gone() {
-    local text=$1 limit=${2:-5} i=0 n
-    n=$(awk -v s="$limit" 'BEGIN{print int(s*50)}')
-    while [ $i -lt "$n" ]; do
-        screen | grep -qF -- "$text" || return 0
-        sleep 0.02
-        i=$((i + 1))
-    done
-    return 1
-}
+wait_gone() { poll "${2:-5}" lacks "$1"; }
 
 ok() { CHECKS=$((CHECKS + 1)); echo "ok - $1"; }
 fail() {
@@ -116,15 +112,8 @@ finish() {
 status_line() { screen | grep -E '^ (src|tgt) [0-9]+ |^ [^ ]+ @ [0-9]+ ' | tail -1; }
 
 # wait_status REGEX: until the status line matches (extended regex).
-wait_status() {
-    local re=$1 i=0
-    while [ $i -lt 250 ]; do
-        status_line | grep -qE -- "$re" && return 0
-        sleep 0.02
-        i=$((i + 1))
-    done
-    return 1
-}
+status_is() { status_line | grep -qE -- "$1"; }
+wait_status() { poll 5 status_is "$1"; }
 
 # goto_cell ROW COL: from the top-left of the focused pane.
 goto_cell() {

@@ -52,23 +52,16 @@ void tui_bind_keys(void)
 {
     nbinds = 0;
     for (int a = 0; a < ACT_COUNT; a++) {
-        const char *p = tui_action_table[a].keys;
+        const char *name;
+        size_t len;
         bool first = true;
-        while (*p) {
-            while (*p == ' ')
-                p++;
-            const char *e = p;
-            while (*e && *e != ' ')
-                e++;
-            if (e > p) {
-                int code = key_from_name(p, (size_t)(e - p));
-                if (code >= 0 && nbinds < sizeof binds / sizeof binds[0])
-                    binds[nbinds++] = (keybind){code, a};
-                if (first)
-                    snprintf(first_key[a], sizeof first_key[a], "%.*s", (int)(e - p), p);
-                first = false;
-            }
-            p = e;
+        for (const char *p = tui_action_table[a].keys; (p = tui_keys_next(p, &name, &len));) {
+            int code = key_from_name(name, len);
+            if (code >= 0 && nbinds < sizeof binds / sizeof binds[0])
+                binds[nbinds++] = (keybind){code, a};
+            if (first)
+                snprintf(first_key[a], sizeof first_key[a], "%.*s", (int)len, name);
+            first = false;
         }
     }
 }

@@ -77,6 +77,11 @@ typedef struct tui_action_info {
 /* The table, indexed by enum tui_action. */
 extern const tui_action_info tui_action_table[ACT_COUNT];
 
+/* Steps through the space-separated key names of a KEYS string: sets *name
+ * and *len to the next one and returns where to continue, or NULL when
+ * there is none left. */
+const char *tui_keys_next(const char *p, const char **name, size_t *len);
+
 /* The key list as Markdown (one table per group) and as a man page
  * section (.SH KEYS).  Both from the table. */
 void tui_keys_markdown(FILE *f);

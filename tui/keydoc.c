@@ -1,5 +1,6 @@
 /* keydoc.c - the action table and the key lists generated from it (no
  * curses here, so tools/mkkeys.c can build the man page section too). */
+#include <stddef.h>
 #include <string.h>
 
 #include "actions.h"
@@ -10,21 +11,28 @@ const tui_action_info tui_action_table[ACT_COUNT] = {
 #undef TUI_ACT_INFO
 };
 
-/* Calls fn for each space-separated key name of a KEYS string. */
+const char *tui_keys_next(const char *p, const char **name, size_t *len)
+{
+    while (*p == ' ')
+        p++;
+    if (!*p)
+        return NULL;
+    const char *e = p;
+    while (*e && *e != ' ')
+        e++;
+    *name = p;
+    *len = (size_t)(e - p);
+    return e;
+}
+
+/* Calls fn for each key name of a KEYS string. */
 static void each_key(const char *keys, void (*fn)(FILE *, const char *, size_t, int), FILE *f)
 {
     int i = 0;
-    const char *p = keys;
-    while (*p) {
-        while (*p == ' ')
-            p++;
-        const char *e = p;
-        while (*e && *e != ' ')
-            e++;
-        if (e > p)
-            fn(f, p, (size_t)(e - p), i++);
-        p = e;
-    }
+    const char *name;
+    size_t len;
+    for (const char *p = keys; (p = tui_keys_next(p, &name, &len));)
+        fn(f, name, len, i++);
 }
 
 static void md_key(FILE *f, const char *k, size_t n, int i)

@@ -23,6 +23,42 @@ static void dialog_rect(int want_h, int want_w, int *y, int *x, int *h, int *w)
     *x = (W - *w) / 2;
 }
 
+/* Moves *pos in [0, max] for a navigation key; false for other keys. */
+static bool nav_key(int key, size_t *pos, size_t max, size_t page)
+{
+    switch (key) {
+    case 'j':
+    case TUI_KEYCODE(KEY_DOWN):
+    case TUI_CTRL('n'):
+        *pos = *pos < max ? *pos + 1 : max;
+        return true;
+    case 'k':
+    case TUI_KEYCODE(KEY_UP):
+    case TUI_CTRL('p'):
+        *pos = *pos ? *pos - 1 : 0;
+        return true;
+    case ' ':
+    case TUI_KEYCODE(KEY_NPAGE):
+    case TUI_CTRL('f'):
+        *pos = *pos + page < max ? *pos + page : max;
+        return true;
+    case TUI_KEYCODE(KEY_PPAGE):
+    case TUI_CTRL('b'):
+        *pos = *pos > page ? *pos - page : 0;
+        return true;
+    case 'g':
+    case TUI_KEYCODE(KEY_HOME):
+        *pos = 0;
+        return true;
+    case 'G':
+    case TUI_KEYCODE(KEY_END):
+        *pos = max;
+        return true;
+    default:
+        return false;
+    }
+}
+
 static bool is_close(int key, int extra)
 {
     return key == 'q' || key == TUI_ESC || key == extra || key == TUI_CTRL('g');
@@ -211,38 +247,10 @@ static unsigned pager_key(tui *t, screen *sc, int key)
     pager *p = (pager *)sc;
     size_t page = (size_t)p->page;
     size_t maxtop = p->n > page ? p->n - page : 0;
-    switch (key) {
-    case 'j':
-    case TUI_KEYCODE(KEY_DOWN):
-        p->top = p->top < maxtop ? p->top + 1 : maxtop;
-        break;
-    case 'k':
-    case TUI_KEYCODE(KEY_UP):
-        p->top = p->top ? p->top - 1 : 0;
-        break;
-    case ' ':
-    case TUI_KEYCODE(KEY_NPAGE):
-    case TUI_CTRL('f'):
-        p->top = p->top + page < maxtop ? p->top + page : maxtop;
-        break;
-    case TUI_KEYCODE(KEY_PPAGE):
-    case TUI_CTRL('b'):
-        p->top = p->top > page ? p->top - page : 0;
-        break;
-    case 'g':
-    case TUI_KEYCODE(KEY_HOME):
-        p->top = 0;
-        break;
-    case 'G':
-    case TUI_KEYCODE(KEY_END):
-        p->top = maxtop;
-        break;
-    default:
-        if (is_close(key, p->close_key) || key == '\n' || key == '\r' ||
-            key == TUI_KEYCODE(KEY_ENTER))
-            tui_pop(t);
-        break;
-    }
+    if (!nav_key(key, &p->top, maxtop, page) &&
+        (is_close(key, p->close_key) || key == '\n' || key == '\r' ||
+         key == TUI_KEYCODE(KEY_ENTER)))
+        tui_pop(t);
     return TUI_REDRAW;
 }
 
@@ -309,38 +317,9 @@ static void list_draw(tui *t, screen *sc)
 static unsigned list_key(tui *t, screen *sc, int key)
 {
     list *l = (list *)sc;
-    size_t page = (size_t)l->page;
-    switch (key) {
-    case 'j':
-    case TUI_KEYCODE(KEY_DOWN):
-    case TUI_CTRL('n'):
-        if (l->sel + 1 < l->n)
-            l->sel++;
-        break;
-    case 'k':
-    case TUI_KEYCODE(KEY_UP):
-    case TUI_CTRL('p'):
-        if (l->sel)
-            l->sel--;
-        break;
-    case TUI_KEYCODE(KEY_NPAGE):
-    case ' ':
-        l->sel = l->sel + page < l->n ? l->sel + page : (l->n ? l->n - 1 : 0);
-        break;
-    case TUI_KEYCODE(KEY_PPAGE):
-        l->sel = l->sel > page ? l->sel - page : 0;
-        break;
-    case 'g':
-    case TUI_KEYCODE(KEY_HOME):
-        l->sel = 0;
-        break;
-    case 'G':
-    case TUI_KEYCODE(KEY_END):
-        l->sel = l->n ? l->n - 1 : 0;
-        break;
-    case '\n':
-    case '\r':
-    case TUI_KEYCODE(KEY_ENTER): {
+    if (nav_key(key, &l->sel, l->n ? l->n - 1 : 0, (size_t)l->page))
+        return TUI_REDRAW;
+    if (key == '\n' || key == '\r' || key == TUI_KEYCODE(KEY_ENTER)) {
         tui_pick_fn pick = l->pick;
         void *ud = l->ud;
         size_t sel = l->sel;
@@ -348,11 +327,8 @@ static unsigned list_key(tui *t, screen *sc, int key)
         tui_pop(t);
         return TUI_REDRAW | (any ? pick(t, sel, ud) : 0);
     }
-    default:
-        if (is_close(key, 0))
-            tui_pop(t);
-        break;
-    }
+    if (is_close(key, 0))
+        tui_pop(t);
     return TUI_REDRAW;
 }
 
