@@ -1,7 +1,7 @@
 # One action table drives everything: the key list of --keys-markdown, the
 # man page section (tools/mkkeys), the help overlay and the status hints.
 source "$(dirname "$0")/tuilib.bash" "$@"
-SRC=$(cd "$(dirname "$0")/.." && pwd)
+SRC=$(dirname "$TESTS")
 names=$(grep -oE '^ *X\([A-Z_]+, "[^"]+", "[^"]+"' "$SRC/tui/actions.h" | sed -E 's/.*"([^"]+)"$/\1/')
 helps=$(grep -oE '^ *X\([A-Z_]+, "[^"]+", "[^"]+", "[^"]+", *"[^"]+"' "$SRC/tui/actions.h" | sed -E 's/.*"([^"]+)"$/\1/')
 n=$(echo "$names" | wc -l)

@@ -70,7 +70,7 @@ keys q
 expect_restored 0
 
 # the info panel: everything in info, non-finite markers as NaN/Infinity
-start 100 40 TERM=xterm-256color -- "$(dirname "$0")/data/bad/ok_info_edge.json"
+start 100 40 TERM=xterm-256color -- "$TESTS/data/bad/ok_info_edge.json"
 expect "seq 1/2" "starts"
 keys i
 expect "Info:" "info panel opens"

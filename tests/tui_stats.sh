@@ -3,7 +3,7 @@
 # scrolls, slider steps.  A (300, 100, 256) file keeps the test quick; the
 # bounds are the targets for a (600, 200, 1024) file, so they hold with room.
 source "$(dirname "$0")/tuilib.bash" "$@"
-python3 "$(dirname "$0")/mkgranular.py" "$WORK/gran.json" 200 100 256
+python3 "$TESTS/mkgranular.py" "$WORK/gran.json" 200 100 256
 
 start 160 50 TERM=xterm-256color -- "$WORK/gran.json" --stats
 expect "seq 1/1" "granular file opens" 10

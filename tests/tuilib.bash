@@ -4,7 +4,8 @@
 # go away at exit.  Waits poll the screen instead of sleeping.
 set -u
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-FIX=$2
+FIX=$(cd "$2" && pwd)
+TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 INSEQ=$FIX/inseq
 GOLDEN=$FIX/golden
 SOCK=attrscope-test-$$
@@ -124,7 +125,7 @@ goto_cell() {
     keys "${k[@]}"
 }
 
-ref() { python3 "$(dirname "${BASH_SOURCE[0]}")/tuiref.py" "$@"; }
+ref() { python3 "$TESTS/tuiref.py" "$@"; }
 
 # hue_256 N: "red", "blue" or "neutral" for an xterm 256-palette entry.
 hue_256() {
