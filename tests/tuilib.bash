@@ -17,7 +17,13 @@ CHECKS=0
 command -v tmux >/dev/null || { echo "tmux is needed for this test"; exit 1; }
 
 T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$WORK"; }
+cleanup() {
+    local sock
+    sock=$(T display-message -p '#{socket_path}' 2>/dev/null)
+    T kill-server 2>/dev/null
+    [ -n "$sock" ] && rm -f "$sock"
+    rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 # start W H [ENV=VAL...] -- ARGS...: runs the binary in a fresh session.
