@@ -1,22 +1,11 @@
-/* pipecomplete.c - pipeline completion (see pipecomplete.h). */
+/* pipecomplete.c - pipeline completion for an editor (see pipecomplete.h). */
 #include "pipecomplete.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "viewagg.h"
-
-static void add(pcomp *c, const char *w, size_t wl, const char *cand, const char *help)
-{
-    if (c->ncand >= PCOMP_MAX || strncmp(cand, w, wl))
-        return;
-    for (size_t i = 0; i < c->ncand; i++)
-        if (!strcmp(c->cand[i], cand))
-            return;
-    c->cand[c->ncand] = cand;
-    c->help[c->ncand] = help ? help : "";
-    c->ncand++;
-}
+#include "pipeline.h"
 
 void pcomp_common(pcomp *c)
 {
@@ -33,95 +22,32 @@ void pcomp_common(pcomp *c)
     c->common = l;
 }
 
-static const view_agg_step *find_step(const char *name)
-{
-    size_t n;
-    const view_agg_step *s = view_agg_steps(&n);
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(s[i].name, name))
-            return &s[i];
-    return NULL;
-}
-
-static int is_space(char ch)
-{
-    return ch == ' ' || ch == '\t';
-}
-
 void pcomp_run(const char *line, size_t cursor, pcomp *c)
 {
     memset(c, 0, sizeof *c);
     size_t len = strlen(line);
     if (cursor > len)
         cursor = len;
-    /* the segment: after the last '|' before the cursor */
-    size_t seg = cursor;
-    while (seg > 0 && line[seg - 1] != '|')
-        seg--;
-    /* the word: after the last space before the cursor */
-    size_t ws = cursor;
-    while (ws > seg && !is_space(line[ws - 1]))
-        ws--;
-    c->start = ws;
+    as_completion pc;
+    pipe_complete(line, cursor, &pc);
+    c->start = pc.kind == AS_COMPLETE_NOTHING ? cursor : pc.start;
     c->end = cursor;
-    /* the segment's first word (its step), if the cursor is past it */
-    size_t p = seg;
-    while (p < cursor && is_space(line[p]))
-        p++;
-    size_t sw = p;
-    while (p < cursor && !is_space(line[p]) && line[p] != ':')
-        p++;
-    bool first = sw == ws;
-    if (!first) {
-        size_t k = p - sw < sizeof c->step ? p - sw : sizeof c->step - 1;
-        memcpy(c->step, line + sw, k);
-        c->step[k] = '\0';
+    /* the step's name without its ":FN" */
+    snprintf(c->step, sizeof c->step, "%.*s", (int)strcspn(pc.step, ":"), pc.step);
+    snprintf(c->key, sizeof c->key, "%s", pc.key);
+    switch (pc.kind) {
+    case AS_COMPLETE_STEP: c->kind = PCOMP_STEP; c->suffix = " "; break;
+    case AS_COMPLETE_FN: c->kind = PCOMP_FN; c->suffix = " "; break;
+    case AS_COMPLETE_KEY: c->kind = PCOMP_KEY; c->suffix = "="; break;
+    case AS_COMPLETE_VALUE: c->kind = PCOMP_VALUE; c->suffix = " "; break;
+    default: c->kind = PCOMP_NONE; break;
     }
-    const char *w = line + ws;
-    size_t wl = cursor - ws;
-    if (first) {
-        const char *colon = memchr(w, ':', wl);
-        if (colon) {
-            /* STEP:FN */
-            size_t k = (size_t)(colon - w) < sizeof c->step ? (size_t)(colon - w)
-                                                             : sizeof c->step - 1;
-            memcpy(c->step, w, k);
-            c->step[k] = '\0';
-            c->kind = PCOMP_FN;
-            c->start = ws + (size_t)(colon - w) + 1;
-            for (const char *const *f = view_agg_fns(); *f; f++)
-                add(c, colon + 1, cursor - c->start, *f, NULL);
-            c->suffix = " ";
-        } else {
-            c->kind = PCOMP_STEP;
-            size_t n;
-            const view_agg_step *s = view_agg_steps(&n);
-            for (size_t i = 0; i < n; i++)
-                add(c, w, wl, s[i].name, s[i].help);
-            c->suffix = " ";
-        }
-        pcomp_common(c);
-        return;
+    for (size_t i = 0; i < pc.ncands && c->ncand < PCOMP_MAX; i++) {
+        const char *h = pc.kind == AS_COMPLETE_VALUE ? NULL : pipe_help(pc.cands[i]);
+        c->cand[c->ncand] = pc.cands[i];
+        c->help[c->ncand] = h ? h : "";
+        c->ncand++;
     }
-    const char *eq = memchr(w, '=', wl);
-    if (eq) {
-        size_t k = (size_t)(eq - w) < sizeof c->key ? (size_t)(eq - w) : sizeof c->key - 1;
-        memcpy(c->key, w, k);
-        c->key[k] = '\0';
-        c->kind = PCOMP_VALUE;
-        c->start = ws + (size_t)(eq - w) + 1;
-        const char *const *vals = view_agg_key_values(c->key);
-        for (; vals && *vals; vals++)
-            add(c, eq + 1, cursor - c->start, *vals, NULL);
-        c->suffix = " ";
-        pcomp_common(c);
-        return;
-    }
-    const view_agg_step *st = find_step(c->step);
-    c->kind = PCOMP_KEY;
-    c->suffix = "=";
-    for (const char *const *k = st ? st->keys : NULL; k && *k; k++)
-        add(c, w, wl, *k, NULL);
     pcomp_common(c);
 }
 

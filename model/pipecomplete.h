@@ -1,10 +1,11 @@
 /* pipecomplete.h - completion of pipeline strings for the pipeline editor.
  *
- * The syntax is `STEP[:FN] key=value ... | STEP ...`.  Given a line and a
- * cursor, pcomp_run() finds the word being typed and what it can be: a step
- * name (first word of a segment), a function (after "STEP:"), a key of the
- * segment's step, or a value of a key with a closed set of values.  The
- * vocabulary comes from viewagg.h.
+ * A thin layer over pipe_complete() (pipeline.h), which decides what the
+ * word under the cursor can be (a step name, a function after "STEP:", a
+ * key of the step, a value of a key with a closed set of values) and lists
+ * the candidates.  This adds what an editor needs on top: the one-line help
+ * of each candidate (pipe_help), their common prefix, the text that follows
+ * a chosen candidate, and replacing the word in the line.
  *
  * Everything is by value: a pcomp holds pointers to static strings only and
  * needs no freeing.  Nothing here prints.

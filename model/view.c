@@ -253,9 +253,11 @@ int view_open(view_state *v, const as_output *out, const view_opts *o, as_error 
         return as_error_set(err, AS_EUSAGE, "pipeline: longer than %d bytes", VIEW_PIPE_MAX - 1);
     if (strlen(weight) >= VIEW_NAME_MAX)
         return as_error_set(err, AS_EUSAGE, "--weight: name too long");
+    if (view_agg_check(pipe, NULL, err))
+        return AS_EUSAGE;
     strcpy(v->ch.pipeline, pipe);
     strcpy(v->ch.weight, weight);
-    v->agg = view_agg_new(out, err);
+    v->agg = view_agg_new(out, o ? o->agg_cache_bytes : 0, err);
     if (!v->agg)
         return AS_ENOMEM;
     if (apply_choice(v, &v->ch, 0, err))
@@ -546,7 +548,7 @@ unsigned view_set_pipeline(view_state *v, const char *pipeline, as_error *err)
         as_error_set(err, AS_EUSAGE, "pipeline: longer than %d bytes", VIEW_PIPE_MAX - 1);
         return 0;
     }
-    if (view_agg_check(pipeline, err))
+    if (view_agg_check(pipeline, NULL, err))
         return 0;
     view_choice c = v->ch;
     memset(c.pipeline, 0, sizeof c.pipeline);

@@ -128,6 +128,7 @@ typedef struct view_opts {
     bool has_min, has_max;
     double min, max;
     bool global_range;
+    size_t agg_cache_bytes;   /* bound of the cached results; 0 = agg_cache's default */
 } view_opts;
 
 /* Opens the view on out (at least one sequence).  On a bad option returns

@@ -1,21 +1,42 @@
 /* viewagg.c - the view's aggregation seam (see viewagg.h).
  *
- * This build has no aggregation module: `none` and `default` both show the
- * raw sequence, other steps are unknown, weighting is not available. */
+ * Results come from an agg_cache.  The cache never evicts the entry it is
+ * returning nor the one its previous call returned; everything else may go
+ * when it is over its bound.  The view may hold two results at once (the
+ * shown one while it scans the others for a color range), so after every
+ * call that returned a new result the other held one is asked for again: a
+ * hit, which makes it "the previous call" and keeps it safe through the
+ * next call. */
 #include "viewagg.h"
 
-#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg.h"
+
+#define NSLOTS 2
+
+typedef struct held {
+    bool used;
+    size_t seq;
+    char *pipeline, *weight;
+    const as_seq *seq_ptr;
+} held;
+
 struct view_agg {
     const as_output *out;
+    agg_cache *cache;
+    held slot[NSLOTS];
 };
 
-view_agg *view_agg_new(const as_output *out, as_error *err)
+view_agg *view_agg_new(const as_output *out, size_t max_bytes, as_error *err)
 {
     view_agg *a = calloc(1, sizeof *a);
-    if (!a) {
+    if (a)
+        a->cache = agg_cache_new(max_bytes);
+    if (!a || !a->cache) {
+        free(a);
         as_error_set(err, AS_ENOMEM, "out of memory");
         return NULL;
     }
@@ -23,125 +44,131 @@ view_agg *view_agg_new(const as_output *out, as_error *err)
     return a;
 }
 
+static void held_clear(held *h)
+{
+    free(h->pipeline);
+    free(h->weight);
+    memset(h, 0, sizeof *h);
+}
+
 void view_agg_free(view_agg *a)
 {
+    if (!a)
+        return;
+    for (int i = 0; i < NSLOTS; i++)
+        held_clear(&a->slot[i]);
+    agg_cache_free(a->cache);
     free(a);
 }
 
 void view_agg_reset(view_agg *a, const as_output *out)
 {
+    agg_cache_clear(a->cache);
+    /* what is still held points at freed results: it may only be released */
+    for (int i = 0; i < NSLOTS; i++)
+        a->slot[i].seq_ptr = NULL;
     a->out = out;
 }
 
-/* The first word of a pipeline string into buf; returns the rest. */
-static const char *first_word(const char *p, char *buf, size_t n)
+static const char *pipe_text(const char *pipeline)
 {
-    while (isspace((unsigned char)*p))
+    const char *p = pipeline ? pipeline : "";
+    while (*p == ' ' || *p == '\t')
         p++;
-    size_t k = 0;
-    while (*p && !isspace((unsigned char)*p) && *p != '|') {
-        if (k + 1 < n)
-            buf[k++] = *p;
-        p++;
-    }
-    buf[k] = '\0';
-    return p;
+    return *p ? pipeline : "none";
 }
 
-int view_agg_check(const char *pipeline, as_error *err)
+int view_agg_check(const char *pipeline, as_pipe_errpos *pos, as_error *err)
 {
-    char w[64];
-    const char *rest = first_word(pipeline ? pipeline : "", w, sizeof w);
-    while (isspace((unsigned char)*rest))
-        rest++;
-    if (!w[0] && !*rest)
-        return AS_OK;
-    if (!w[0])
-        return as_error_set(err, AS_EUSAGE, "pipeline: empty step before '|'");
-    if (strcmp(w, "none") && strcmp(w, "default"))
-        return as_error_set(err, AS_EUSAGE, "pipeline: unknown step '%s'", w);
-    if (*rest == '|')
-        return as_error_set(err, AS_EUSAGE, "pipeline: '%s' must be the whole pipeline", w);
-    if (*rest)
-        return as_error_set(err, AS_EUSAGE, "pipeline: '%s' takes no keys", w);
+    as_pipeline p;
+    as_error e = {0};
+    if (pos)
+        memset(pos, 0, sizeof *pos);
+    int rc = pipe_parse(pipe_text(pipeline), &p, pos, &e);
+    pipe_free(&p);
+    if (rc)
+        return as_error_set(err, rc, "pipeline: %s", e.msg);
     return AS_OK;
+}
+
+/* Asks the cache for what slot h holds again (a hit): keeps it safe through
+ * the next call. */
+static void touch(view_agg *a, const held *h)
+{
+    if (!h->used || !h->seq_ptr)
+        return;
+    agg_cache_get(a->cache, a->out, h->seq, h->pipeline, h->weight, NULL);
 }
 
 int view_aggregate(view_agg *a, size_t seq, const char *pipeline, const char *weight,
                    view_agg_result *res, as_error *err)
 {
     res->seq = NULL;
-    res->owned = NULL;
-    if (view_agg_check(pipeline, err))
-        return AS_EUSAGE;
-    if (weight && *weight)
-        return as_error_set(err, AS_EUSAGE,
-                            "--weight %s: weighting needs the aggregation module, "
-                            "which this build lacks", weight);
+    res->slot = 0;
     if (!a->out || seq >= a->out->nseqs)
-        return as_error_set(err, AS_EUSAGE, "no sequence %zu", seq);
-    res->seq = &a->out->seqs[seq];
+        return as_error_set(err, AS_EUSAGE, "there is no sequence %zu", seq + 1);
+    int free_slot = -1;
+    for (int i = 0; i < NSLOTS && free_slot < 0; i++)
+        if (!a->slot[i].used)
+            free_slot = i;
+    if (free_slot < 0)
+        return as_error_set(err, AS_EUSAGE, "view_aggregate: more than %d results held", NSLOTS);
+    const char *p = pipe_text(pipeline);
+    const char *w = weight ? weight : "";
+    held *h = &a->slot[free_slot];
+    h->pipeline = strdup(p);
+    h->weight = strdup(w);
+    if (!h->pipeline || !h->weight) {
+        held_clear(h);
+        return as_error_set(err, AS_ENOMEM, "out of memory");
+    }
+    const as_seq *s = agg_cache_get(a->cache, a->out, seq, p, *w ? w : NULL, err);
+    if (!s) {
+        held_clear(h);
+        return err && err->code ? err->code : AS_EDATA;
+    }
+    h->used = true;
+    h->seq = seq;
+    h->seq_ptr = s;
+    for (int i = 0; i < NSLOTS; i++)
+        if (i != free_slot)
+            touch(a, &a->slot[i]);
+    res->seq = s;
+    res->slot = (unsigned)free_slot + 1;
     return AS_OK;
 }
 
 void view_agg_release(view_agg *a, view_agg_result *res)
 {
-    (void)a;
-    if (res->owned) {
-        attr_seq_free(res->owned);
-        free(res->owned);
+    if (res->slot && res->slot <= NSLOTS) {
+        held_clear(&a->slot[res->slot - 1]);
+        /* the one left (if any) becomes the cache's "previous call" */
+        for (int i = 0; i < NSLOTS; i++)
+            touch(a, &a->slot[i]);
     }
     res->seq = NULL;
-    res->owned = NULL;
+    res->slot = 0;
 }
 
-static const char *const k_scores[] = {"select_idx", "normalize", "rescale", "vnorm_ord", NULL};
-static const char *const k_spans[] = {"source_spans", "target_spans", NULL};
-static const char *const k_subwords[] = {"special_chars", "is_suffix_symbol", NULL};
-static const char *const k_split[] = {"split_pattern", "split_mode", NULL};
-static const char *const k_pair[] = {"with", NULL};
-static const char *const k_none[] = {NULL};
-
-static const view_agg_step steps[] = {
-    {"none", "no aggregation: the tensors as the file holds them", k_none},
-    {"default", "the class default (granular: vnorm, multi-dimensional: mean per dim)", k_none},
-    {"scores", "reduce the last dim (scores:FN), then normalize", k_scores},
-    {"mean", "scores with mean", k_scores},
-    {"max", "scores with max", k_scores},
-    {"min", "scores with min", k_scores},
-    {"sum", "scores with sum", k_scores},
-    {"prod", "scores with prod", k_scores},
-    {"absmax", "scores with absmax (largest |x|, sign kept)", k_scores},
-    {"vnorm", "scores with the vector norm (vnorm_ord, default 2)", k_scores},
-    {"spans", "merge token spans (spans:FN, default absmax)", k_spans},
-    {"subwords", "merge subword runs into words", k_subwords},
-    {"split", "merge tokens between regex matches", k_split},
-    {"slices", "keep only the given token ranges", k_spans},
-    {"pair", "paired - base against another sequence (with=INDEX)", k_pair},
-};
-
-const view_agg_step *view_agg_steps(size_t *n)
+bool view_agg_error_pos(const char *pipeline, const char *msg, as_pipe_errpos *pos)
 {
-    *n = sizeof steps / sizeof steps[0];
-    return steps;
-}
-
-static const char *const fns[] = {"mean", "max", "min", "sum", "prod", "absmax", "vnorm", NULL};
-
-const char *const *view_agg_fns(void)
-{
-    return fns;
-}
-
-static const char *const v_bool[] = {"true", "false", NULL};
-static const char *const v_split_mode[] = {"single", "start", "end", NULL};
-
-const char *const *view_agg_key_values(const char *key)
-{
-    if (!strcmp(key, "normalize") || !strcmp(key, "rescale") ||
-        !strcmp(key, "is_suffix_symbol"))
-        return v_bool;
-    if (!strcmp(key, "split_mode"))
-        return v_split_mode;
-    return NULL;
+    memset(pos, 0, sizeof *pos);
+    const char *text = pipe_text(pipeline);
+    as_pipeline p;
+    as_error e = {0};
+    if (pipe_parse(text, &p, pos, &e)) {
+        pipe_free(&p);
+        return true;
+    }
+    bool found = false;
+    const char *m = msg ? strstr(msg, "step ") : NULL;
+    size_t n;
+    if (m && sscanf(m, "step %zu '", &n) == 1 && n >= 1 && n <= p.nsteps) {
+        pos->step = n;
+        pos->offset = p.steps[n - 1].offset;
+        pos->len = p.steps[n - 1].len;
+        found = true;
+    }
+    pipe_free(&p);
+    return found;
 }

@@ -52,66 +52,113 @@ static json_t *goldens(void)
     return g;
 }
 
-/* Every `none` golden: each grid cell and step-score row of each sequence
- * is the raw value. */
-START_TEST(test_none_goldens)
+/* A golden key split into pipeline, weight and the one sequence it is for:
+ * "default --weight probability", "pair with=1 (sequence 0)". */
+static void golden_key(const char *key, char *pipe, size_t n, char *weight, size_t wn,
+                       long *only)
+{
+    snprintf(pipe, n, "%s", key);
+    weight[0] = '\0';
+    *only = -1;
+    char *paren = strstr(pipe, " (sequence ");
+    if (paren) {
+        *only = strtol(paren + 11, NULL, 10);
+        *paren = '\0';
+    }
+    char *w = strstr(pipe, " --weight ");
+    if (w) {
+        snprintf(weight, wn, "%s", w + 10);
+        *w = '\0';
+    }
+}
+
+/* The view's grids of the shown sequence against one golden sequence:
+ * every cell of both panes and every step-score row. */
+static int check_golden_seq(view_state *v, json_t *gs, const char *what)
+{
+    const char *keys[2] = {"source_attributions", "target_attributions"};
+    int checked = 0;
+    for (int p = 0; p < 2; p++) {
+        json_t *m = json_object_get(gs, keys[p]);
+        if (json_is_null(m)) {
+            ck_assert_msg(v->grid[p].t == NULL, "%s: %s should be absent", what, keys[p]);
+            continue;
+        }
+        ck_assert_msg(v->grid[p].t && v->grid[p].t->ndim == 2, "%s: %s is not 2D", what,
+                      keys[p]);
+        ck_assert_uint_eq(v->grid[p].nrows, json_array_size(m));
+        for (size_t r = 0; r < v->grid[p].nrows; r++) {
+            json_t *row = json_array_get(m, r);
+            ck_assert_uint_eq(v->grid[p].ncols, json_array_size(row));
+            for (size_t c = 0; c < v->grid[p].ncols; c++) {
+                char at[256];
+                snprintf(at, sizeof at, "%s %s[%zu][%zu]", what, keys[p], r, c);
+                assert_close(view_cell(v, p, r, c), jnum(json_array_get(row, c)), at);
+                checked++;
+            }
+        }
+        /* step scores are the rows below, in file order */
+        json_t *ss = json_object_get(gs, "step_scores");
+        ck_assert_uint_eq(v->grid[p].nsteps, json_object_size(ss));
+        for (size_t k = 0; k < v->grid[p].nsteps; k++) {
+            json_t *vals = json_object_get(ss, view_step_name(v, k));
+            ck_assert_msg(vals != NULL, "%s: step %s", what, view_step_name(v, k));
+            for (size_t c = 0; c < v->grid[p].ncols; c++)
+                assert_close(view_cell(v, p, v->grid[p].nrows + k, c),
+                             jnum(json_array_get(vals, c)), "step score");
+        }
+    }
+    /* the shown tokens are the golden's (merged by spans, subwords, ...) */
+    const as_seq *s = view_seq(v);
+    json_t *tg = json_object_get(gs, "target");
+    ck_assert_uint_eq(s->target.n, json_array_size(tg));
+    for (size_t i = 0; i < s->target.n; i++)
+        ck_assert_str_eq(s->target.v[i].text, json_string_value(json_array_get(tg, i)));
+    return checked;
+}
+
+/* Every golden of aggregations.json through the view: the pipeline (and
+ * weight) as view options, each sequence in turn. */
+START_TEST(test_goldens)
 {
     json_t *g = goldens();
-    const char *name;
-    json_t *cases;
-    int checked = 0;
+    const char *name, *key;
+    json_t *cases, *seqs;
+    int checked = 0, npipes = 0;
     json_object_foreach(g, name, cases) {
-        json_t *seqs = json_object_get(cases, "none");
-        if (!seqs)
-            continue;
         char rel[256];
         snprintf(rel, sizeof rel, "inseq/%s.json", name);
         as_output *o = load(rel);
-        view_state v;
-        open_view(&v, o, NULL);
-        ck_assert_uint_eq(json_array_size(seqs), o->nseqs);
-        for (size_t i = 0; i < o->nseqs; i++) {
-            unsigned long gen = v.cur_gen;
-            view_set_seq(&v, i);
-            ck_assert_uint_eq(v.seq, i);
-            ck_assert(i == 0 || v.cur_gen != gen);
-            json_t *gs = json_array_get(seqs, i);
-            const char *keys[2] = {"source_attributions", "target_attributions"};
-            for (int p = 0; p < 2; p++) {
-                json_t *m = json_object_get(gs, keys[p]);
-                if (json_is_null(m)) {
-                    ck_assert(v.grid[p].t == NULL);
+        json_object_foreach(cases, key, seqs) {
+            if (key[0] == '_')
+                continue;
+            char pipe[256], weight[64], what[512];
+            long only;
+            golden_key(key, pipe, sizeof pipe, weight, sizeof weight, &only);
+            view_opts opts = {.pipeline = pipe, .weight = weight[0] ? weight : NULL};
+            view_state v;
+            open_view(&v, o, &opts);
+            ck_assert_str_eq(v.ch.pipeline, pipe);
+            if (only < 0)
+                ck_assert_uint_eq(json_array_size(seqs), o->nseqs);
+            for (size_t i = 0; i < o->nseqs; i++) {
+                if (only >= 0 && (size_t)only != i)
                     continue;
-                }
-                ck_assert_uint_eq(v.grid[p].nrows, json_array_size(m));
-                for (size_t r = 0; r < v.grid[p].nrows; r++) {
-                    json_t *row = json_array_get(m, r);
-                    ck_assert_uint_eq(v.grid[p].ncols, json_array_size(row));
-                    for (size_t c = 0; c < v.grid[p].ncols; c++) {
-                        char what[96];
-                        snprintf(what, sizeof what, "%s seq %zu %s[%zu][%zu]", name, i,
-                                 keys[p], r, c);
-                        assert_close(view_cell(&v, p, r, c), jnum(json_array_get(row, c)),
-                                     what);
-                        checked++;
-                    }
-                }
-                /* step scores are the rows below, in file order */
-                json_t *ss = json_object_get(gs, "step_scores");
-                ck_assert_uint_eq(v.grid[p].nsteps, json_object_size(ss));
-                for (size_t k = 0; k < v.grid[p].nsteps; k++) {
-                    json_t *vals = json_object_get(ss, view_step_name(&v, k));
-                    ck_assert_msg(vals != NULL, "step %s", view_step_name(&v, k));
-                    for (size_t c = 0; c < v.grid[p].ncols; c++)
-                        assert_close(view_cell(&v, p, v.grid[p].nrows + k, c),
-                                     jnum(json_array_get(vals, c)), "step score");
-                }
+                unsigned long gen = v.cur_gen;
+                view_set_seq(&v, i);
+                ck_assert_uint_eq(v.seq, i);
+                ck_assert(i == 0 || v.cur_gen != gen);
+                ck_assert_msg(view_seq(&v) != NULL, "%s %s: %s", name, key, v.agg_error);
+                snprintf(what, sizeof what, "%s '%s' seq %zu", name, key, i);
+                checked += check_golden_seq(&v, json_array_get(seqs, only >= 0 ? 0 : i), what);
             }
+            npipes++;
+            view_close(&v);
         }
-        view_close(&v);
         attr_output_free(o);
     }
-    ck_assert_int_gt(checked, 200);
+    ck_assert_int_eq(npipes, 27);
+    ck_assert_int_gt(checked, 2000);
     json_decref(g);
 }
 END_TEST
@@ -361,32 +408,108 @@ START_TEST(test_range)
 }
 END_TEST
 
-/* Pipelines through the seam: none/default show the raw tensors, other
- * steps are unknown here, failures leave the view as it was. */
-START_TEST(test_pipeline_seam)
+/* Pipeline and weight changes: results, errors that leave the view as it
+ * was (parse errors with their place, data errors naming the step), undo,
+ * the class default equal to its expansion. */
+START_TEST(test_pipeline_changes)
 {
     as_output *o = load("inseq/encdec_ig_granular.json");
     view_state v;
     open_view(&v, o, NULL);
+    ck_assert(view_seq(&v) == &o->seqs[0]);   /* none: the file's own sequence */
     as_error e = {0};
     ck_assert_uint_ne(view_set_pipeline(&v, "default", &e), 0);
     ck_assert_str_eq(v.ch.pipeline, "default");
-    ck_assert(view_seq(&v) == &o->seqs[0]);
+    ck_assert_int_eq(view_ndim(&v), 2);
+    double d = view_cell(&v, VIEW_SRC, 3, 4);
     ck_assert_uint_eq(view_set_pipeline(&v, "default", &e), 0);   /* no change */
-    ck_assert_uint_eq(view_set_pipeline(&v, "vnorm | subwords", &e), 0);
-    ck_assert_str_eq(e.msg, "pipeline: unknown step 'vnorm'");
-    ck_assert_str_eq(v.ch.pipeline, "default");
+    ck_assert_uint_ne(view_set_pipeline(&v, "vnorm", &e), 0);
+    ck_assert(view_cell(&v, VIEW_SRC, 3, 4) == d);   /* default is vnorm for granular */
+    /* a parse error: the message and where it is */
+    ck_assert_uint_eq(view_set_pipeline(&v, "vnorm | spans foo=1", &e), 0);
+    ck_assert_str_eq(e.msg, "pipeline: step 2 'spans': unknown key 'foo'; expected one of "
+                            "source_spans, target_spans");
+    as_pipe_errpos pos;
+    ck_assert(view_agg_error_pos("vnorm | spans foo=1", e.msg, &pos));
+    ck_assert_uint_eq(pos.step, 2);
+    ck_assert_uint_eq(pos.offset, 14);
+    ck_assert_uint_eq(pos.len, 3);
+    ck_assert_str_eq(v.ch.pipeline, "vnorm");
+    /* a data error: the step's text is the place */
+    e = (as_error){0};
+    ck_assert_uint_eq(view_set_pipeline(&v, "vnorm | spans source_spans=2:50", &e), 0);
+    ck_assert_msg(strstr(e.msg, "step 2 'spans': source_spans: span 2:50 goes past the end"),
+                  "%s", e.msg);
+    ck_assert(view_agg_error_pos("vnorm | spans source_spans=2:50", e.msg, &pos));
+    ck_assert_uint_eq(pos.step, 2);
+    ck_assert_uint_eq(pos.offset, 8);
+    ck_assert_uint_eq(pos.len, strlen("spans source_spans=2:50"));
+    ck_assert(!view_agg_error_pos("vnorm", "out of memory", &pos));
+    ck_assert(view_cell(&v, VIEW_SRC, 3, 4) == d);
+    /* weight: an unknown step score is refused, probability applies (after
+     * the class default, so with `default`; vnorm on the weighted 2D result
+     * has nothing left to reduce) */
     e = (as_error){0};
     ck_assert_uint_eq(view_set_weight(&v, "probability", &e), 0);
-    ck_assert_msg(strstr(e.msg, "--weight probability"), "%s", e.msg);
+    ck_assert_msg(strstr(e.msg, "no extra dimension to reduce"), "%s", e.msg);
+    ck_assert_uint_ne(view_set_pipeline(&v, "default", &e), 0);
+    e = (as_error){0};
+    ck_assert_uint_eq(view_set_weight(&v, "nope", &e), 0);
+    ck_assert_msg(strstr(e.msg, "no step score 'nope'"), "%s", e.msg);
     ck_assert_str_eq(v.ch.weight, "");
-    ck_assert_uint_eq(v.nundo, 1);
+    e = (as_error){0};
+    ck_assert_uint_ne(view_set_weight(&v, "probability", &e), 0);
+    ck_assert_int_eq(e.code, 0);
+    const as_tensor *p = attr_scores_get(&o->seqs[0].step_scores, "probability");
+    assert_close(view_cell(&v, VIEW_SRC, 3, 4), d * p->data[4], "weighted");
+    /* undo: weight, default, vnorm, default, back to none */
+    ck_assert_uint_eq(v.nundo, 4);
     ck_assert_uint_ne(view_undo(&v, &e), 0);
+    ck_assert_str_eq(v.ch.weight, "");
+    ck_assert_str_eq(v.ch.pipeline, "default");
+    view_undo(&v, &e);
+    ck_assert_str_eq(v.ch.pipeline, "vnorm");
+    view_undo(&v, &e);
+    view_undo(&v, &e);
     ck_assert_str_eq(v.ch.pipeline, "none");
+    ck_assert(view_seq(&v) == &o->seqs[0]);
     view_close(&v);
-    view_opts opts = {.pipeline = "mean"};
+    view_opts opts = {.pipeline = "zzz"};
     ck_assert_int_eq(view_open(&v, o, &opts, &e), AS_EUSAGE);
-    ck_assert_str_eq(e.msg, "pipeline: unknown step 'mean'");
+    ck_assert_msg(!strncmp(e.msg, "pipeline: step 1: unknown step 'zzz'", 36), "%s", e.msg);
+    /* 2D data cannot be reduced: a data error at open */
+    e = (as_error){0};
+    opts = (view_opts){.pipeline = "sum | sum"};
+    ck_assert_int_ne(view_open(&v, o, &opts, &e), 0);
+    ck_assert_msg(strstr(e.msg, "no extra dimension to reduce"), "%s", e.msg);
+    attr_output_free(o);
+}
+END_TEST
+
+/* With a cache bound of one byte every result but the held ones is evicted
+ * at once: the shown result must survive scanning every sequence for the
+ * global range and switching back and forth (the sanitizer build checks the
+ * memory). */
+START_TEST(test_cache_pressure)
+{
+    as_output *o = load("inseq/encdec_ig_granular.json");
+    json_t *g = goldens();
+    json_t *want = json_object_get(json_object_get(g, "encdec_ig_granular"), "vnorm | subwords");
+    view_opts opts = {.pipeline = "vnorm | subwords", .agg_cache_bytes = 1};
+    view_state v;
+    open_view(&v, o, &opts);
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < o->nseqs; i++) {
+            view_set_seq(&v, i);
+            view_toggle_global_range(&v);
+            check_golden_seq(&v, json_array_get(want, i), "under pressure");
+            view_set_pipeline(&v, round == 1 ? "sum | subwords" : "vnorm | subwords", NULL);
+            view_undo(&v, NULL);
+            check_golden_seq(&v, json_array_get(want, i), "after undo");
+        }
+    }
+    view_close(&v);
+    json_decref(g);
     attr_output_free(o);
 }
 END_TEST
@@ -534,12 +657,13 @@ int main(void)
     Suite *s = suite_create("view");
     TCase *tc = tcase_create("view");
     tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_none_goldens);
+    tcase_add_test(tc, test_goldens);
     tcase_add_test(tc, test_granular_dims);
     tcase_add_test(tc, test_multidim);
     tcase_add_test(tc, test_moves);
     tcase_add_test(tc, test_range);
-    tcase_add_test(tc, test_pipeline_seam);
+    tcase_add_test(tc, test_pipeline_changes);
+    tcase_add_test(tc, test_cache_pressure);
     tcase_add_test(tc, test_topk);
     tcase_add_test(tc, test_snapshots);
     tcase_add_test(tc, test_replace_output);

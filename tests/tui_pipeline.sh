@@ -1,17 +1,19 @@
-# The pipeline editor against this build's aggregation seam (none and
-# default run, other steps are unknown): errors in place, completion of
-# steps, functions, keys and values (the pair's other sequence), the step
-# list, history, undo; the weight picker.
+# The pipeline editor: errors in place, completion of steps, functions, keys
+# and values (the pair's other sequence), the step list, history, undo; the
+# weight picker.  (Values under each pipeline: tui_aggregate.sh.)
 source "$(dirname "$0")/tuilib.bash" "$@"
 
 start 110 34 TERM=xterm-256color -- "$INSEQ/encdec_pair_coarse.json"
 expect "pipeline: default" "default pipeline at start"
 keys a
 expect "> default" "editor shows the current pipeline"
-type_text "vnorm | subwords"
+type_text "none | mean"
 keys Enter
-expect "pipeline: unknown step 'vnorm'" "error shown in the editor"
-expect "> vnorm | subwords" "editor stays open with the text"
+expect "pipeline: 'none' must be the whole pipeline" "error shown in the editor"
+expect "> none | mean" "editor stays open with the text"
+keys C-u
+type_text "subwords | sbwords"
+expect "will not run: pipeline: step 2: unknown step 'sbwords'" "checked while typing"
 keys C-u
 type_text "no"
 keys Tab
@@ -39,7 +41,9 @@ expect "completions:" "candidates listed"
 keys Tab
 expect "> scores " "first candidate"
 keys Tab
-expect "> sum " "next candidate"
+expect "> spans " "next candidate"
+keys BTab
+expect "> scores " "Shift-Tab goes back"
 # pair: the other sequence with its text
 keys C-u
 type_text "pair with="
@@ -47,11 +51,13 @@ keys Tab
 expect "> pair with=1 " "the other sequence offered"
 # the step list inserts steps
 keys C-u
-keys C-n C-n C-n
+keys C-n C-n C-n C-n C-n C-n
 keys C-o
 expect "> mean" "^O inserts the selected step"
 keys C-o
 expect "> mean | mean" "then pipes the next one"
+keys C-u C-p C-p C-p C-o
+expect "> split split_pattern=" "a step with a required key comes with it"
 keys Escape
 wait_gone "pipeline (Enter apply" && ok "Esc closes" || fail "editor still open"
 expect "pipeline: none │" "Esc leaves the pipeline alone"
@@ -75,7 +81,12 @@ expect "weight attributions by a step score" "weight list"
 expect "(none)" "none first"
 expect "probability" "step scores listed"
 keys j Enter
-expect "--weight probability: weighting needs the aggregation module" "weight refused by this build's seam"
+expect "weighted by probability" "weight applied"
+expect "pipeline: default × probability" "the header shows the weight"
+keys w
+wait_for "weight attributions by a step score"
+keys g Enter
+expect "no weighting" "(none) removes it"
 keys q
 expect_restored 0
 finish

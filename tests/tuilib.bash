@@ -172,3 +172,37 @@ run_in_shell() {
     T send-keys -t "$SESSION" -l "$line; echo EXIT=\$?"
     T send-keys -t "$SESSION" Enter
 }
+
+# expect_golden_cell CASE KEY SEQ PANE(src|tgt) FIELD ROW COL: moves to the
+# cell (from the top-left of the focused pane) and compares the status
+# line's exact value with aggregations.json[CASE][KEY][SEQ][FIELD][ROW][COL].
+expect_golden_cell() {
+    local case=$1 key=$2 seq=$3 pane=$4 field=$5 r=$6 c=$7
+    goto_cell "$r" "$c"
+    if ! wait_status "^ $pane $r .* $c .* = "; then fail "$key: $pane cell $r,$c not reached"; return; fi
+    local got want
+    got=$(status_value)
+    want=$(ref golden "$GOLDEN/aggregations.json" "$case" "$key" "$seq" "$field" "$r" "$c")
+    if close_to "$got" "$want"; then ok "$key: $pane[$r][$c] = $got"; else fail "$key: $pane[$r][$c]: got $got, want $want"; fi
+}
+
+# expect_golden_step CASE KEY SEQ NAME COL: the step-score row NAME (the
+# cursor must be on it) at column COL.
+expect_golden_step() {
+    local case=$1 key=$2 seq=$3 name=$4 c=$5
+    keys 0
+    for ((i = 0; i < c; i++)); do keys l; done
+    if ! wait_status "^ $name @ $c "; then fail "$key: step row $name column $c not reached"; return; fi
+    local got want
+    got=$(status_value)
+    want=$(ref golden "$GOLDEN/aggregations.json" "$case" "$key" "$seq" "step_scores.$name" "$c")
+    if close_to "$got" "$want"; then ok "$key: $name[$c] = $got"; else fail "$key: $name[$c]: got $got, want $want"; fi
+}
+
+# set_pipeline TEXT: through the editor; waits for the header.
+set_pipeline() {
+    keys a C-u
+    type_text "$1"
+    keys Enter
+    wait_gone "pipeline (Enter apply" || fail "editor still open after '$1'"
+}

@@ -13,7 +13,9 @@ typedef struct editor {
     screen s;
     lineedit le;
     char error[AS_ERROR_MAX];
-    char note[256];
+    char note[AS_ERROR_MAX];
+    bool mark;                     /* highlight mark_pos in the line */
+    as_pipe_errpos mark_pos;
     long hist_i;                   /* -1: the line being typed */
     char saved[VIEW_PIPE_MAX];
     size_t sel, top;               /* step list */
@@ -27,13 +29,106 @@ typedef struct editor {
 
 static int imin(int a, int b) { return a < b ? a : b; }
 
+/* The steps of the list: every word that may start a step. */
+static size_t step_count(void)
+{
+    size_t n = 0;
+    for (const char *const *p = pipe_step_names(); *p; p++)
+        n++;
+    return n;
+}
+
+static const char *step_name(size_t i)
+{
+    return pipe_step_names()[i];
+}
+
+static const char *step_help(size_t i)
+{
+    const char *h = pipe_help(step_name(i));
+    return h ? h : "";
+}
+
 static void check_live(editor *ed)
 {
     as_error e = {0};
-    if (view_agg_check(ed->le.buf, &e))
+    ed->mark = false;
+    if (view_agg_check(ed->le.buf, &ed->mark_pos, &e)) {
         snprintf(ed->note, sizeof ed->note, "%s", e.msg);
-    else
+        ed->mark = true;
+    } else {
         ed->note[0] = '\0';
+    }
+}
+
+/* Redraws bytes [a, b) of the line (as le_draw showed it at (y, x) in w
+ * columns) in style st: where the pipeline goes wrong. */
+static void draw_mark(const lineedit *le, int y, int x, int w, size_t a, size_t b, tui_style st)
+{
+    size_t len = strlen(le->buf);
+    if (a > len)
+        a = len;
+    if (b > len)
+        b = len;
+    if (b <= a) {
+        /* an empty range (e.g. a missing step): mark the place itself */
+        if (a < len)
+            b = a + 1;
+        else {
+            int cx;
+            char head[VIEW_PIPE_MAX], safe[VIEW_PIPE_MAX * 4];
+            if (a < le->scroll)
+                return;
+            snprintf(head, sizeof head, "%.*s", (int)(a - le->scroll), le->buf + le->scroll);
+            tui_safe(head, safe, sizeof safe);
+            cx = tui_width(safe);
+            if (cx < w)
+                tui_put(y, x + cx, tui_utf8() ? "\u2038" : "^", 1, st, false, false);
+            return;
+        }
+    }
+    if (b <= le->scroll)
+        return;
+    if (a < le->scroll)
+        a = le->scroll;
+    char head[VIEW_PIPE_MAX], part[VIEW_PIPE_MAX], safe[VIEW_PIPE_MAX * 4];
+    snprintf(head, sizeof head, "%.*s", (int)(a - le->scroll), le->buf + le->scroll);
+    snprintf(part, sizeof part, "%.*s", (int)(b - a), le->buf + a);
+    tui_safe(head, safe, sizeof safe);
+    int cx = tui_width(safe);
+    if (cx >= w)
+        return;
+    tui_safe(part, safe, sizeof safe);
+    tui_put(y, x + cx, safe, w - cx, st, false, false);
+}
+
+/* Writes safe text over at most maxl lines of w columns from (y, x),
+ * breaking at spaces; the last line ends in an ellipsis when cut.  With
+ * draw false only counts.  Returns the lines used. */
+static int put_wrapped(int y, int x, const char *s, int w, tui_style st, int maxl, bool draw)
+{
+    int n = 0;
+    while (*s && n < maxl && w > 0) {
+        size_t k = tui_fit(s, w, NULL);
+        if (s[k] && n + 1 < maxl) {
+            size_t b = k;
+            while (b > 0 && s[b] != ' ')
+                b--;
+            if (b > 0)
+                k = b;
+        }
+        if (draw) {
+            char line[2048];
+            bool last = n + 1 == maxl;
+            snprintf(line, sizeof line, "%.*s", (int)(last ? strlen(s) : k), s);
+            tui_put(y + n, x, line, w, st, false, true);
+        }
+        n++;
+        s += k;
+        while (*s == ' ')
+            s++;
+    }
+    return n ? n : 1;
 }
 
 static void editor_draw(tui *t, screen *sc)
@@ -41,39 +136,42 @@ static void editor_draw(tui *t, screen *sc)
     editor *ed = (editor *)sc;
     int H, W;
     getmaxyx(stdscr, H, W);
-    size_t nsteps;
-    const view_agg_step *steps = view_agg_steps(&nsteps);
+    size_t nsteps = step_count();
     size_t nlist = ed->menu ? ed->pc.ncand : nsteps;
     int w = W > 24 ? W - 4 : W;
-    int h = imin(H - (H > 12 ? 2 : 0), 6 + (int)nlist);
+    /* the line under the input: the error, what will not run, or the
+     * pipeline in effect; errors take up to three lines */
+    char s[2048], safe[AS_ERROR_MAX * 2];
+    tui_style mst = theme_role(ROLE_DIM);
+    if (ed->error[0]) {
+        tui_safe(ed->error, safe, sizeof safe);
+        mst = theme_role(ROLE_ERROR);
+    } else if (ed->note[0]) {
+        tui_safe(ed->note, s, sizeof s);
+        snprintf(safe, sizeof safe, "will not run: %s", s);
+    } else {
+        tui_safe(t->v.ch.pipeline, s, sizeof s);
+        snprintf(safe, sizeof safe, "now: %s", s);
+    }
+    int mlines = put_wrapped(0, 0, safe, w - 4, mst, ed->error[0] || ed->note[0] ? 3 : 1, false);
+    int h = imin(H - (H > 12 ? 2 : 0), 5 + mlines + (int)nlist);
     if (h < 3)
         h = imin(H, 3);
     int y = H > 12 ? 1 : 0, x = (W - w) / 2;
     int iy, ix, ih, iw;
     tui_box(y, x, h, w, "pipeline (Enter apply, Esc close)", &iy, &ix, &ih, &iw);
     int row = iy + 1;
-    char s[1024], safe[2048];
     if (ih >= 2) {
-        if (ed->error[0]) {
-            tui_safe(ed->error, safe, sizeof safe);
-            tui_put(row, ix, safe, iw, theme_role(ROLE_ERROR), true, true);
-        } else if (ed->note[0]) {
-            tui_safe(ed->note, safe, sizeof safe);
-            snprintf(s, sizeof s, "will not run: %s", safe);
-            tui_put(row, ix, s, iw, theme_role(ROLE_DIM), false, true);
-        } else {
-            tui_safe(t->v.ch.pipeline, safe, sizeof safe);
-            snprintf(s, sizeof s, "now: %s", safe);
-            tui_put(row, ix, s, iw, theme_role(ROLE_DIM), false, true);
-        }
-        row++;
+        /* small terminals: the input line and one message line first */
+        mlines = imin(mlines, ih - 3 > 1 ? ih - 3 : 1);
+        row += put_wrapped(row, ix, safe, iw, mst, mlines, true);
     }
-    if (ih >= 3) {
+    if (ih >= 2 + mlines) {
         tui_put(row++, ix,
                 "Tab complete  Up/Down history  ^N/^P pick a step  ^O insert it",
                 iw, theme_role(ROLE_DIM), false, true);
     }
-    if (ih >= 5) {
+    if (ih >= 4 + mlines) {
         tui_put(row++, ix, ed->menu ? "completions:" : "steps:", iw, theme_role(ROLE_TITLE),
                 false, false);
         int avail = iy + ih - row;
@@ -84,8 +182,8 @@ static void editor_draw(tui *t, screen *sc)
             ed->top = sel - (size_t)avail + 1;
         for (int i = 0; i < avail && ed->top + (size_t)i < nlist; i++) {
             size_t k = ed->top + (size_t)i;
-            const char *name = ed->menu ? ed->pc.cand[k] : steps[k].name;
-            const char *help = ed->menu ? ed->pc.help[k] : steps[k].help;
+            const char *name = ed->menu ? ed->pc.cand[k] : step_name(k);
+            const char *help = ed->menu ? ed->pc.help[k] : step_help(k);
             bool on = ed->menu ? (int)k == ed->menu_i : k == ed->sel;
             tui_style st = theme_role(on ? ROLE_SELECT : ROLE_NORMAL);
             char hs[512];
@@ -96,6 +194,13 @@ static void editor_draw(tui *t, screen *sc)
     }
     tui_put(iy, ix, "> ", iw, theme_role(ROLE_TITLE), false, false);
     le_draw(&ed->le, iy, ix + 2, iw - 2, theme_role(ROLE_SELECT));
+    if (ed->mark && (ed->error[0] || ed->note[0])) {
+        int cy, cx;
+        getyx(stdscr, cy, cx);
+        draw_mark(&ed->le, iy, ix + 2, iw - 2, ed->mark_pos.offset,
+                  ed->mark_pos.offset + ed->mark_pos.len, theme_role(ROLE_ERROR));
+        move(cy, cx);
+    }
     curs_set(1);
 }
 
@@ -152,7 +257,9 @@ static void tab(tui *t, editor *ed, int dir)
     ed->top = 0;
 }
 
-static void insert_step(editor *ed, const char *name)
+/* Inserts a step from the list (with the key it cannot do without);
+ * returns true when the pair's other sequence should be picked next. */
+static bool insert_step(editor *ed, const char *name)
 {
     char *b = ed->le.buf;
     size_t len = strlen(b);
@@ -161,8 +268,12 @@ static void insert_step(editor *ed, const char *name)
     bool fresh = !len || b[len - 1] == '|' || !strcmp(b, "none") || !strcmp(b, "default");
     if (!strcmp(b, "none") || !strcmp(b, "default"))
         b[len = 0] = '\0';
-    snprintf(b + len, sizeof ed->le.buf - len, "%s%s", fresh ? (len ? " " : "") : " | ", name);
+    const char *key = !strcmp(name, "pair") ? " with=" : !strcmp(name, "split") ? " split_pattern="
+                                                                                 : "";
+    snprintf(b + len, sizeof ed->le.buf - len, "%s%s%s", fresh ? (len ? " " : "") : " | ", name,
+             key);
     ed->le.cur = strlen(b);
+    return !strcmp(name, "pair");
 }
 
 static unsigned apply(tui *t, editor *ed)
@@ -182,6 +293,7 @@ static unsigned apply(tui *t, editor *ed)
     unsigned ch = view_set_pipeline(&t->v, p, &e);
     if (e.code) {
         snprintf(ed->error, sizeof ed->error, "%s", e.msg);
+        ed->mark = view_agg_error_pos(ed->le.buf, e.msg, &ed->mark_pos);
         return TUI_REDRAW;
     }
     tui_hist_add(t, p);
@@ -194,8 +306,7 @@ static unsigned apply(tui *t, editor *ed)
 static unsigned editor_key(tui *t, screen *sc, int key)
 {
     editor *ed = (editor *)sc;
-    size_t nsteps;
-    const view_agg_step *steps = view_agg_steps(&nsteps);
+    size_t nsteps = step_count();
     if (key == '\t' || key == TUI_KEYCODE(KEY_BTAB)) {
         ed->error[0] = '\0';
         tab(t, ed, key == '\t' ? 1 : -1);
@@ -248,7 +359,12 @@ static unsigned editor_key(tui *t, screen *sc, int key)
             ed->sel--;
         return TUI_REDRAW;
     case TUI_CTRL('o'):
-        insert_step(ed, steps[ed->sel].name);
+        if (insert_step(ed, step_name(ed->sel))) {
+            ed->error[0] = '\0';
+            check_live(ed);
+            tab(t, ed, 1);
+            return TUI_REDRAW;
+        }
         break;
     default:
         if (!le_key(&ed->le, key))
