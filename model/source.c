@@ -30,7 +30,7 @@ struct as_source {
 
     /* Unthreaded chunk buffer (gzip from memory, small files). */
     uint8_t *buf;
-    bool mem_given;            /* plain memory source already returned */
+    size_t max_chunk;          /* bytes per memory chunk (src_set_max_chunk) */
 
     /* Producer thread. */
     bool threaded;
@@ -301,6 +301,7 @@ as_source *src_open_mem(const void *buf, size_t len, as_error *err)
     s->mem = buf;
     s->memlen = len;
     s->total = len;
+    s->max_chunk = SIZE_MAX;
     if (len == 0) {
         as_error_set(err, AS_EDATA, "empty file");
         goto fail;
@@ -326,16 +327,17 @@ int src_next(as_source *s, const uint8_t **p, size_t *n, as_error *err)
     *n = 0;
     if (!s->threaded) {
         if (!s->gz) {
-            if (!s->mem_given) {
-                s->mem_given = true;
-                *p = s->mem;
-                *n = s->memlen;
-                __atomic_store_n(&s->done, s->memlen, __ATOMIC_RELAXED);
-            }
+            size_t k = s->memlen - s->mempos;
+            if (k > s->max_chunk)
+                k = s->max_chunk;
+            *p = s->mem + s->mempos;
+            *n = k;
+            s->mempos += k;
+            __atomic_store_n(&s->done, s->mempos, __ATOMIC_RELAXED);
             return AS_OK;
         }
         size_t got;
-        int rc = inflate_some(s, s->buf, CHUNK, &got, err);
+        int rc = inflate_some(s, s->buf, s->max_chunk < CHUNK ? s->max_chunk : CHUNK, &got, err);
         if (rc)
             return rc;
         *p = s->buf;
@@ -371,6 +373,12 @@ bool src_is_gzip(const as_source *s) { return s->gz; }
 uint64_t src_done(const as_source *s) { return __atomic_load_n(&s->done, __ATOMIC_RELAXED); }
 uint64_t src_total(const as_source *s) { return s->total; }
 uint64_t src_trailing(const as_source *s) { return s->trailing; }
+
+void src_set_max_chunk(as_source *s, size_t n)
+{
+    if (s->fd < 0 && n > 0)
+        s->max_chunk = n;
+}
 
 void src_close(as_source *s)
 {
