@@ -884,15 +884,41 @@ START_TEST(regex_translation)
                       tab[i].posix);
         free(r);
     }
-    static const char *const bad[] = {"a+?", "(?P<x>a)", "\\A", "[\\D]", "[abc", "x\\"};
+    static const char *const bad[] = {"a+?", "(?P<x>a)", "\\A", "[\\D]", "[abc", "x\\",
+                                      "a++", "a*{2}", "(a{0,100}){0,100}", "a{1001}",
+                                      "((((((((((a+)+)+)+)+)+)+)+)+)+)+"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         as_error e;
         char *r = agg_regex_translate(bad[i], &e);
         ck_assert_msg(!r, "'%s' should fail", bad[i]);
         ck_assert_msg(strstr(e.msg, "split_pattern"), "%s", e.msg);
     }
+    /* Repetitions: the number of copies glibc would make is bounded. */
+    static const struct {
+        const char *py, *msg;
+    } big[] = {
+        {"a++", "multiple repeat ('+' repeats a repetition)"},
+        {"(?:ab)*{3}", "multiple repeat ('{3}' repeats a repetition)"},
+        {"(a{0,100}){0,100}", "is too complex: its repetitions make about 10100 copies of its "
+                              "parts (at most 1000)"},
+        {"\\d{2000}", "about 2000 copies"},
+    };
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+        as_error e;
+        ck_assert(!agg_regex_translate(big[i].py, &e));
+        ck_assert_msg(strstr(e.msg, big[i].msg), "'%s': %s", big[i].py, e.msg);
+    }
+    static const char *const fine[] = {"a{1000}", "(?:ab){2,5}", "[a-z]{1,20}x+", "(a+)+",
+                                       "((a|b){3}c){10}", "[{]", "a{,3}", "x{y}"};
+    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+        as_error e;
+        char *r = agg_regex_translate(fine[i], &e);
+        ck_assert_msg(r, "'%s': %s", fine[i], e.msg);
+        free(r);
+    }
 }
 END_TEST
+
 
 /* ---- slices ---------------------------------------------------------- */
 
