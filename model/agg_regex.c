@@ -403,13 +403,22 @@ char *agg_regex_translate(const char *py, as_error *err)
 }
 
 /* Index of the token whose byte range holds position p (ts <= p < te), or
- * with ts < p <= te when `end` is set; -1 when none. */
+ * with ts < p <= te when `end` is set; -1 when none.  The ranges are
+ * consecutive (ts[i + 1] == te[i]), so this is the first token with
+ * te > p (te >= p when `end`), found by bisection. */
 static long token_at(const size_t *ts, const size_t *te, size_t n, size_t p, bool end)
 {
-    for (size_t i = 0; i < n; i++)
-        if (end ? (ts[i] < p && p <= te[i]) : (ts[i] <= p && p < te[i]))
-            return (long)i;
-    return -1;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (end ? te[mid] >= p : te[mid] > p)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    if (lo == n)
+        return -1;
+    return (end ? ts[lo] < p : ts[lo] <= p) ? (long)lo : -1;
 }
 
 int agg_split_spans(const as_tokens *toks, const char *pattern, as_split_mode mode, as_span **out,
@@ -472,10 +481,8 @@ int agg_split_spans(const as_tokens *toks, const char *pattern, as_split_mode mo
         if (a < 0 || b < 0)
             continue;
         as_span sp = {a, b + 1};
-        bool dup = false;
-        for (size_t k = 0; k < nm && !dup; k++)
-            dup = mt[k].start == sp.start && mt[k].end == sp.end;
-        if (dup)
+        /* Matches come in text order, so a repeated span repeats the last. */
+        if (nm && mt[nm - 1].start == sp.start && mt[nm - 1].end == sp.end)
             continue;
         if (nm == cap) {
             as_span *nmt = realloc(mt, (cap *= 2) * sizeof *mt);

@@ -919,6 +919,30 @@ START_TEST(regex_translation)
 }
 END_TEST
 
+/* Many tokens and many matches: mapping matches to tokens stays linear
+ * (it was quadratic: 200000 tokens took minutes). */
+START_TEST(split_many_tokens)
+{
+    size_t n = 200000;
+    as_tokens t = {calloc(n, sizeof(as_token)), n};
+    ck_assert(t.v);
+    for (size_t i = 0; i < n; i++)
+        t.v[i].text = strdup(i % 3 == 2 ? "," : "a");
+    as_span *sp;
+    size_t nsp;
+    as_error e;
+    ck_assert_int_eq(agg_split_spans(&t, ",", AS_SPLIT_END, &sp, &nsp, &e), AS_OK);
+    ck_assert_uint_eq(nsp, (n + 2) / 3);
+    ck_assert_int_eq(sp[0].start, 0);
+    ck_assert_int_eq(sp[0].end, 3);
+    ck_assert_int_eq(sp[nsp - 1].end, (long)n);
+    free(sp);
+    ck_assert_int_eq(agg_split_spans(&t, "a", AS_SPLIT_SINGLE, &sp, &nsp, &e), AS_OK);
+    ck_assert_uint_eq(nsp, n);
+    free(sp);
+    attr_tokens_free(&t);
+}
+END_TEST
 
 /* ---- slices ---------------------------------------------------------- */
 
@@ -1258,6 +1282,7 @@ int main(void)
     tcase_add_test(ta, subwords_quirks);
     tcase_add_test(ta, split_modes);
     tcase_add_test(ta, regex_translation);
+    tcase_add_test(ta, split_many_tokens);
     tcase_add_test(ta, slices_encdec_and_deconly);
     tcase_add_test(ta, pair_labels_values_and_errors);
     tcase_add_test(ta, pair_after_steps_and_shapes);
