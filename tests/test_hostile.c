@@ -1,0 +1,225 @@
+/* test_hostile.c - files written to hurt: what the library does with them.
+ *
+ * The files are tests/data/hostile/ (made by tools/mkhostile.py; its README
+ * lists them); gzip bombs and big files are made here at run time.
+ *   - structure: nesting, huge claimed sizes, duplicate keys, gzip
+ *     trailing garbage and members, white-space bombs against the memory
+ *     limit, a file truncated while it is read;
+ *   - tokens: control characters, bidi overrides, NUL, a 10,000-character
+ *     token, emoji, CJK: loaded as written, labels never hold a control;
+ *   - HTML payloads in tokens and step-score names: inert in every view;
+ *   - numbers: all NaN, all zeros, infinities, denormals, values near
+ *     FLT_MAX through the default aggregation (values documented below).
+ */
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "agg.h"
+#include "b64.h"
+#include "html.h"
+#include "load.h"
+#include "testutil.h"
+#include "tokens.h"
+
+static const char *hostile(const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "hostile/%s", name);
+    return testdata(buf[k]);
+}
+
+static as_output *load_ok(const char *name)
+{
+    as_error e = {0};
+    as_output *o = as_load_file(hostile(name), NULL, &e);
+    ck_assert_msg(o != NULL, "%s: %s", name, e.msg);
+    return o;
+}
+
+/* Loads a file that must fail; the message (after "PATH: ") must be want. */
+static void load_fails(const char *name, int code, const char *want)
+{
+    as_error e = {0};
+    const char *path = hostile(name);
+    as_output *o = as_load_file(path, NULL, &e);
+    ck_assert_msg(o == NULL, "%s loaded", name);
+    ck_assert_int_eq(e.code, code);
+    size_t pl = strlen(path);
+    ck_assert_msg(!strncmp(e.msg, path, pl) && !strncmp(e.msg + pl, ": ", 2), "%s", e.msg);
+    ck_assert_str_eq(e.msg + pl + 2, want);
+}
+
+/* ---- structure --------------------------------------------------------- */
+
+START_TEST(structure_errors)
+{
+    load_fails("deep_nesting.json.gz", AS_EDATA, "line 8: nesting deeper than 10000 levels");
+    load_fails("st_huge_header.json", AS_EDATA,
+               "sequence_attributions[0].source_attributions: safetensors header claims "
+               "18446744073709551600 bytes but only 88 follow");
+    load_fails("st_huge_offsets.json", AS_EDATA,
+               "sequence_attributions[0].source_attributions: safetensors data_offsets [0, "
+               "9223372036854775807] lie outside the 16 data bytes");
+    load_fails("b64_huge_shape.json", AS_EDATA,
+               "sequence_attributions[0].source_attributions: __ndarray__ holds 16 bytes; "
+               "shape and dtype float32 need 2147483648");
+    load_fails("duplicate_keys.json", AS_EDATA,
+               "line 20, column 42: not valid JSON: duplicate object key near '\"source\"'");
+}
+END_TEST
+
+/* A b64.gz tensor whose shape claims 2 GiB from 96 bytes is refused before
+ * anything is allocated for it (deflate expands at most 1032 times), also
+ * when the memory limit would allow the allocation. */
+START_TEST(b64gz_claim_refused_early)
+{
+    as_mem_set_limit((size_t)64 << 30);
+    load_fails("b64gz_huge_shape.json", AS_EDATA,
+               "sequence_attributions[0].source_attributions: b64.gz data of 96 bytes cannot "
+               "hold the 2147483648 bytes that shape and dtype float32 need");
+    ck_assert_uint_eq(as_mem_in_use(), 0);
+    as_mem_set_limit(0);
+}
+END_TEST
+
+START_TEST(gzip_trailing_and_members)
+{
+    as_output *a = load_ok("trailing_garbage.json.gz");
+    ck_assert_ptr_nonnull(a->notes);
+    ck_assert_msg(strstr(a->notes, "trailing_garbage.json.gz: 25 bytes after the end of the gzip "
+                                   "stream were ignored"), "%s", a->notes);
+    as_output *b = load_ok("two_members.json.gz");
+    ck_assert_ptr_null(b->notes);
+    ck_assert_uint_eq(a->nseqs, 1);
+    ck_assert_uint_eq(b->nseqs, 1);
+    ck_assert_uint_eq(a->seqs[0].source.n, b->seqs[0].source.n);
+    ck_assert_str_eq(b->seqs[0].target.v[1].text, "</s>");
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_float_eq(a->seqs[0].source_attr->data[i], b->seqs[0].source_attr->data[i]);
+    attr_output_free(a);
+    attr_output_free(b);
+}
+END_TEST
+
+/* ---- tokens ------------------------------------------------------------- */
+
+/* The token list of tokens_control.json, as tools/mkhostile.py writes it
+ * (NUL stored as C0 80). */
+static const char *const control_source[] = {
+    "\xe2\x96\x81plain", "\x1b[2J", "\x1b]0;title\x07", "bell\x07", "nul\xc0\x80" "byte",
+    "cr\rover", "tab\there", "new\nline", "\xe2\x80\xae" "evil", "a\xe2\x80\x8d" "b",
+    "e\xcc\x81", "\xcc\x81", "\xe2\x81\xa6iso\xe2\x81\xa9", "del\x7f", "c1\xc2\x9b" "csi",
+    NULL /* the 10,000-character token */, "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb",
+    "\xf0\x9f\x98\x80", "\xe4\xbd\xa0\xe5\xa5\xbd",
+};
+
+/* What `info` shows for each (tokens_escape, flags 0). */
+static const char *const control_escaped[] = {
+    "\xe2\x96\x81plain", "\\x1b[2J", "\\x1b]0;title\\x07", "bell\\x07", "nul\\0byte",
+    "cr\\rover", "tab\\there", "new\\nline", "\\u202eevil", "a\xe2\x80\x8d" "b", "e\xcc\x81",
+    "\xcc\x81", "\\u2066iso\\u2069", "del\\x7f", "c1\\u009bcsi", NULL,
+    "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb", "\xf0\x9f\x98\x80",
+    "\xe4\xbd\xa0\xe5\xa5\xbd",
+};
+
+static void assert_no_controls(const char *s, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        ck_assert_msg(c >= 0x20 && c != 0x7f, "%s: raw byte 0x%02x at %zu", what, c, i);
+    }
+}
+
+START_TEST(control_tokens_load_as_written)
+{
+    as_output *o = load_ok("tokens_control.json");
+    const as_seq *s = &o->seqs[0];
+    ck_assert_uint_eq(s->source.n, 19);
+    for (size_t i = 0; i < 19; i++) {
+        const char *t = s->source.v[i].text;
+        if (!control_source[i]) {
+            /* Long enough (and base64-looking enough) for the scanner to take
+             * it for tensor data at first: it must come back as text. */
+            ck_assert_uint_eq(strlen(t), 10000);
+            for (size_t k = 0; k < 10000; k++)
+                ck_assert_int_eq(t[k], "abcdefghij"[k % 10]);
+            continue;
+        }
+        ck_assert_msg(!strcmp(t, control_source[i]), "token %zu", i);
+    }
+    ck_assert_str_eq(s->target.v[1].text, "\x1b[31mred\x1b[0m");
+    /* info keeps its strings as written. */
+    ck_assert_str_eq(json_string_value(json_object_get(o->info, "model_name")),
+                     "\x1b]0;title\x07model\xe2\x80\xae");
+    ck_assert_ptr_nonnull(json_object_get(o->info, "key\x1b[5mblink"));
+    const json_t *it = json_array_get(json_object_get(o->info, "input_texts"), 0);
+    ck_assert_uint_eq(json_string_length(it), strlen("plain \x1b[2J text\r\n\xe2\x80\xae" "evil ") + 5);
+    attr_output_free(o);
+}
+END_TEST
+
+START_TEST(control_tokens_display_safely)
+{
+    as_output *o = load_ok("tokens_control.json");
+    const as_seq *s = &o->seqs[0];
+    for (size_t i = 0; i < s->source.n; i++) {
+        const char *t = s->source.v[i].text;
+        char *e = tokens_escape_dup(t, strlen(t), 0);
+        ck_assert_ptr_nonnull(e);
+        assert_no_controls(e, strlen(e), "escaped");
+        if (control_escaped[i])
+            ck_assert_msg(!strcmp(e, control_escaped[i]), "token %zu: '%s'", i, e);
+        free(e);
+        /* Labels in every decoding mode, as the CLI and the explorer show them. */
+        for (tokens_mode m = TOKENS_NONE; m <= TOKENS_WORDPIECE; m++) {
+            char buf[256];
+            int cols = -1;
+            size_t n = tokens_label(buf, sizeof buf, m, t, TOKENS_ESC_SPACE, 24, &cols);
+            ck_assert_uint_lt(n, sizeof buf);
+            assert_no_controls(buf, n, "label");
+            ck_assert_int_ge(cols, 0);
+            ck_assert_int_le(cols, 24);
+        }
+    }
+    /* The long token is cut to the width with an ellipsis. */
+    char buf[256];
+    int cols;
+    tokens_label(buf, sizeof buf, TOKENS_NONE, s->source.v[15].text, 0, 24, &cols);
+    ck_assert_str_eq(buf, "abcdefghijabcdefghijabc\xe2\x80\xa6");
+    ck_assert_int_eq(cols, 24);
+    /* Widths: emoji and CJK are two columns each, combining marks none. */
+    ck_assert_int_eq(tokens_width(s->source.v[17].text, 4, 0), 2);
+    ck_assert_int_eq(tokens_width(s->source.v[18].text, 6, 0), 4);
+    ck_assert_int_eq(tokens_width(s->source.v[10].text, 3, 0), 1);
+    /* A lone combining mark gets a visible base on request. */
+    tokens_label(buf, sizeof buf, TOKENS_NONE, s->source.v[11].text, TOKENS_ESC_BASE, 24, &cols);
+    ck_assert_str_eq(buf, "\xe2\x97\x8c\xcc\x81");
+    attr_output_free(o);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("hostile");
+    TCase *tc = tcase_create("structure");
+    tcase_set_timeout(tc, 240);
+    tcase_add_test(tc, structure_errors);
+    tcase_add_test(tc, b64gz_claim_refused_early);
+    tcase_add_test(tc, gzip_trailing_and_members);
+    suite_add_tcase(s, tc);
+    TCase *tt = tcase_create("tokens");
+    tcase_add_test(tt, control_tokens_load_as_written);
+    tcase_add_test(tt, control_tokens_display_safely);
+    suite_add_tcase(s, tt);
+    return run_suite(s);
+}
