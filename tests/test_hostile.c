@@ -111,6 +111,130 @@ START_TEST(gzip_trailing_and_members)
 }
 END_TEST
 
+/* ---- gzip bombs and the memory limit ------------------------------------ */
+
+/* One gzip member holding n bytes of c. */
+static unsigned char *gz_member(const void *data, size_t n, size_t *len)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    ck_assert_int_eq(deflateInit2(&zs, 9, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&zs, (uLong)n) + 64;
+    unsigned char *out = malloc(cap);
+    ck_assert_ptr_nonnull(out);
+    zs.next_in = (Bytef *)(uintptr_t)data;
+    zs.avail_in = (uInt)n;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    ck_assert_int_eq(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    *len = cap - zs.avail_out;
+    deflateEnd(&zs);
+    return out;
+}
+
+typedef struct bytes_buf {
+    unsigned char *p;
+    size_t n, cap;
+} bytes_buf;
+
+static void buf_add(bytes_buf *b, const void *p, size_t n)
+{
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2;
+        b->p = realloc(b->p, b->cap);
+        ck_assert_ptr_nonnull(b->p);
+    }
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+}
+
+static void buf_add_gz(bytes_buf *b, const char *text)
+{
+    size_t l;
+    unsigned char *m = gz_member(text, strlen(text), &l);
+    buf_add(b, m, l);
+    free(m);
+}
+
+/* head, then 64 members of 1 MiB of white space, then a member cut in half:
+ * read to its end, the file fails with "the gzip stream ends early". */
+static bytes_buf make_bomb(const char *head)
+{
+    bytes_buf b = {0};
+    buf_add_gz(&b, head);
+    char *spaces = malloc(1 << 20);
+    ck_assert_ptr_nonnull(spaces);
+    memset(spaces, ' ', 1 << 20);
+    for (size_t i = 0; i < (1 << 20); i += 4096)
+        spaces[i] = '\n';
+    size_t l;
+    unsigned char *m = gz_member(spaces, 1 << 20, &l);
+    for (int i = 0; i < 64; i++)
+        buf_add(&b, m, l);
+    buf_add(&b, m, l / 2);
+    free(m);
+    free(spaces);
+    return b;
+}
+
+static void bomb_case(const char *head)
+{
+    bytes_buf b = make_bomb(head);
+    as_error e = {0};
+    /* With 8 MB the white space stops the load long before the end. */
+    as_mem_set_limit((size_t)8 << 20);
+    as_output *o = as_load_buffer(b.p, b.n, "bomb.json.gz", NULL, &e);
+    ck_assert_ptr_null(o);
+    ck_assert_int_eq(e.code, AS_EDATA);
+    ck_assert_msg(strstr(e.msg, "bomb.json.gz: line ") &&
+                      strstr(e.msg, " MB of white space in a row goes over the memory limit of "
+                                    "8 MB (raise it with --max-memory)"), "%s", e.msg);
+    /* With a larger limit the whole stream is read (and found cut). */
+    as_mem_set_limit((size_t)1 << 30);
+    o = as_load_buffer(b.p, b.n, "bomb.json.gz", NULL, &e);
+    ck_assert_ptr_null(o);
+    ck_assert_msg(strstr(e.msg, "the gzip stream ends early"), "%s", e.msg);
+    as_mem_set_limit(0);
+    free(b.p);
+}
+
+START_TEST(whitespace_bomb_between_values)
+{
+    bomb_case("{\"sequence_attributions\": [], \"info\": {\"x\": ");
+}
+END_TEST
+
+START_TEST(whitespace_bomb_in_number_list)
+{
+    bomb_case("{\"sequence_attributions\": [], \"info\": {\"x\": {\"__ndarray__\": [1,");
+}
+END_TEST
+
+/* Long runs of white space are not kept, but line numbers stay right. */
+START_TEST(whitespace_run_keeps_lines)
+{
+    bytes_buf b = {0};
+    const char *head = "{\"sequence_attributions\": [],\n \"info\": {\"a\":";
+    buf_add(&b, head, strlen(head));
+    for (int i = 0; i < 100000; i++)
+        buf_add(&b, i % 25000 == 0 ? "\n" : " ", 1);
+    const char *tail = " 1, \"b\": nope}}";
+    buf_add(&b, tail, strlen(tail));
+    as_error e = {0};
+    as_output *o = as_load_buffer(b.p, b.n, "ws.json", NULL, &e);
+    ck_assert_ptr_null(o);
+    ck_assert_msg(strstr(e.msg, "ws.json: line 6, column"), "%s", e.msg);
+    /* The same white space before valid text loads. */
+    b.n -= strlen(tail);
+    buf_add(&b, " 1}}", 4);
+    o = as_load_buffer(b.p, b.n, "ws.json", NULL, &e);
+    ck_assert_msg(o != NULL, "%s", e.msg);
+    ck_assert_int_eq(json_integer_value(json_object_get(o->info, "a")), 1);
+    attr_output_free(o);
+    free(b.p);
+}
+END_TEST
+
 /* ---- tokens ------------------------------------------------------------- */
 
 /* The token list of tokens_control.json, as tools/mkhostile.py writes it
@@ -216,6 +340,9 @@ int main(void)
     tcase_add_test(tc, structure_errors);
     tcase_add_test(tc, b64gz_claim_refused_early);
     tcase_add_test(tc, gzip_trailing_and_members);
+    tcase_add_test(tc, whitespace_bomb_between_values);
+    tcase_add_test(tc, whitespace_bomb_in_number_list);
+    tcase_add_test(tc, whitespace_run_keeps_lines);
     suite_add_tcase(s, tc);
     TCase *tt = tcase_create("tokens");
     tcase_add_test(tt, control_tokens_load_as_written);
