@@ -332,6 +332,88 @@ START_TEST(control_tokens_display_safely)
 }
 END_TEST
 
+/* ---- HTML ----------------------------------------------------------------- */
+
+/* Every view of the file, in memory, with a label callback or raw text. */
+static char *pages_of(const char *name, bool aggregate)
+{
+    as_output *o = load_ok(name);
+    as_error e = {0};
+    as_seq *s = agg_apply_str(o, 0, aggregate ? "default" : "none", NULL, &e);
+    ck_assert_msg(s != NULL, "%s", e.msg);
+    const as_seq *const seqs[1] = {s};
+    html_out out;
+    html_out_mem(&out);
+    html_heatmap_opts h = {.c = {.title = "</title><script>alert(0)</script>"}};
+    ck_assert_int_eq(html_heatmap_page(&out, seqs, 1, &h, &e), AS_OK);
+    html_tokens_opts t = {.c = {.title = "t"}};
+    ck_assert_int_eq(html_tokens_page(&out, seqs, 1, &t, &e), AS_OK);
+    html_granular_opts g = {.c = {.title = "g"}};
+    ck_assert_int_eq(html_granular_page(&out, seqs, 1, &g, &e), AS_OK);
+    size_t len;
+    char *page = html_out_take(&out, &len, &e);
+    ck_assert_ptr_nonnull(page);
+    html_out_free(&out);
+    agg_seq_free(s);
+    attr_output_free(o);
+    return page;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+START_TEST(html_payloads_inert)
+{
+    char *page = pages_of("html_payloads.json", false);
+    static const char *const raw[] = {
+        "<script>alert", "<img", "onerror=alert(3)>", "</script><!--", "<b>bold</b>",
+        "</title><script>",
+    };
+    for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
+        ck_assert_msg(!strstr(page, raw[i]), "raw payload %s", raw[i]);
+    /* A quote that would close an attribute: only ever escaped (as &quot;
+     * in markup, \" inside JSON). */
+    for (const char *p = page; (p = strstr(p, "\"onmouseover=")) != NULL; p++)
+        ck_assert_msg(p > page && p[-1] == '\\', "raw quote before onmouseover");
+    /* Shown as text in the tables. */
+    ck_assert(strstr(page, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    ck_assert(strstr(page, "&quot;onmouseover=alert(2) x=&quot;"));
+    ck_assert(strstr(page, "&lt;img src=x onerror=alert(12)&gt;")); /* a step score name */
+    /* Script elements are only the pages' own, each closed once. */
+    ck_assert_uint_eq(count(page, "<script"), count(page, "</script>"));
+    ck_assert_uint_eq(count(page, "<!--"), 0);
+    /* Inside scripts no raw U+2028 (a line break in JavaScript strings). */
+    for (const char *p = page; (p = strstr(p, "<script")) != NULL;) {
+        const char *end = strstr(p, "</script>");
+        ck_assert_ptr_nonnull(end);
+        const char *ls = strstr(p, "\xe2\x80\xa8");
+        ck_assert_msg(!ls || ls > end, "raw U+2028 in a script");
+        p = end;
+    }
+    free(page);
+}
+END_TEST
+
+START_TEST(html_control_tokens)
+{
+    char *page = pages_of("tokens_control.json", false);
+    /* No control character but the white space of the markup. */
+    for (const char *p = page; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        ck_assert_msg(c >= 0x20 || c == '\n' || c == '\t' || c == '\r', "raw 0x%02x", c);
+        ck_assert(c != 0x7f);
+    }
+    ck_assert_ptr_null(strstr(page, "\xc2\x9b")); /* C1 CSI */
+    ck_assert_ptr_null(strstr(page, "\xc0\x80")); /* the stored NUL */
+    free(page);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hostile");
@@ -348,5 +430,9 @@ int main(void)
     tcase_add_test(tt, control_tokens_load_as_written);
     tcase_add_test(tt, control_tokens_display_safely);
     suite_add_tcase(s, tt);
+    TCase *th = tcase_create("html");
+    tcase_add_test(th, html_payloads_inert);
+    tcase_add_test(th, html_control_tokens);
+    suite_add_tcase(s, th);
     return run_suite(s);
 }
