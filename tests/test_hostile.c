@@ -235,6 +235,96 @@ START_TEST(whitespace_run_keeps_lines)
 }
 END_TEST
 
+/* ---- a file that changes while it is read ------------------------------- */
+
+/* A valid coarse file of about 16 MB: 2000 source and 1000 target tokens. */
+static void write_big_file(const char *path)
+{
+    const size_t S = 2000, T = 1000;
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"info\": {}, \"step_attributions\": null, \"sequence_attributions\": [{", f);
+    const char *names[2] = {"source", "target"};
+    size_t rows[2] = {S, T};
+    for (int w = 0; w < 2; w++) {
+        fprintf(f, "\"%s\": [", names[w]);
+        for (size_t i = 0; i < rows[w]; i++)
+            fprintf(f, "%s{\"id\": %zu, \"token\": \"t%zu\"}", i ? ", " : "", i, i);
+        fputs("], ", f);
+        size_t n = rows[w] * T, dl = n * 4;
+        char hdr[160];
+        int hl = snprintf(hdr, sizeof hdr,
+                          "{\"attribution\":{\"dtype\":\"F32\",\"shape\":[%zu,%zu],"
+                          "\"data_offsets\":[0,%zu]}}",
+                          rows[w], T, dl);
+        while (hl % 8)
+            hdr[hl++] = ' ';
+        size_t bl = 8 + (size_t)hl + dl;
+        uint8_t *blob = malloc(bl);
+        char *enc = malloc(b64_encoded_len(bl) + 1);
+        ck_assert(blob && enc);
+        for (int k = 0; k < 8; k++)
+            blob[k] = (uint8_t)((uint64_t)hl >> (8 * k));
+        memcpy(blob + 8, hdr, (size_t)hl);
+        for (size_t i = 0; i < n; i++) {
+            float v = (float)(i % 97) / 97.0f;
+            memcpy(blob + 8 + hl + 4 * i, &v, 4);
+        }
+        size_t el = b64_encode(blob, bl, enc);
+        fprintf(f, "\"%s_attributions\": \"", names[w]);
+        fwrite(enc, 1, el, f);
+        fputs("\", ", f);
+        free(blob);
+        free(enc);
+    }
+    fprintf(f, "\"attr_pos_start\": 0, \"attr_pos_end\": %zu}]}\n", T);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Another process truncates the file (to half, or to nothing) after a delay
+ * while it is loading: the load fails with a message or returns what it
+ * read; it never crashes. */
+START_TEST(truncated_while_loading)
+{
+    char path[] = "/tmp/attrscope-truncate-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    int loaded = 0, failed = 0;
+    for (int round = 0; round < 12; round++) {
+        write_big_file(path);
+        FILE *f = fopen(path, "rb");
+        fseek(f, 0, SEEK_END);
+        long size = ftell(f);
+        fclose(f);
+        useconds_t delay = (useconds_t)(round / 2) * 4000;
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            usleep(delay);
+            _exit(truncate(path, round % 2 ? 0 : size / 2) == 0 ? 0 : 1);
+        }
+        as_error e = {0};
+        as_output *o = as_load_file(path, NULL, &e);
+        int st;
+        waitpid(pid, &st, 0);
+        ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        if (o) {
+            loaded++;
+            ck_assert_uint_eq(o->nseqs, 1);
+            ck_assert_uint_eq(o->seqs[0].source.n, 2000);
+            attr_output_free(o);
+        } else {
+            failed++;
+            ck_assert_msg(strncmp(e.msg, path, strlen(path)) == 0 && e.code != AS_OK, "%s",
+                          e.msg);
+        }
+    }
+    unlink(path);
+    ck_assert_int_eq(loaded + failed, 12);
+}
+END_TEST
+
 /* ---- tokens ------------------------------------------------------------- */
 
 /* The token list of tokens_control.json, as tools/mkhostile.py writes it
@@ -414,6 +504,112 @@ START_TEST(html_control_tokens)
 }
 END_TEST
 
+/* ---- numbers ---------------------------------------------------------------
+ *
+ * numbers.json: five granular sequences, 3 source and 2 target tokens, 4
+ * embedding values each.  The default aggregation is vnorm over the
+ * embedding, then each generated column divided by its L1 norm over source
+ * and target rows (NaN counted as 0, at least 1e-12), as inseq does:
+ *   all NaN    NaN everywhere (vnorm propagates NaN);
+ *   all zeros  0 (0 / 1e-12), target NaN above the diagonal as stored;
+ *   infinities an infinite vnorm makes the column's L1 infinite: infinite
+ *              cells become NaN (inf / inf), finite ones 0;
+ *   denormals  vnorm 2e-40 (accumulated in double), divided by 1e-12 (the
+ *              L1 is below it): 2e-28;
+ *   huge       rows of 1e38 have vnorm 2e38; the row of 3e38 overflows
+ *              float32 to inf, so its column's L1 is inf: 0 and NaN.
+ * Exports write NaN as null (JSON), "NaN" (CSV), an empty cell (heatmap). */
+static void assert_col(const as_tensor *t, size_t j, const float *want)
+{
+    for (size_t i = 0; i < t->shape[0]; i++) {
+        float v = t->data[i * t->shape[1] + j];
+        if (isnan(want[i]))
+            ck_assert_msg(isnan(v), "[%zu, %zu] = %g, want NaN", i, j, v);
+        else
+            ck_assert_msg(fabsf(v - want[i]) <= 1e-6f * fabsf(want[i]) + 1e-37f,
+                          "[%zu, %zu] = %g, want %g", i, j, v, want[i]);
+    }
+}
+
+START_TEST(numbers_default_aggregation)
+{
+    as_output *o = load_ok("numbers.json");
+    ck_assert_uint_eq(o->nseqs, 5);
+    as_seq *r[5];
+    for (size_t k = 0; k < 5; k++) {
+        as_error e = {0};
+        r[k] = agg_apply_str(o, k, "default", NULL, &e);
+        ck_assert_msg(r[k] != NULL, "sequence %zu: %s", k, e.msg);
+        ck_assert_int_eq(agg_check_2d(r[k], &e), AS_OK);
+    }
+    const float N = NAN;
+    /* all NaN */
+    assert_col(r[0]->source_attr, 0, (float[]){N, N, N});
+    assert_col(r[0]->source_attr, 1, (float[]){N, N, N});
+    /* all zeros */
+    assert_col(r[1]->source_attr, 0, (float[]){0, 0, 0});
+    assert_col(r[1]->target_attr, 1, (float[]){0, N});
+    /* infinities: column 0 has +inf (row 0) and -inf (row 1) */
+    assert_col(r[2]->source_attr, 0, (float[]){N, N, 0});
+    float c1[3] = {sqrtf(1 + 4 + 9 + 16), sqrtf(4 + 9 + 16 + 25), sqrtf(9 + 16 + 25 + 36)};
+    float l1 = c1[0] + c1[1] + c1[2] + sqrtf(1 + 4 + 9 + 16);
+    assert_col(r[2]->source_attr, 1, (float[]){c1[0] / l1, c1[1] / l1, c1[2] / l1});
+    /* denormals: 2 * 1e-40 (as float32: 9.99995e-41) / 1e-12 */
+    float d = 2 * 1e-40f / 1e-12f;
+    assert_col(r[3]->source_attr, 0, (float[]){d, d, d});
+    /* huge */
+    assert_col(r[4]->source_attr, 0, (float[]){0, 0, N});
+    assert_col(r[4]->target_attr, 1, (float[]){0, N});
+    /* The views draw them; NaN cells are empty in the heatmap. */
+    html_out out;
+    html_out_mem(&out);
+    as_error e = {0};
+    ck_assert_int_eq(html_heatmap_page(&out, (const as_seq *const *)r, 5,
+                                       &(html_heatmap_opts){.shared_range = true}, &e),
+                     AS_OK);
+    ck_assert_int_eq(html_tokens_page(&out, (const as_seq *const *)r, 5, &(html_tokens_opts){0},
+                                      &e), AS_OK);
+    size_t len;
+    char *page = html_out_take(&out, &len, &e);
+    ck_assert_ptr_nonnull(page);
+    ck_assert(strstr(page, "<td style=\"background:rgba(0.0, 0.0, 0.0, 0.0)\"></td>"));
+    /* Step scores are shown as stored: the infinities of sequence 2. */
+    ck_assert(strstr(page, "<td><b>inf</b></td><td><b>-inf</b></td>"));
+    free(page);
+    html_out_free(&out);
+    for (size_t k = 0; k < 5; k++) {
+        json_t *j = agg_scores_dicts(r[k], &e);
+        ck_assert_msg(j != NULL, "%s", e.msg);
+        json_decref(j);
+        agg_seq_free(r[k]);
+    }
+    attr_output_free(o);
+}
+END_TEST
+
+/* Without aggregation the infinities reach the heatmap: shown as "inf", and
+ * (as inseq) an infinite color range leaves every cell uncolored. */
+START_TEST(numbers_unaggregated_heatmap)
+{
+    as_output *o = load_ok("numbers.json");
+    as_error e = {0};
+    as_seq *s = agg_apply_str(o, 2, "vnorm normalize=false", NULL, &e);
+    ck_assert_msg(s != NULL, "%s", e.msg);
+    html_out out;
+    html_out_mem(&out);
+    ck_assert_int_eq(html_heatmap_page(&out, (const as_seq *const *)&s, 1,
+                                       &(html_heatmap_opts){0}, &e), AS_OK);
+    size_t len;
+    char *page = html_out_take(&out, &len, &e);
+    ck_assert(strstr(page, "<td style=\"background:rgba(0.0, 0.0, 0.0, 0.0)\">inf</td>"));
+    ck_assert(strstr(page, "<td style=\"background:rgba(0.0, 0.0, 0.0, 0.0)\">5.477</td>"));
+    free(page);
+    html_out_free(&out);
+    agg_seq_free(s);
+    attr_output_free(o);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hostile");
@@ -425,6 +621,7 @@ int main(void)
     tcase_add_test(tc, whitespace_bomb_between_values);
     tcase_add_test(tc, whitespace_bomb_in_number_list);
     tcase_add_test(tc, whitespace_run_keeps_lines);
+    tcase_add_test(tc, truncated_while_loading);
     suite_add_tcase(s, tc);
     TCase *tt = tcase_create("tokens");
     tcase_add_test(tt, control_tokens_load_as_written);
@@ -434,5 +631,9 @@ int main(void)
     tcase_add_test(th, html_payloads_inert);
     tcase_add_test(th, html_control_tokens);
     suite_add_tcase(s, th);
+    TCase *tn = tcase_create("numbers");
+    tcase_add_test(tn, numbers_default_aggregation);
+    tcase_add_test(tn, numbers_unaggregated_heatmap);
+    suite_add_tcase(s, tn);
     return run_suite(s);
 }
