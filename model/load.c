@@ -11,12 +11,17 @@
 #include "scan.h"
 #include "source.h"
 
+/* Notes about unknown sequence classes kept one per sequence up to this
+ * many; the rest are counted in one line. */
+#define MAX_CLASS_NOTES 10
+
 typedef struct ctx {
     const char *file;
     as_scan *sc;
     as_error *err;
     as_output *out;
     const as_load_opts *opts;
+    size_t unknown_classes;
 } ctx;
 
 static int cerr(ctx *c, int code, const char *path, const char *fmt, ...)
@@ -802,8 +807,9 @@ static int load_seq(ctx *c, const json_t *v, size_t i, as_seq *s)
         s->class_module = strdup(mod);
         if (!attr_class_parse(cls, &s->cls)) {
             s->cls = AS_CLS_BASE;
-            add_note(c, "%s: %s: unknown class '%s', loaded as %s", c->file, path, cls,
-                     attr_class_name(AS_CLS_BASE));
+            if (++c->unknown_classes <= MAX_CLASS_NOTES)
+                add_note(c, "%s: %s: unknown class '%s', loaded as %s", c->file, path, cls,
+                         attr_class_name(AS_CLS_BASE));
         }
     } else {
         s->cls = attr_class_for_rank(rank);
@@ -1008,6 +1014,9 @@ static as_output *interpret(ctx *c)
         if (c->opts && c->opts->progress && (i % 16) == 15)
             c->opts->progress(c->opts->progress_ud, 0, 0, i + 1);
     }
+    if (c->unknown_classes > MAX_CLASS_NOTES)
+        add_note(c, "%s: %zu more sequences of unknown classes loaded as %s", c->file,
+                 c->unknown_classes - MAX_CLASS_NOTES, attr_class_name(AS_CLS_BASE));
     const json_t *steps = json_object_get(a, "step_attributions");
     o->steps_null = !steps || json_is_null(steps);
     if (steps && !json_is_null(steps)) {

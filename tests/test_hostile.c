@@ -156,6 +156,39 @@ static void buf_add_gz(bytes_buf *b, const char *text)
     free(m);
 }
 
+/* Many sequences of unknown classes: ten notes and a count (the notes were
+ * one per sequence, each appended after scanning all the others: 200000
+ * sequences took a minute). */
+START_TEST(many_unknown_classes)
+{
+    bytes_buf b = {0};
+    const char *head = "{\"info\": {}, \"sequence_attributions\": [";
+    buf_add(&b, head, strlen(head));
+    for (int i = 0; i < 50000; i++) {
+        char one[160];
+        int n = snprintf(one, sizeof one,
+                         "%s{\"__instance_type__\": [\"m\", \"Weird%d\"], "
+                         "\"attributes\": {\"target\": [\"x\"]}}", i ? ", " : "", i % 3);
+        buf_add(&b, one, (size_t)n);
+    }
+    buf_add(&b, "]}", 2);
+    as_error e = {0};
+    as_output *o = as_load_buffer(b.p, b.n, "many.json", NULL, &e);
+    ck_assert_msg(o != NULL, "%s", e.msg);
+    ck_assert_uint_eq(o->nseqs, 50000);
+    size_t lines = 0;
+    for (const char *p = o->notes; *p; p++)
+        lines += *p == '\n';
+    ck_assert_uint_eq(lines, 11);
+    ck_assert(strstr(o->notes, "many.json: sequence_attributions[9]: unknown class 'Weird0', "
+                               "loaded as FeatureAttributionSequenceOutput\n"));
+    ck_assert(strstr(o->notes, "many.json: 49990 more sequences of unknown classes loaded as "
+                               "FeatureAttributionSequenceOutput\n"));
+    attr_output_free(o);
+    free(b.p);
+}
+END_TEST
+
 /* head, then 64 members of 1 MiB of white space, then a member cut in half:
  * read to its end, the file fails with "the gzip stream ends early". */
 static bytes_buf make_bomb(const char *head)
@@ -621,6 +654,7 @@ int main(void)
     tcase_add_test(tc, whitespace_bomb_between_values);
     tcase_add_test(tc, whitespace_bomb_in_number_list);
     tcase_add_test(tc, whitespace_run_keeps_lines);
+    tcase_add_test(tc, many_unknown_classes);
     tcase_add_test(tc, truncated_while_loading);
     suite_add_tcase(s, tc);
     TCase *tt = tcase_create("tokens");
