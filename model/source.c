@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #define CHUNK (8u << 20)       /* bytes per chunk handed to the consumer */
+#define MEMCHUNK (1u << 20)    /* the same for gzip from memory (at most) */
 #define INBUF (1u << 20)       /* compressed bytes read at a time */
 #define NSLOT 3
 
@@ -30,6 +31,7 @@ struct as_source {
 
     /* Unthreaded chunk buffer (gzip from memory, small files). */
     uint8_t *buf;
+    size_t buf_cap;
     size_t max_chunk;          /* bytes per memory chunk (src_set_max_chunk) */
 
     /* Producer thread. */
@@ -307,7 +309,10 @@ as_source *src_open_mem(const void *buf, size_t len, as_error *err)
         goto fail;
     }
     if (len >= 2 && s->mem[0] == 0x1f && s->mem[1] == 0x8b) {
-        s->buf = malloc(CHUNK);
+        /* Deflate expands at most 1032 times: a small input needs a small
+         * buffer. */
+        s->buf_cap = len < MEMCHUNK / 1032 ? len * 1032 + 4096 : MEMCHUNK;
+        s->buf = malloc(s->buf_cap);
         if (!s->buf) {
             as_error_set(err, AS_ENOMEM, "out of memory");
             goto fail;
@@ -337,7 +342,8 @@ int src_next(as_source *s, const uint8_t **p, size_t *n, as_error *err)
             return AS_OK;
         }
         size_t got;
-        int rc = inflate_some(s, s->buf, s->max_chunk < CHUNK ? s->max_chunk : CHUNK, &got, err);
+        int rc = inflate_some(s, s->buf, s->max_chunk < s->buf_cap ? s->max_chunk : s->buf_cap,
+                              &got, err);
         if (rc)
             return rc;
         *p = s->buf;
