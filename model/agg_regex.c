@@ -180,6 +180,145 @@ static int translate_bracket(const char *py, size_t *i, rbuf *out, as_error *err
     return AS_OK;
 }
 
+/* glibc's matcher copies a repeated subexpression once per count ("x{3}" is
+ * "xxx", "x+" is "xx*", "x{0,3}" three optional copies), and compiling and
+ * matching slow down (and grow in memory) with the number of copies:
+ * "(a{0,100}){0,100}" takes minutes over a few thousand characters and
+ * "a" followed by 25 "+" gigabytes.  Patterns whose copies exceed this bound
+ * are refused; a repetition of a repetition ("a++", "a*{2}") is refused as
+ * Python's re does ("multiple repeat"). */
+#define RE_MAX_COPIES 1000
+
+/* Length of the bracket expression at ere[i] == '['. */
+static size_t ere_bracket_len(const char *ere, size_t i)
+{
+    size_t j = i + 1;
+    if (ere[j] == '^')
+        j++;
+    if (ere[j] == ']')
+        j++;
+    while (ere[j] && ere[j] != ']') {
+        if (ere[j] == '[' && (ere[j + 1] == ':' || ere[j + 1] == '.' || ere[j + 1] == '=')) {
+            char close[3] = {ere[j + 1], ']', 0};
+            const char *e = strstr(ere + j + 2, close);
+            if (e) {
+                j = (size_t)(e + 2 - ere);
+                continue;
+            }
+        }
+        j++;
+    }
+    return (ere[j] ? j + 1 : j) - i;
+}
+
+/* When ere[i] starts an interval {m}, {m,}, {m,n} or {,n}: its length and
+ * the number of copies it makes. */
+static size_t ere_interval(const char *ere, size_t i, double *copies)
+{
+    size_t j = i + 1;
+    double m = 0, n = -1;
+    bool digits = false;
+    while (ere[j] >= '0' && ere[j] <= '9') {
+        m = m * 10 + (ere[j++] - '0');
+        digits = true;
+    }
+    if (ere[j] == ',') {
+        j++;
+        if (ere[j] >= '0' && ere[j] <= '9') {
+            n = 0;
+            while (ere[j] >= '0' && ere[j] <= '9')
+                n = n * 10 + (ere[j++] - '0');
+            digits = true;
+        } else {
+            n = -2; /* {m,}: m copies and a star */
+        }
+    }
+    if (!digits || ere[j] != '}')
+        return 0;
+    *copies = n == -1 ? m : n == -2 ? m + 1 : (n > m ? n : m);
+    if (*copies < 1)
+        *copies = 1;
+    return j + 1 - i;
+}
+
+/* Checks the size of a translated pattern (see RE_MAX_COPIES). */
+static int ere_check(const char *ere, const char *py, as_error *err)
+{
+    size_t len = strlen(ere), d = 0;
+    double *total = calloc(len + 1, sizeof *total), *last = calloc(len + 1, sizeof *last);
+    if (!total || !last) {
+        free(total);
+        free(last);
+        return as_error_set(err, AS_ENOMEM, "out of memory");
+    }
+    bool after_repeat = false;
+    int rc = AS_OK;
+    for (size_t i = 0; i < len && !rc;) {
+        char c = ere[i];
+        double copies = 0;
+        size_t q = 0;
+        if (c == '*' || c == '?')
+            q = 1, copies = 1;
+        else if (c == '+')
+            q = 1, copies = 2;
+        else if (c == '{')
+            q = ere_interval(ere, i, &copies);
+        if (q) {
+            if (after_repeat)
+                rc = as_error_set(err, AS_EUSAGE,
+                                  "split_pattern '%s': multiple repeat ('%.*s' repeats a "
+                                  "repetition)", py, (int)q, ere + i);
+            total[d] += last[d] * (copies - 1);
+            last[d] *= copies;
+            after_repeat = true;
+            i += q;
+            continue;
+        }
+        after_repeat = false;
+        if (c == '(') {
+            d++;
+            total[d] = last[d] = 0;
+            i++;
+            continue;
+        }
+        if (c == ')' && d > 0) {
+            double g = total[d] + 1;
+            d--;
+            total[d] += g;
+            last[d] = g;
+            i++;
+            continue;
+        }
+        if (c == '|') {
+            last[d] = 0;
+            i++;
+            continue;
+        }
+        size_t n = 1;
+        if (c == '[')
+            n = ere_bracket_len(ere, i);
+        else if (c == '\\' && ere[i + 1])
+            n = 2;
+        else
+            while (i + n < len && ((unsigned char)ere[i + n] & 0xC0) == 0x80)
+                n++;
+        total[d] += 1;
+        last[d] = 1;
+        i += n;
+    }
+    while (d > 0) {
+        total[d - 1] += total[d] + 1;
+        d--;
+    }
+    if (!rc && total[0] > RE_MAX_COPIES)
+        rc = as_error_set(err, AS_EUSAGE,
+                          "split_pattern '%s' is too complex: its repetitions make about %.0f "
+                          "copies of its parts (at most %d)", py, total[0], RE_MAX_COPIES);
+    free(total);
+    free(last);
+    return rc;
+}
+
 char *agg_regex_translate(const char *py, as_error *err)
 {
     rbuf out = {0};
@@ -256,17 +395,30 @@ char *agg_regex_translate(const char *py, as_error *err)
         as_error_set(err, AS_ENOMEM, "out of memory");
         return NULL;
     }
+    if (ere_check(out.s, py, err)) {
+        free(out.s);
+        return NULL;
+    }
     return out.s;
 }
 
 /* Index of the token whose byte range holds position p (ts <= p < te), or
- * with ts < p <= te when `end` is set; -1 when none. */
+ * with ts < p <= te when `end` is set; -1 when none.  The ranges are
+ * consecutive (ts[i + 1] == te[i]), so this is the first token with
+ * te > p (te >= p when `end`), found by bisection. */
 static long token_at(const size_t *ts, const size_t *te, size_t n, size_t p, bool end)
 {
-    for (size_t i = 0; i < n; i++)
-        if (end ? (ts[i] < p && p <= te[i]) : (ts[i] <= p && p < te[i]))
-            return (long)i;
-    return -1;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (end ? te[mid] >= p : te[mid] > p)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    if (lo == n)
+        return -1;
+    return (end ? ts[lo] < p : ts[lo] <= p) ? (long)lo : -1;
 }
 
 int agg_split_spans(const as_tokens *toks, const char *pattern, as_split_mode mode, as_span **out,
@@ -329,10 +481,8 @@ int agg_split_spans(const as_tokens *toks, const char *pattern, as_split_mode mo
         if (a < 0 || b < 0)
             continue;
         as_span sp = {a, b + 1};
-        bool dup = false;
-        for (size_t k = 0; k < nm && !dup; k++)
-            dup = mt[k].start == sp.start && mt[k].end == sp.end;
-        if (dup)
+        /* Matches come in text order, so a repeated span repeats the last. */
+        if (nm && mt[nm - 1].start == sp.start && mt[nm - 1].end == sp.end)
             continue;
         if (nm == cap) {
             as_span *nmt = realloc(mt, (cap *= 2) * sizeof *mt);

@@ -11,6 +11,10 @@
 #include "scan.h"
 #include "source.h"
 
+/* Notes about unknown sequence classes kept one per sequence up to this
+ * many; the rest are counted in one line. */
+#define MAX_CLASS_NOTES 10
+
 typedef struct ctx {
     const char *file;
     as_scan *sc;
@@ -18,6 +22,7 @@ typedef struct ctx {
     as_output *out;
     const as_load_opts *opts;
     bool skim;
+    size_t unknown_classes;
 } ctx;
 
 static int cerr(ctx *c, int code, const char *path, const char *fmt, ...)
@@ -219,6 +224,26 @@ static int string_bytes_of(ctx *c, const json_t *j, const char *path, bytes *out
         return cerr(c, AS_EDATA, path, "invalid base64 (at character %zu)", bad);
     }
     return AS_OK;
+}
+
+/* A string the scanner took for base64 data because it was long and looked
+ * like it, used where text is expected (a token, a class name): its text is
+ * put back in the tree.  Returns j. */
+static const json_t *as_text(ctx *c, const json_t *j)
+{
+    size_t idx;
+    if (!json_is_string(j) ||
+        !scan_placeholder(c->sc, json_string_value(j), json_string_length(j), &idx))
+        return j;
+    as_blob *b = &c->sc->blobs[idx];
+    if (b->kind == BLOB_NUMS || !b->data)
+        return j;
+    size_t len;
+    char *t = scan_blob_text(b, &len);
+    if (t && json_string_setn((json_t *)j, t, len) == 0)
+        scan_blob_free(b);
+    free(t);
+    return j;
 }
 
 /* ---- safetensors (v0.7) ---- */
@@ -433,6 +458,7 @@ static int decode_ndarray(ctx *c, const json_t *obj, const char *path, as_tensor
     const json_t *jd = json_object_get(obj, "dtype");
     const json_t *js = json_object_get(obj, "shape");
     const json_t *jc = json_object_get(obj, "Corder");
+    as_text(c, jd);
     dtype dt = DT_F32;
     size_t elsize = 4;
     const char *dtname = json_is_string(jd) ? json_string_value(jd) : "float64";
@@ -501,6 +527,15 @@ static int decode_ndarray(ctx *c, const json_t *obj, const char *path, as_tensor
     if (b.skimmed && (b.kind == BLOB_B64 || b.kind == BLOB_B64GZ))
         return make_tensor(c, path, ndim, shape, dt, elsize, &b, 0, dtname, out);
     if (b.kind == BLOB_B64GZ) {
+        /* Deflate expands at most 1032 times: refuse a shape the data cannot
+         * fill before allocating for it. */
+        if (need / 1032 > b.len) {
+            size_t have = b.len;
+            bytes_free(&b);
+            return cerr(c, AS_EDATA, path,
+                        "b64.gz data of %zu bytes cannot hold the %zu bytes that shape and "
+                        "dtype %s need", have, need, dtname);
+        }
         if (need > as_mem_limit()) {
             bytes_free(&b);
             return cerr(c, AS_ENOMEM, path, "shape needs %zu MB, over the memory limit", need >> 20);
@@ -572,6 +607,8 @@ static const json_t *unwrap(ctx *c, const json_t *v, const char *path, const cha
     const json_t *it = json_object_get(v, "__instance_type__");
     if (!it)
         return v;
+    as_text(c, json_array_get(it, 0));
+    as_text(c, json_array_get(it, 1));
     const json_t *attrs = json_object_get(v, "attributes");
     if (!json_is_array(it) || json_array_size(it) != 2 ||
         !json_is_string(json_array_get(it, 0)) || !json_is_string(json_array_get(it, 1))) {
@@ -625,7 +662,7 @@ static int get_tokens(ctx *c, const json_t *arr, const char *path, as_tokens *ou
     for (size_t i = 0; i < n; i++) {
         char p[256];
         snprintf(p, sizeof p, "%s[%zu]", path, i);
-        const json_t *t = json_array_get(arr, i), *tok, *id = NULL;
+        const json_t *t = as_text(c, json_array_get(arr, i)), *tok, *id = NULL;
         if (json_is_string(t)) {
             tok = t;
         } else {
@@ -633,7 +670,7 @@ static int get_tokens(ctx *c, const json_t *arr, const char *path, as_tokens *ou
             const json_t *a = unwrap(c, t, p, &cls, &mod);
             if (!a)
                 goto fail;
-            tok = json_object_get(a, "token");
+            tok = as_text(c, json_object_get(a, "token"));
             id = json_object_get(a, "id");
             if (!json_is_string(tok)) {
                 cerr(c, AS_EDATA, p, "token is %s, expected a string",
@@ -803,8 +840,9 @@ static int load_seq(ctx *c, const json_t *v, size_t i, as_seq *s)
         s->class_module = strdup(mod);
         if (!attr_class_parse(cls, &s->cls)) {
             s->cls = AS_CLS_BASE;
-            add_note(c, "%s: %s: unknown class '%s', loaded as %s", c->file, path, cls,
-                     attr_class_name(AS_CLS_BASE));
+            if (++c->unknown_classes <= MAX_CLASS_NOTES)
+                add_note(c, "%s: %s: unknown class '%s', loaded as %s", c->file, path, cls,
+                         attr_class_name(AS_CLS_BASE));
         }
     } else {
         s->cls = attr_class_for_rank(rank);
@@ -1004,6 +1042,9 @@ static as_output *interpret(ctx *c)
         if (c->opts && c->opts->progress && (i % 16) == 15)
             c->opts->progress(c->opts->progress_ud, 0, 0, i + 1);
     }
+    if (c->unknown_classes > MAX_CLASS_NOTES)
+        add_note(c, "%s: %zu more sequences of unknown classes loaded as %s", c->file,
+                 c->unknown_classes - MAX_CLASS_NOTES, attr_class_name(AS_CLS_BASE));
     const json_t *steps = json_object_get(a, "step_attributions");
     o->steps_null = !steps || json_is_null(steps);
     if (steps && !json_is_null(steps)) {

@@ -14,6 +14,12 @@
 /* A value string this long that is all base64 so far becomes a blob. */
 #define BLOB_THRESHOLD 1024
 #define MAX_DEPTH 10000
+/* Of a run of white space outside strings, only this much is kept in the
+ * skeleton (newlines always are, for line numbers).  The whole run counts
+ * against the memory limit as if it were kept, so a stream of white space
+ * (a gzip bomb) stops at the limit instead of inflating to its end. */
+#define WS_KEEP 4096
+#define WS_CHECK ((size_t)1 << 20)
 
 enum mode { M_NORMAL, M_STRING, M_BLOB, M_LITERAL, M_NUMLIST, M_SKIP, M_SKIPLIST };
 
@@ -61,6 +67,8 @@ typedef struct scanner {
     int numlen;
     bool num_is_int;
     bool list_need_elem;   /* just after '[' or ',' */
+    /* white space */
+    size_t ws_run;         /* bytes in the current run outside strings */
 } scanner;
 
 static int fail(scanner *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -74,6 +82,20 @@ static int fail(scanner *s, const char *fmt, ...)
     return as_error_set(s->err, AS_EDATA, "line %zu: %s", s->line, msg);
 }
 
+/* Counts n more bytes of white space in the current run (see WS_KEEP). */
+static int ws_count(scanner *s, size_t n)
+{
+    size_t before = s->ws_run;
+    s->ws_run += n;
+    if (s->ws_run / WS_CHECK == before / WS_CHECK)
+        return AS_OK;
+    size_t lim = as_mem_limit(), used = as_mem_in_use();
+    if (used >= lim || s->ws_run > lim - used)
+        return fail(s, "%zu MB of white space in a row goes over the memory limit of %zu MB "
+                    "(raise it with --max-memory)", (s->ws_run + WS_CHECK - 1) >> 20, lim >> 20);
+    return AS_OK;
+}
+
 static int skel_reserve(scanner *s, size_t more)
 {
     as_scan *o = s->out;
@@ -84,7 +106,7 @@ static int skel_reserve(scanner *s, size_t more)
         ncap *= 2;
     char *n = as_mem_realloc(o->skel, o->skel_cap, ncap, s->err);
     if (!n)
-        return s->err ? s->err->code : AS_ENOMEM;
+        return as_error_prefix(s->err, "line %zu: the JSON text outside tensors", s->line);
     o->skel = n;
     o->skel_cap = ncap;
     return AS_OK;
@@ -499,11 +521,15 @@ static int list_close(scanner *s)
 
 static int list_byte(scanner *s, unsigned char c)
 {
+    if (c != ' ' && c != '\n' && c != '\t' && c != '\r')
+        s->ws_run = 0;
     switch (c) {
     case '\n':
         s->line++;
         /* fallthrough */
     case ' ': case '\t': case '\r':
+        if (ws_count(s, 1))
+            return AS_EDATA;
         return list_flush_number(s);
     case '[':
         if (list_flush_number(s))
@@ -683,9 +709,13 @@ static int normal_byte(scanner *s, unsigned char c)
         if (emit_c(s, '-'))
             return AS_ENOMEM;
     }
+    if (c != '\n')
+        s->ws_run = 0;
     switch (c) {
     case '\n':
         s->line++;
+        if (ws_count(s, 1))
+            return AS_EDATA;
         return emit_c(s, '\n');
     case '"':
         return start_string(s);
@@ -747,16 +777,36 @@ static int feed(scanner *s, const uint8_t *p, size_t n)
         case M_NORMAL: {
             /* Fast path: copy a run of plain structural bytes. */
             size_t j = i;
+            bool drop = false;
             while (j < n) {
                 unsigned char c = p[j];
                 if (c == '"' || c == '{' || c == '[' || c == '}' || c == ']' || c == ':' ||
                     c == ',' || c == 'N' || c == 'I' || c == '-' || c == '\n' || s->minus_pending)
                     break;
+                if (c == ' ' || c == '\t' || c == '\r') {
+                    if (s->ws_run >= WS_KEEP) {
+                        drop = true;
+                        break;
+                    }
+                    if (ws_count(s, 1))
+                        return AS_EDATA;
+                } else {
+                    s->ws_run = 0;
+                }
                 j++;
             }
             if (j > i) {
                 if (emit(s, p + i, j - i))
                     return AS_ENOMEM;
+                i = j;
+                continue;
+            }
+            if (drop) {
+                /* A long run of white space: counted, not kept. */
+                while (j < n && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r'))
+                    j++;
+                if (ws_count(s, j - i))
+                    return AS_EDATA;
                 i = j;
                 continue;
             }

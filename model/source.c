@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #define CHUNK (8u << 20)       /* bytes per chunk handed to the consumer */
+#define MEMCHUNK (1u << 20)    /* the same for gzip from memory (at most) */
 #define INBUF (1u << 20)       /* compressed bytes read at a time */
 #define NSLOT 3
 
@@ -32,7 +33,8 @@ struct as_source {
 
     /* Unthreaded chunk buffer (gzip from memory, small files). */
     uint8_t *buf;
-    bool mem_given;            /* plain memory source already returned */
+    size_t buf_cap;
+    size_t max_chunk;          /* bytes per memory chunk (src_set_max_chunk) */
 
     /* Producer thread. */
     bool threaded;
@@ -330,12 +332,16 @@ as_source *src_open_mem(const void *buf, size_t len, as_error *err)
     s->mem = buf;
     s->memlen = len;
     s->total = len;
+    s->max_chunk = SIZE_MAX;
     if (len == 0) {
         as_error_set(err, AS_EDATA, "empty file");
         goto fail;
     }
     if (len >= 2 && s->mem[0] == 0x1f && s->mem[1] == 0x8b) {
-        s->buf = malloc(CHUNK);
+        /* Deflate expands at most 1032 times: a small input needs a small
+         * buffer. */
+        s->buf_cap = len < MEMCHUNK / 1032 ? len * 1032 + 4096 : MEMCHUNK;
+        s->buf = malloc(s->buf_cap);
         if (!s->buf) {
             as_error_set(err, AS_ENOMEM, "out of memory");
             goto fail;
@@ -355,16 +361,18 @@ int src_next(as_source *s, const uint8_t **p, size_t *n, as_error *err)
     *n = 0;
     if (!s->threaded) {
         if (!s->gz) {
-            if (!s->mem_given) {
-                s->mem_given = true;
-                *p = s->mem;
-                *n = s->memlen;
-                __atomic_store_n(&s->done, s->memlen, __ATOMIC_RELAXED);
-            }
+            size_t k = s->memlen - s->mempos;
+            if (k > s->max_chunk)
+                k = s->max_chunk;
+            *p = s->mem + s->mempos;
+            *n = k;
+            s->mempos += k;
+            __atomic_store_n(&s->done, s->mempos, __ATOMIC_RELAXED);
             return AS_OK;
         }
         size_t got;
-        int rc = inflate_some(s, s->buf, CHUNK, &got, err);
+        int rc = inflate_some(s, s->buf, s->max_chunk < s->buf_cap ? s->max_chunk : s->buf_cap,
+                              &got, err);
         if (rc)
             return rc;
         *p = s->buf;
@@ -400,6 +408,12 @@ bool src_is_gzip(const as_source *s) { return s->gz; }
 uint64_t src_done(const as_source *s) { return __atomic_load_n(&s->done, __ATOMIC_RELAXED); }
 uint64_t src_total(const as_source *s) { return s->total; }
 uint64_t src_trailing(const as_source *s) { return s->trailing; }
+
+void src_set_max_chunk(as_source *s, size_t n)
+{
+    if (s->fd < 0 && n > 0)
+        s->max_chunk = n;
+}
 
 void src_close(as_source *s)
 {

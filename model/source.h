@@ -38,6 +38,10 @@ uint64_t src_total(const as_source *s);
 /* Bytes ignored after the end of the last gzip member (0 if none). */
 uint64_t src_trailing(const as_source *s);
 
+/* Memory sources only, before the first src_next(): deliver at most n bytes
+ * per chunk (n > 0), so that tests can put chunk boundaries anywhere. */
+void src_set_max_chunk(as_source *s, size_t n);
+
 void src_close(as_source *s);
 
 #endif

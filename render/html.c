@@ -279,7 +279,7 @@ void html_json_str(html_out *o, const char *str)
                 cp = 0xFFFD;
             } else {
                 step = l;
-                if (cp != 0 && cp != 0x2028 && cp != 0x2029) {
+                if (cp >= 0xA0 && cp != 0x2028 && cp != 0x2029) {
                     i += l;
                     continue;
                 }

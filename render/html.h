@@ -65,8 +65,8 @@ void html_text(html_out *o, const char *s);
 void html_text_n(html_out *o, const char *s, size_t n);
 /* A JSON string literal (with quotes) that is safe anywhere inside a
  * <script> element: < > & are \u003c \u003e \u0026, U+2028 / U+2029 are
- * escaped, control characters too; invalid UTF-8 becomes \ufffd and the
- * stored NUL (C0 80) \u0000. */
+ * escaped, control characters too (C0, DEL and C1); invalid UTF-8 becomes
+ * \ufffd and the stored NUL (C0 80) \u0000. */
 void html_json_str(html_out *o, const char *s);
 /* Standard base64 (with padding) of n bytes. */
 void html_base64(html_out *o, const void *data, size_t n);

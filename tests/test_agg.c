@@ -884,13 +884,63 @@ START_TEST(regex_translation)
                       tab[i].posix);
         free(r);
     }
-    static const char *const bad[] = {"a+?", "(?P<x>a)", "\\A", "[\\D]", "[abc", "x\\"};
+    static const char *const bad[] = {"a+?", "(?P<x>a)", "\\A", "[\\D]", "[abc", "x\\",
+                                      "a++", "a*{2}", "(a{0,100}){0,100}", "a{1001}",
+                                      "((((((((((a+)+)+)+)+)+)+)+)+)+)+"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         as_error e;
         char *r = agg_regex_translate(bad[i], &e);
         ck_assert_msg(!r, "'%s' should fail", bad[i]);
         ck_assert_msg(strstr(e.msg, "split_pattern"), "%s", e.msg);
     }
+    /* Repetitions: the number of copies glibc would make is bounded. */
+    static const struct {
+        const char *py, *msg;
+    } big[] = {
+        {"a++", "multiple repeat ('+' repeats a repetition)"},
+        {"(?:ab)*{3}", "multiple repeat ('{3}' repeats a repetition)"},
+        {"(a{0,100}){0,100}", "is too complex: its repetitions make about 10100 copies of its "
+                              "parts (at most 1000)"},
+        {"\\d{2000}", "about 2000 copies"},
+    };
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+        as_error e;
+        ck_assert(!agg_regex_translate(big[i].py, &e));
+        ck_assert_msg(strstr(e.msg, big[i].msg), "'%s': %s", big[i].py, e.msg);
+    }
+    static const char *const fine[] = {"a{1000}", "(?:ab){2,5}", "[a-z]{1,20}x+", "(a+)+",
+                                       "((a|b){3}c){10}", "[{]", "a{,3}", "x{y}"};
+    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+        as_error e;
+        char *r = agg_regex_translate(fine[i], &e);
+        ck_assert_msg(r, "'%s': %s", fine[i], e.msg);
+        free(r);
+    }
+}
+END_TEST
+
+/* Many tokens and many matches: mapping matches to tokens stays linear
+ * (it was quadratic: 200000 tokens took minutes). */
+START_TEST(split_many_tokens)
+{
+    size_t n = 200000;
+    as_tokens t = {calloc(n, sizeof(as_token)), n};
+    ck_assert(t.v);
+    for (size_t i = 0; i < n; i++)
+        t.v[i].text = strdup(i % 3 == 2 ? "," : "a");
+    as_span *sp;
+    size_t nsp;
+    as_error e;
+    ck_assert_int_eq(agg_split_spans(&t, ",", AS_SPLIT_END, &sp, &nsp, &e), AS_OK);
+    ck_assert_uint_eq(nsp, (n + 2) / 3);
+    ck_assert_int_eq(sp[0].start, 0);
+    ck_assert_int_eq(sp[0].end, 3);
+    ck_assert_int_eq(sp[nsp - 1].end, (long)n);
+    free(sp);
+    ck_assert_int_eq(agg_split_spans(&t, "a", AS_SPLIT_SINGLE, &sp, &nsp, &e), AS_OK);
+    ck_assert_uint_eq(nsp, n);
+    free(sp);
+    attr_tokens_free(&t);
 }
 END_TEST
 
@@ -1232,6 +1282,7 @@ int main(void)
     tcase_add_test(ta, subwords_quirks);
     tcase_add_test(ta, split_modes);
     tcase_add_test(ta, regex_translation);
+    tcase_add_test(ta, split_many_tokens);
     tcase_add_test(ta, slices_encdec_and_deconly);
     tcase_add_test(ta, pair_labels_values_and_errors);
     tcase_add_test(ta, pair_after_steps_and_shapes);

@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 pkgs=(build-essential cmake pkg-config libncurses-dev libjansson-dev zlib1g-dev check)
 if [ "${1:-}" = "--test" ]; then
   shift
-  pkgs+=(tmux valgrind python3 chromium nodejs)
+  # clang and libclang-rt-dev (libFuzzer's runtime; on Debian 12 it brings
+  # libclang-rt-14-dev) for the fuzz targets.
+  pkgs+=(tmux valgrind python3 chromium nodejs clang libclang-rt-dev)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

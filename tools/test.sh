@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: the normal build, the ASan+UBSan build, and the
-# library tests under valgrind memcheck (no leaks allowed).
+# Runs the whole test suite: the normal build, the ASan+UBSan build, the
+# library tests under valgrind memcheck (no leaks allowed), and a minute of
+# each libFuzzer target when clang can build them (fuzz/run.sh).
 # Expects tools/setup.sh to have run (it installs the packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,4 +29,11 @@ for t in build/test_*; do
 done
 
 echo "== suite"
-cd build && ctest --output-on-failure -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+echo "== fuzzing (60 s per target)"
+if fuzz/run.sh --available; then
+  fuzz/run.sh 60
+else
+  echo "skipped: clang with libFuzzer is not installed (tools/setup.sh --test installs it)"
+fi
