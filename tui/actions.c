@@ -257,14 +257,16 @@ ACT(PREV_SEQ)
     return tui_view_bits(view_set_seq(&t->v, t->v.seq - 1));
 }
 
-/* Decoded tokens [from, to) joined into out (truncated to fit). */
-static void join_tokens(const as_tokens *tok, size_t from, size_t to, char *out, size_t n)
+/* Tokens [from, to) decoded as one text (split characters join up), made
+ * safe, into out. */
+static void join_tokens(tokens_mode m, const as_tokens *tok, size_t from, size_t to, char *out,
+                        size_t n)
 {
-    size_t l = strlen(out);
-    for (size_t k = from; k < to && k < tok->n && l + 1 < n; k++) {
-        tui_label(tok->v[k].text, false, out + l, n - l);
-        l += strlen(out + l);
-    }
+    if (to > tok->n)
+        to = tok->n;
+    char *text = from < to ? tokens_join_list(m, tok, from, to, NULL) : NULL;
+    tui_safe(text ? text : "", out, n);
+    free(text);
 }
 
 void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size_t genn)
@@ -278,13 +280,15 @@ void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size
     if (json_array_size(b) == o->nseqs && json_is_string(json_array_get(b, i)))
         tui_safe(json_string_value(json_array_get(b, i)), gen, genn);
     const as_seq *s = &o->seqs[i];
+    /* decoded even with raw tokens on: this is the sequence's text */
+    tokens_mode m = tui_file_mode(t, i);
     /* the input: the source, or the prompt part of a decoder-only target */
     if (!in[0] && s->source.n)
-        join_tokens(&s->source, 0, s->source.n, in, inn);
+        join_tokens(m, &s->source, 0, s->source.n, in, inn);
     else if (!in[0])
-        join_tokens(&s->target, 0, (size_t)s->attr_pos_start, in, inn);
+        join_tokens(m, &s->target, 0, (size_t)s->attr_pos_start, in, inn);
     if (!gen[0])
-        join_tokens(&s->target, (size_t)s->attr_pos_start, s->target.n, gen, genn);
+        join_tokens(m, &s->target, (size_t)s->attr_pos_start, s->target.n, gen, genn);
 }
 
 static unsigned pick_seq(tui *t, size_t i, void *ud)

@@ -14,6 +14,7 @@
 #include "actions.h"
 #include "explore.h"
 #include "theme.h"
+#include "tokens.h"
 #include "view.h"
 
 /* Key codes: characters as themselves, curses KEY_* offset above Unicode. */
@@ -83,6 +84,8 @@ struct tui {
     view_state v;
     bool view_ok;
     bool raw_tokens;
+    int *file_mode;            /* tokens_mode per file, -1 until resolved */
+    size_t nfile_mode;
     int cw_level;              /* index into the cell widths (draw.c) */
     bool cw_auto;              /* width follows the view until ( or ) */
     bool topk;
@@ -112,6 +115,13 @@ double tui_now_ms(void);
 void tui_msg(tui *t, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tui_push(tui *t, screen *s);
 void tui_pop(tui *t);
+/* The token decoding of sequence seq: TOKENS_NONE with raw tokens on,
+ * else what tokens_resolve() finds for the sequence's file (once per
+ * file).  tui_modes_reset() forgets them (after a reload). */
+tokens_mode tui_token_mode(const tui *t, size_t seq);
+/* The same whatever the raw-tokens switch says (for texts). */
+tokens_mode tui_file_mode(const tui *t, size_t seq);
+void tui_modes_reset(tui *t);
 /* TUI_* bits for VIEW_CH_* changes. */
 unsigned tui_view_bits(unsigned view_changes);
 const char *tui_file_name(const tui *t);
