@@ -512,8 +512,18 @@ static unsigned export_now(tui *t, const char *path, as_error *err)
     if (tui_export(t, path, err))
         return TUI_REDRAW;
     const view_grid *g = &t->v.grid[t->v.pane];
-    tui_msg(t, false, "exported the %s pane (%zu rows + %zu step rows, %zu columns) to %s",
-            t->v.pane == VIEW_SRC ? "source" : "target", g->nrows, g->nsteps, g->ncols, path);
+    size_t l = strlen(path);
+    bool html = (l > 5 && !strcasecmp(path + l - 5, ".html")) ||
+                (l > 4 && !strcasecmp(path + l - 4, ".htm"));
+    if (html)
+        tui_msg(t, false, "exported the %s page of sequence %zu to %s",
+                tui_export_is_tokens(path) ? "tokens" : view_ndim(&t->v) > 2 ? "granular"
+                                                                               : "heatmap",
+                t->v.seq + 1, path);
+    else
+        tui_msg(t, false, "exported the %s pane (%zu rows + %zu step rows, %zu columns) to %s",
+                t->v.pane == VIEW_SRC ? "source" : "target", g->nrows, g->nsteps, g->ncols,
+                path);
     return TUI_REDRAW;
 }
 
@@ -531,7 +541,7 @@ static unsigned export_enter(tui *t, const char *text, void *ud, as_error *err)
 {
     (void)ud;
     if (!text[0]) {
-        as_error_set(err, AS_EUSAGE, "give a file name (.csv, .json or .html)");
+        as_error_set(err, AS_EUSAGE, "give a file name (.csv, .json, .html or .tokens.html)");
         return 0;
     }
     struct stat st;
@@ -561,7 +571,8 @@ ACT(EXPORT)
         return TUI_REDRAW;
     }
     char *name = tui_export_default_name(t);
-    tui_push(t, prompt_new("export the view to (.csv, .json, .html)", name ? name : "", true,
+    tui_push(t, prompt_new("export the view to (.csv, .json, .html, .tokens.html)",
+                           name ? name : "", true,
                            export_enter, NULL));
     free(name);
     return TUI_REDRAW;

@@ -221,8 +221,12 @@ char **tui_info_lines(const tui *t, size_t *n);
 void tui_lines_free(char **lines, size_t n);
 
 /* export.c */
-/* Exports the focused pane's view by the name's extension (.csv, .json,
- * .html); tui_export_check() only checks the name. */
+/* Exports by the name's extension: .csv and .json the focused pane's grid;
+ * .html the shown sequence as a heatmap page (2D view) or a granular page
+ * (extra dims: show_dim and slices as in the view); .tokens.html its tokens
+ * page.  tui_export_check() only checks the name; tui_export_is_tokens()
+ * tells a tokens page name. */
+bool tui_export_is_tokens(const char *path);
 int tui_export_check(const char *path, as_error *err);
 int tui_export(tui *t, const char *path, as_error *err);
 char *tui_export_default_name(const tui *t);
