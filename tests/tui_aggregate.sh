@@ -133,4 +133,24 @@ keys G
 expect_golden_step $CASE "$KEY" 0 probability 4
 keys q
 expect_restored 0
+
+# decoder-only GPT-2 tokens: the class default, labels decoded for the file
+# (byte-level: Ã© is é, Ġ a space, Ċ a newline), t for the raw strings
+CASE=deconly_saliency_granular
+start 120 40 TERM=xterm-256color -- "$INSEQ/$CASE.json"
+expect "pipeline: default │ target " "decoder-only: the target pane"
+expect "2 é " "byte-level token decoded"
+expect "11 \\n " "newline token shown escaped"
+for rc in "2 0" "8 3" "11 5"; do
+    expect_golden_cell $CASE default 0 tgt target_attributions $rc
+done
+goto_cell 4 0
+expect "tgt 4  Paris ← 0  croiss" "decoded tokens in the status line"
+keys t
+expect "tgt 4 ĠParis ← 0 Ġcroiss" "raw token strings"
+expect "2 Ã© " "raw byte-level token"
+keys t
+expect "tgt 4  Paris ← 0  croiss" "decoded again"
+keys q
+expect_restored 0
 finish

@@ -95,7 +95,7 @@ start 100 20 TERM=xterm-256color -- "$WORK/tokens.json" --pipeline none
 expect 'seq 1/1' "hostile tokens load"
 expect '0 \x1b[31mRED' "escape sequence shown escaped"
 expect '1 line\nbreak' "newline shown escaped"
-expect '2 \u{202e}evil' "bidi override shown escaped"
+expect '2 \u202eevil' "bidi override shown escaped"
 if screen_e | grep -q $'\e\\[31mRED'; then fail "raw escape reached the terminal"; else ok "no raw escape from the file"; fi
 # every row's first value starts in the same column, wide labels included
 cols=$(screen | python3 -c '
@@ -107,6 +107,17 @@ if [ "$cols" = 1 ]; then ok "values aligned next to wide labels"; else fail "val
 expect '你好' "CJK label shown"
 keys t
 expect '0 \x1b[31mRED' "raw mode is escaped too"
+keys q
+expect_restored 0
+# outside a UTF-8 locale only ASCII reaches the terminal: non-ASCII as \u{...}
+start 100 20 TERM=xterm-256color LANG=C LC_ALL=C -- "$WORK/tokens.json" --pipeline none
+expect 'seq 1/1' "C locale: loads"
+expect '3 \u{4f60}\u{597d}' "C locale: CJK label as escapes"
+expect '0 \x1b[31mRED' "C locale: control escaped"
+expect '2 \u202eevil' "C locale: bidi control escaped"
+if screen | LC_ALL=C grep -q $'[\x80-\xff]'; then fail "non-ASCII bytes on screen in the C locale"; else ok "C locale: only ASCII on screen"; fi
+keys l l
+wait_status "^ src 0 .* 2 " && ok "C locale: moves" || fail "C locale: status $(status_line)"
 keys q
 expect_restored 0
 

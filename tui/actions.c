@@ -257,14 +257,16 @@ ACT(PREV_SEQ)
     return tui_view_bits(view_set_seq(&t->v, t->v.seq - 1));
 }
 
-/* Decoded tokens [from, to) joined into out (truncated to fit). */
-static void join_tokens(const as_tokens *tok, size_t from, size_t to, char *out, size_t n)
+/* Tokens [from, to) decoded as one text (split characters join up), made
+ * safe, into out. */
+static void join_tokens(tokens_mode m, const as_tokens *tok, size_t from, size_t to, char *out,
+                        size_t n)
 {
-    size_t l = strlen(out);
-    for (size_t k = from; k < to && k < tok->n && l + 1 < n; k++) {
-        tui_label(tok->v[k].text, false, out + l, n - l);
-        l += strlen(out + l);
-    }
+    if (to > tok->n)
+        to = tok->n;
+    char *text = from < to ? tokens_join_list(m, tok, from, to, NULL) : NULL;
+    tui_safe(text ? text : "", out, n);
+    free(text);
 }
 
 void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size_t genn)
@@ -278,13 +280,15 @@ void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size
     if (json_array_size(b) == o->nseqs && json_is_string(json_array_get(b, i)))
         tui_safe(json_string_value(json_array_get(b, i)), gen, genn);
     const as_seq *s = &o->seqs[i];
+    /* decoded even with raw tokens on: this is the sequence's text */
+    tokens_mode m = tui_file_mode(t, i);
     /* the input: the source, or the prompt part of a decoder-only target */
     if (!in[0] && s->source.n)
-        join_tokens(&s->source, 0, s->source.n, in, inn);
+        join_tokens(m, &s->source, 0, s->source.n, in, inn);
     else if (!in[0])
-        join_tokens(&s->target, 0, (size_t)s->attr_pos_start, in, inn);
+        join_tokens(m, &s->target, 0, (size_t)s->attr_pos_start, in, inn);
     if (!gen[0])
-        join_tokens(&s->target, (size_t)s->attr_pos_start, s->target.n, gen, genn);
+        join_tokens(m, &s->target, (size_t)s->attr_pos_start, s->target.n, gen, genn);
 }
 
 static unsigned pick_seq(tui *t, size_t i, void *ud)
@@ -508,8 +512,18 @@ static unsigned export_now(tui *t, const char *path, as_error *err)
     if (tui_export(t, path, err))
         return TUI_REDRAW;
     const view_grid *g = &t->v.grid[t->v.pane];
-    tui_msg(t, false, "exported the %s pane (%zu rows + %zu step rows, %zu columns) to %s",
-            t->v.pane == VIEW_SRC ? "source" : "target", g->nrows, g->nsteps, g->ncols, path);
+    size_t l = strlen(path);
+    bool html = (l > 5 && !strcasecmp(path + l - 5, ".html")) ||
+                (l > 4 && !strcasecmp(path + l - 4, ".htm"));
+    if (html)
+        tui_msg(t, false, "exported the %s page of sequence %zu to %s",
+                tui_export_is_tokens(path) ? "tokens" : view_ndim(&t->v) > 2 ? "granular"
+                                                                               : "heatmap",
+                t->v.seq + 1, path);
+    else
+        tui_msg(t, false, "exported the %s pane (%zu rows + %zu step rows, %zu columns) to %s",
+                t->v.pane == VIEW_SRC ? "source" : "target", g->nrows, g->nsteps, g->ncols,
+                path);
     return TUI_REDRAW;
 }
 
@@ -527,7 +541,7 @@ static unsigned export_enter(tui *t, const char *text, void *ud, as_error *err)
 {
     (void)ud;
     if (!text[0]) {
-        as_error_set(err, AS_EUSAGE, "give a file name (.csv, .json or .html)");
+        as_error_set(err, AS_EUSAGE, "give a file name (.csv, .json, .html or .tokens.html)");
         return 0;
     }
     struct stat st;
@@ -557,7 +571,8 @@ ACT(EXPORT)
         return TUI_REDRAW;
     }
     char *name = tui_export_default_name(t);
-    tui_push(t, prompt_new("export the view to (.csv, .json, .html)", name ? name : "", true,
+    tui_push(t, prompt_new("export the view to (.csv, .json, .html, .tokens.html)",
+                           name ? name : "", true,
                            export_enter, NULL));
     free(name);
     return TUI_REDRAW;

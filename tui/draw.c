@@ -187,7 +187,7 @@ void tui_labels_free(tui *t)
     labels_free_one(&t->lab[1]);
 }
 
-static void labels_make(tui_labels *l, const as_tokens *tok, bool raw)
+static void labels_make(tui_labels *l, const as_tokens *tok, tokens_mode mode)
 {
     l->n = tok ? tok->n : 0;
     l->text = calloc(l->n ? l->n : 1, sizeof *l->text);
@@ -200,7 +200,7 @@ static void labels_make(tui_labels *l, const as_tokens *tok, bool raw)
     }
     char buf[512];
     for (size_t i = 0; i < l->n; i++) {
-        l->width[i] = tui_label(tok->v[i].text, raw, buf, sizeof buf);
+        l->width[i] = tui_label(tok->v[i].text, mode, buf, sizeof buf);
         l->text[i] = strdup(buf);
         if (!l->text[i]) {
             l->text[i] = NULL;
@@ -223,8 +223,9 @@ void tui_labels_build(tui *t)
     t->lab_raw = t->raw_tokens;
     if (!s)
         return;
-    labels_make(&t->lab[0], &s->source, t->raw_tokens);
-    labels_make(&t->lab[1], &s->target, t->raw_tokens);
+    tokens_mode m = tui_token_mode(t, t->v.seq);
+    labels_make(&t->lab[0], &s->source, m);
+    labels_make(&t->lab[1], &s->target, m);
 }
 
 static const char *lab_at(const tui_labels *l, size_t i)

@@ -99,6 +99,42 @@ unsigned tui_view_bits(unsigned ch)
     return b;
 }
 
+/* --------------------------------------------------------- token modes */
+
+void tui_modes_reset(tui *t)
+{
+    size_t n = t->out && t->out->nfiles ? t->out->nfiles : 1;
+    int *m = realloc(t->file_mode, n * sizeof *m);
+    if (!m) {
+        free(t->file_mode);
+        t->file_mode = NULL;
+        t->nfile_mode = 0;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        m[i] = -1;
+    t->file_mode = m;
+    t->nfile_mode = n;
+}
+
+tokens_mode tui_token_mode(const tui *t, size_t seq)
+{
+    return t->raw_tokens ? TOKENS_NONE : tui_file_mode(t, seq);
+}
+
+tokens_mode tui_file_mode(const tui *t, size_t seq)
+{
+    if (!t->out || seq >= t->out->nseqs)
+        return TOKENS_NONE;
+    int fi = t->out->seqs[seq].file_index;
+    size_t slot = fi >= 0 ? (size_t)fi : 0;
+    if (slot >= t->nfile_mode)
+        return tokens_resolve(TOKENS_AUTO, t->out, fi >= 0 ? fi : -1);
+    if (t->file_mode[slot] < 0)
+        t->file_mode[slot] = (int)tokens_resolve(TOKENS_AUTO, t->out, fi >= 0 ? fi : -1);
+    return (tokens_mode)t->file_mode[slot];
+}
+
 /* --------------------------------------------------------------- reload */
 
 static unsigned reload(tui *t)
@@ -117,6 +153,7 @@ static unsigned reload(tui *t)
     t->out = r.out;
     bits |= tui_view_bits(view_replace_output(&t->v, t->out));
     attr_output_free(old);
+    tui_modes_reset(t);
     if (r.nfailed)
         tui_msg(t, true, "reloaded %zu sequences in %.0f ms; failed: %s", t->out->nseqs, ms,
                 r.errors);
@@ -166,6 +203,7 @@ static void tui_free(tui *t)
         view_close(&t->v);
     attr_output_free(t->out);
     free(t->matches);
+    free(t->file_mode);
     for (size_t i = 0; i < t->nhist; i++)
         free(t->hist[i]);
     free(t->t_move.ms);
@@ -208,6 +246,7 @@ int explore_main(const explore_opts *o)
         return 1;
     }
     t.out = r.out;
+    tui_modes_reset(&t);
 
     view_opts vo = {
         .pipeline = o->pipeline ? o->pipeline : "default",

@@ -14,6 +14,7 @@
 #include "actions.h"
 #include "explore.h"
 #include "theme.h"
+#include "tokens.h"
 #include "view.h"
 
 /* Key codes: characters as themselves, curses KEY_* offset above Unicode. */
@@ -83,6 +84,8 @@ struct tui {
     view_state v;
     bool view_ok;
     bool raw_tokens;
+    int *file_mode;            /* tokens_mode per file, -1 until resolved */
+    size_t nfile_mode;
     int cw_level;              /* index into the cell widths (draw.c) */
     bool cw_auto;              /* width follows the view until ( or ) */
     bool topk;
@@ -112,6 +115,13 @@ double tui_now_ms(void);
 void tui_msg(tui *t, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tui_push(tui *t, screen *s);
 void tui_pop(tui *t);
+/* The token decoding of sequence seq: TOKENS_NONE with raw tokens on,
+ * else what tokens_resolve() finds for the sequence's file (once per
+ * file).  tui_modes_reset() forgets them (after a reload). */
+tokens_mode tui_token_mode(const tui *t, size_t seq);
+/* The same whatever the raw-tokens switch says (for texts). */
+tokens_mode tui_file_mode(const tui *t, size_t seq);
+void tui_modes_reset(tui *t);
 /* TUI_* bits for VIEW_CH_* changes. */
 unsigned tui_view_bits(unsigned view_changes);
 const char *tui_file_name(const tui *t);
@@ -211,8 +221,12 @@ char **tui_info_lines(const tui *t, size_t *n);
 void tui_lines_free(char **lines, size_t n);
 
 /* export.c */
-/* Exports the focused pane's view by the name's extension (.csv, .json,
- * .html); tui_export_check() only checks the name. */
+/* Exports by the name's extension: .csv and .json the focused pane's grid;
+ * .html the shown sequence as a heatmap page (2D view) or a granular page
+ * (extra dims: show_dim and slices as in the view); .tokens.html its tokens
+ * page.  tui_export_check() only checks the name; tui_export_is_tokens()
+ * tells a tokens page name. */
+bool tui_export_is_tokens(const char *path);
 int tui_export_check(const char *path, as_error *err);
 int tui_export(tui *t, const char *path, as_error *err);
 char *tui_export_default_name(const tui *t);
