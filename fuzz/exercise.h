@@ -38,6 +38,10 @@
 #include "source.h"
 #include "tokens.h"
 
+/* The memory limit the fuzz targets run with: well under libFuzzer's RSS
+ * limit, and small enough that the work a gzip input can cause (inflated
+ * text, kept or not, counts against it) stays within the timeout. */
+#define EX_MEM_LIMIT ((size_t)64 << 20)
 #define EX_MAX_SEQS 8
 /* Sequences with more cells than this are only loaded, not aggregated
  * (keeps one iteration fast). */

@@ -12,9 +12,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    /* Well under the fuzzer's RSS limit: a claimed huge size must fail
-     * cleanly at this limit instead of exhausting the process. */
-    as_mem_set_limit((size_t)256 << 20);
+    /* A claimed huge size must fail cleanly at this limit instead of
+     * exhausting the process. */
+    as_mem_set_limit(EX_MEM_LIMIT);
     return 0;
 }
 

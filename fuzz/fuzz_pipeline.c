@@ -12,7 +12,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    as_mem_set_limit((size_t)256 << 20);
+    as_mem_set_limit(EX_MEM_LIMIT);
     ex_tiny();
     return 0;
 }

@@ -69,6 +69,8 @@ static void add_note(ctx *c, const char *fmt, ...)
 
 static const char *json_kind(const json_t *j)
 {
+    if (!j)
+        return "missing";
     switch (json_typeof(j)) {
     case JSON_OBJECT: return "an object";
     case JSON_ARRAY: return "a list";

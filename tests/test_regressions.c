@@ -67,7 +67,7 @@ END_TEST
 int main(void)
 {
     /* As the fuzz targets run. */
-    as_mem_set_limit((size_t)256 << 20);
+    as_mem_set_limit(EX_MEM_LIMIT);
     list_files();
     Suite *s = suite_create("regressions");
     TCase *tc = tcase_create("fuzz");
