@@ -45,7 +45,7 @@ typedef struct explore_opts {
     size_t max_show_size;      /* --max-show-size, 0 = 20 */
     bool has_min, has_max;     /* --min, --max */
     double min, max;
-    bool global_range;         /* --global-range: one range over all sequences */
+    bool global_range;         /* --global-range: one range over the file's sequences */
     explore_color color;       /* --color auto|truecolor|256|8|mono */
     explore_decode decode;     /* --raw-tokens */
     bool stats;                /* --stats: frame times to stderr at exit */

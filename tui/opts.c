@@ -15,7 +15,7 @@ const char *explore_opts_usage(void)
            "      --slice DIM=A:B   keep indices A..B-1 of a dim (repeatable)\n"
            "      --max-show-size N largest dim shown as sub-columns (default 20)\n"
            "      --min X, --max X  color range (default: symmetric from the data)\n"
-           "      --global-range    one color range over all sequences\n"
+           "      --global-range    one color range over all sequences of the file\n"
            "      --color MODE      auto, truecolor, 256, 8 or mono (NO_COLOR is honoured)\n"
            "      --raw-tokens      show token strings as stored, not decoded\n"
            "      --stats           print frame times to stderr at exit\n";
