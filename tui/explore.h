@@ -37,7 +37,7 @@ typedef struct explore_opts {
     const void *buf;           /* used when nfiles == 0 (the bundled example) */
     size_t buflen;
     const char *bufname;       /* its name in the header and messages */
-    const char *pipeline;      /* NULL: "default" */
+    const char *pipeline;      /* -a/--aggregate or -p/--pipeline; NULL: "default" */
     const char *weight;        /* --weight STEP, NULL none */
     const char *show_dim;      /* --show-dim NAME|INDEX, NULL none */
     const char **slices;       /* --slice DIM=A:B, repeatable */
