@@ -227,7 +227,9 @@ static unsigned change_choice(view_state *v, const view_choice *c, as_error *err
 
 /* ----------------------------------------------------------- open/close */
 
-int view_open(view_state *v, const as_output *out, const view_opts *o, as_error *err)
+/* Opens the view on the data of `cat` (when not NULL) or `out`. */
+static int open_view(view_state *v, const as_output *out, as_catalog *cat, const view_opts *o,
+                     as_error *err)
 {
     memset(v, 0, sizeof *v);
     v->out = out;
@@ -235,7 +237,7 @@ int view_open(view_state *v, const as_output *out, const view_opts *o, as_error 
     v->slider_dim = -1;
     v->layout = VIEW_LAYOUT_BOTH;
     v->max_show_size = o && o->max_show_size ? o->max_show_size : VIEW_DEFAULT_MAX_SHOW;
-    if (!out || out->nseqs == 0)
+    if (cat ? catalog_nseqs(cat) == 0 : !out || out->nseqs == 0)
         return as_error_set(err, AS_EDATA, "the file holds no sequences");
     if (o) {
         v->fix_min = o->has_min;
@@ -257,11 +259,21 @@ int view_open(view_state *v, const as_output *out, const view_opts *o, as_error 
         return AS_EUSAGE;
     strcpy(v->ch.pipeline, pipe);
     strcpy(v->ch.weight, weight);
-    v->agg = view_agg_new(out, o ? o->agg_cache_bytes : 0, err);
+    size_t cache = o ? o->agg_cache_bytes : 0;
+    v->agg = cat ? view_agg_new_catalog(cat, cache, err) : view_agg_new(out, cache, err);
     if (!v->agg)
         return AS_ENOMEM;
-    if (apply_choice(v, &v->ch, 0, err))
-        goto fail;
+    if (cat && o && o->load_opts)
+        view_agg_set_load_opts(v->agg, o->load_opts);
+    if (apply_choice(v, &v->ch, 0, err)) {
+        /* a catalog's file that does not load is shown as an error, like
+         * any sequence that cannot be shown; bad requests still fail */
+        if (!cat || !err || err->code == AS_EUSAGE)
+            goto fail;
+        snprintf(v->agg_error, sizeof v->agg_error, "%s", err->msg);
+        as_error_clear(err);
+        rebuild(v);
+    }
     for (size_t i = 0; o && i < o->nslices; i++) {
         view_set_slice_str(v, o->slices[i], err);
         if (err && err->code)
@@ -283,6 +295,47 @@ int view_open(view_state *v, const as_output *out, const view_opts *o, as_error 
 fail:
     view_close(v);
     return err ? (err->code ? err->code : AS_EUSAGE) : AS_EUSAGE;
+}
+
+int view_open(view_state *v, const as_output *out, const view_opts *o, as_error *err)
+{
+    return open_view(v, out, NULL, o, err);
+}
+
+int view_open_catalog(view_state *v, as_catalog *c, const view_opts *o, as_error *err)
+{
+    return open_view(v, NULL, c, o, err);
+}
+
+size_t view_nseqs(const view_state *v)
+{
+    return v->agg ? view_agg_nseqs(v->agg) : 0;
+}
+
+void view_detach(view_state *v)
+{
+    view_agg_release(v->agg, &v->cur);
+    v->cur_gen++;
+    if (v->out)
+        view_agg_reset(v->agg, v->out);
+    else
+        view_agg_forget(v->agg);
+    rebuild(v);
+}
+
+unsigned view_reattach(view_state *v)
+{
+    size_t n = view_nseqs(v);
+    size_t seq = n ? clampz(v->seq, 0, n - 1) : 0;
+    as_error e = {0};
+    view_agg_release(v->agg, &v->cur);
+    v->cur_gen++;
+    if (apply_choice(v, &v->ch, seq, &e)) {
+        v->seq = seq;
+        snprintf(v->agg_error, sizeof v->agg_error, "%s", e.msg);
+        rebuild(v);
+    }
+    return VIEW_CH_GRID | VIEW_CH_RANGE | VIEW_CH_SEQ | VIEW_CH_CURSOR | VIEW_CH_SCROLL;
 }
 
 void view_close(view_state *v)
@@ -527,7 +580,7 @@ unsigned view_cycle_layout(view_state *v)
 
 unsigned view_set_seq(view_state *v, size_t seq)
 {
-    if (seq >= v->out->nseqs || seq == v->seq)
+    if (seq >= view_nseqs(v) || (seq == v->seq && v->cur.seq))
         return 0;
     as_error e = {0};
     if (apply_choice(v, &v->ch, seq, &e)) {
@@ -843,10 +896,14 @@ static double shown_max(const view_state *v)
 void view_update_range(view_state *v)
 {
     double mx = 0;
-    if (v->global_range && v->out && v->out->nseqs > 1) {
-        /* every sequence under the same choices, sliders and slices */
+    size_t first = 0, count = 0;
+    if (v->global_range && v->agg)
+        view_agg_file(v->agg, v->seq, &first, &count);
+    if (count > 1) {
+        /* every sequence of the file under the same choices, sliders and
+         * slices (the other files stay on disk) */
         view_state tmp = *v;
-        for (size_t i = 0; i < v->out->nseqs; i++) {
+        for (size_t i = first; i < first + count; i++) {
             if (i == v->seq) {
                 double m = shown_max(v);
                 mx = m > mx ? m : mx;
@@ -924,7 +981,7 @@ size_t view_snapshot(const view_state *v, char *buf, size_t n)
     } while (0)
     const as_seq *s = v->cur.seq;
     OUT("seq %zu/%zu class=%s pipeline=\"%s\" weight=\"%s\"\n", v->seq + 1,
-        v->out ? v->out->nseqs : 0, s ? attr_class_short(s->cls) : "-", v->ch.pipeline,
+        view_nseqs(v), s ? attr_class_short(s->cls) : "-", v->ch.pipeline,
         v->ch.weight);
     if (v->agg_error[0])
         OUT("error: %s\n", v->agg_error);

@@ -31,6 +31,8 @@
 #include <stddef.h>
 
 #include "attr.h"
+#include "catalog.h"
+#include "load.h"
 #include "viewagg.h"
 
 #define VIEW_PIPE_MAX 512
@@ -87,8 +89,8 @@ typedef struct view_grid {
 } view_grid;
 
 typedef struct view_state {
-    const as_output *out;      /* borrowed */
-    view_agg *agg;             /* owned */
+    const as_output *out;      /* borrowed; NULL when the data is a catalog */
+    view_agg *agg;             /* owned: the sequences and their aggregation */
     size_t seq;                /* the shown sequence */
     view_agg_result cur;       /* its aggregation (NULL seq when it failed) */
     unsigned long cur_gen;     /* changes whenever cur does */
@@ -102,7 +104,7 @@ typedef struct view_state {
     size_t max_show_size;
 
     /* Color range: symmetric around 0 from what is shown, unless fixed. */
-    bool global_range;          /* over every sequence instead of this one */
+    bool global_range;          /* over every sequence of the file instead of this one */
     bool fix_min, fix_max;
     double opt_min, opt_max;
     double vmin, vmax;          /* in effect */
@@ -129,14 +131,26 @@ typedef struct view_opts {
     double min, max;
     bool global_range;
     size_t agg_cache_bytes;   /* bound of the cached results; 0 = agg_cache's default */
+    const as_load_opts *load_opts; /* catalog: how files are loaded (progress); copied */
 } view_opts;
 
 /* Opens the view on out (at least one sequence).  On a bad option returns
  * AS_EUSAGE with a message and leaves nothing to free. */
 int view_open(view_state *v, const as_output *out, const view_opts *o, as_error *err);
+/* The same over a catalog (viewagg.h) with at least one sequence listed;
+ * it loads the file of sequence 0.  When that file does not load, the view
+ * opens all the same and says why in agg_error. */
+int view_open_catalog(view_state *v, as_catalog *c, const view_opts *o, as_error *err);
 void view_close(view_state *v);
 /* After a reload. Keeps choices and cursor where they still fit. */
 unsigned view_replace_output(view_state *v, const as_output *out);
+/* Catalog reload: view_detach() before catalog_reload() (the view shows
+ * nothing and holds nothing), view_reattach() once the catalog lists
+ * sequences again (keeps choices, clamps the sequence). */
+void view_detach(view_state *v);
+unsigned view_reattach(view_state *v);
+/* Sequences there are (grows while a catalog is read). */
+size_t view_nseqs(const view_state *v);
 
 /* The shown (aggregated) sequence, NULL when aggregation failed. */
 const as_seq *view_seq(const view_state *v);

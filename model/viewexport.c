@@ -99,12 +99,12 @@ int view_export_json(const view_state *v, int pane, FILE *f, as_error *err)
     if (check_pane(v, pane, err))
         return AS_EUSAGE;
     const view_grid *g = &v->grid[pane];
-    const as_seq *s = view_seq(v);
     json_t *o = json_object();
     json_t *rows = json_array(), *cols = json_array(), *vals = json_array();
     json_t *steps = json_object(), *sliders = json_object(), *slices = json_object();
-    if (v->out && s->file_index >= 0 && (size_t)s->file_index < v->out->nfiles)
-        json_object_set_new(o, "file", json_string(v->out->files[s->file_index]));
+    const char *file = view_agg_file_path(v->agg, view_agg_file(v->agg, v->seq, NULL, NULL));
+    if (file)
+        json_object_set_new(o, "file", json_string(file));
     json_object_set_new(o, "sequence", json_integer((json_int_t)v->seq));
     json_object_set_new(o, "pane", json_string(pane == VIEW_SRC ? "source" : "target"));
     json_object_set_new(o, "pipeline", json_string(v->ch.pipeline));

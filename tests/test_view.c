@@ -604,6 +604,125 @@ START_TEST(test_replace_output)
 }
 END_TEST
 
+/* The golden sequence of a case and key. */
+static json_t *golden_seq(json_t *g, const char *name, const char *key, size_t i)
+{
+    json_t *seqs = json_object_get(json_object_get(g, name), key);
+    ck_assert_msg(seqs != NULL, "no golden %s '%s'", name, key);
+    return json_array_get(seqs, i);
+}
+
+/* Many files as one list of sequences through a catalog that keeps only
+ * the file in use loaded: sequences cross files, each file is aggregated
+ * with its own class default, pair counts within its file, the global
+ * range stays within the file, search, reload (the sanitizer build checks
+ * that nothing freed by the catalog is used). */
+START_TEST(test_catalog_view)
+{
+    json_t *g = goldens();
+    const char *rel[] = {"inseq/encdec_ig_granular_split_0.json",
+                         "inseq/encdec_occlusion_coarse.json",
+                         "inseq/encdec_ig_granular_split_1.json",
+                         "inseq/encdec_pair_coarse.json"};
+    char *paths[4];
+    for (int i = 0; i < 4; i++)
+        paths[i] = strdup(fixture(rel[i]));
+    as_error e = {0};
+    as_catalog *c = catalog_new((const char *const *)paths, 4, 1, &e);
+    ck_assert_msg(c != NULL, "%s", e.msg);
+    ck_assert_int_eq(catalog_skim_step(c, NULL, &e), 1);   /* the first file only */
+    view_state v;
+    view_opts opts = {.pipeline = "default"};
+    ck_assert_int_eq(view_open_catalog(&v, c, &opts, &e), 0);
+    view_set_viewport(&v, 5, 5, 4);
+    ck_assert_uint_eq(view_nseqs(&v), 1);
+    check_golden_seq(&v, golden_seq(g, "encdec_ig_granular", "default", 0), "file 0");
+    ck_assert_uint_eq(view_set_seq(&v, 1), 0);   /* not listed yet */
+    while (catalog_skim_step(c, NULL, &e) > 0)
+        ;
+    ck_assert_uint_eq(view_nseqs(&v), 5);
+    /* across files: each with its class default */
+    ck_assert_uint_ne(view_set_seq(&v, 1), 0);
+    ck_assert_str_eq(attr_class_short(view_seq(&v)->cls), "coarse");
+    check_golden_seq(&v, golden_seq(g, "encdec_occlusion_coarse", "none", 0), "file 1");
+    view_set_seq(&v, 2);
+    check_golden_seq(&v, golden_seq(g, "encdec_ig_granular", "default", 1), "file 2");
+    size_t first, count;
+    ck_assert_uint_eq(view_agg_file(v.agg, 4, &first, &count), 3);
+    ck_assert_uint_eq(first, 3);
+    ck_assert_uint_eq(count, 2);
+    ck_assert_str_eq(view_agg_file_path(v.agg, 3), paths[3]);
+    ck_assert_int_eq(view_agg_token_mode(v.agg, 4), TOKENS_SENTENCEPIECE);
+    /* pair: with=1 is the other sequence of the same file */
+    view_set_seq(&v, 3);
+    ck_assert_uint_ne(view_set_pipeline(&v, "pair with=1", &e), 0);
+    check_golden_seq(&v, golden_seq(g, "encdec_pair_coarse", "pair with=1 (sequence 0)", 0),
+                     "pair in file 3");
+    /* the global range covers the file's two sequences, not the others */
+    view_set_pipeline(&v, "default", &e);
+    view_toggle_global_range(&v);
+    double both = v.vmax;
+    view_toggle_global_range(&v);
+    double one = v.vmax;
+    view_set_seq(&v, 4);
+    double other = v.vmax;
+    ck_assert(both == fmax(one, other));
+    /* a file with one sequence has no sequence 1 to pair with */
+    view_set_pipeline(&v, "pair with=1", &e);
+    ck_assert_uint_ne(view_set_seq(&v, 0), 0);
+    ck_assert(view_seq(&v) == NULL);
+    ck_assert_msg(strstr(v.agg_error, "there is no sequence 1"), "%s", v.agg_error);
+    view_undo(&v, &e);
+    ck_assert_str_eq(v.ch.pipeline, "default");
+    check_golden_seq(&v, golden_seq(g, "encdec_ig_granular", "default", 0), "back to file 0");
+    /* search: the token text, raw or decoded */
+    ck_assert_int_eq(view_agg_find(v.agg, 0, "planet", false), 4);
+    ck_assert_int_eq(view_agg_find(v.agg, 4, "oggi", true), 4);
+    ck_assert_int_eq(view_agg_find(v.agg, 0, "nowhere at all", false), -1);
+    /* reload */
+    view_set_seq(&v, 2);
+    view_detach(&v);
+    ck_assert(view_seq(&v) == NULL);
+    catalog_reload(c);
+    while (catalog_skim_step(c, NULL, &e) > 0)
+        ;
+    ck_assert_uint_ne(view_reattach(&v), 0);
+    ck_assert_uint_eq(v.seq, 2);
+    check_golden_seq(&v, golden_seq(g, "encdec_ig_granular", "default", 1), "after reload");
+    view_close(&v);
+    catalog_free(c);
+    for (int i = 0; i < 4; i++)
+        free(paths[i]);
+    json_decref(g);
+}
+END_TEST
+
+/* The single-output source answers the same questions. */
+START_TEST(test_output_source)
+{
+    as_output *o = load("inseq/encdec_pair_coarse.json");
+    view_state v;
+    open_view(&v, o, NULL);
+    ck_assert_uint_eq(view_nseqs(&v), 2);
+    size_t first, count;
+    ck_assert_uint_eq(view_agg_file(v.agg, 1, &first, &count), 0);
+    ck_assert_uint_eq(first, 0);
+    ck_assert_uint_eq(count, 2);
+    ck_assert_uint_eq(view_agg_nfiles(v.agg), 1);
+    ck_assert_str_eq(view_agg_file_path(v.agg, 0), o->files[0]);
+    ck_assert(view_agg_info(v.agg, 0) == o->info);
+    ck_assert(view_agg_meta(v.agg, 1) == &o->seqs[1]);
+    ck_assert(view_agg_meta(v.agg, 2) == NULL);
+    ck_assert(view_agg_loaded(v.agg) == o);
+    ck_assert_int_eq(view_agg_token_mode(v.agg, 0), TOKENS_SENTENCEPIECE);
+    ck_assert_int_eq(view_agg_find(v.agg, 0, "PLANET", false), 1);
+    ck_assert_int_eq(view_agg_find(v.agg, 1, "today", true), 1);
+    ck_assert_int_eq(view_agg_find(v.agg, 0, "zzzz", false), -1);
+    view_close(&v);
+    attr_output_free(o);
+}
+END_TEST
+
 /* Pipeline completion: steps, functions, keys, closed value sets. */
 START_TEST(test_completion)
 {
@@ -668,6 +787,8 @@ int main(void)
     tcase_add_test(tc, test_snapshots);
     tcase_add_test(tc, test_replace_output);
     tcase_add_test(tc, test_completion);
+    tcase_add_test(tc, test_catalog_view);
+    tcase_add_test(tc, test_output_source);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

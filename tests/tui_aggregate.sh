@@ -134,6 +134,22 @@ expect_golden_step $CASE "$KEY" 0 probability 4
 keys q
 expect_restored 0
 
+# -a / --aggregate (as the other commands take it) and --weight at start
+start 120 40 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json" -a "vnorm | subwords"
+expect "pipeline: vnorm | subwords │" "-a sets the pipeline"
+expect_golden_cell encdec_ig_granular "vnorm | subwords" 0 src source_attributions 1 2
+keys q
+expect_restored 0
+start 120 40 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json" --aggregate=default --weight probability
+expect "pipeline: default × probability" "--aggregate=P with --weight"
+keys Tab
+expect_golden_cell encdec_ig_granular "default --weight probability" 0 src source_attributions 8 6
+keys q
+expect_restored 0
+start 120 40 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json" -a "vnorm | spans foo=1"
+expect_restored 2
+grep -q "pipeline: step 2 'spans': unknown key 'foo'" "$WORK/stderr" && ok "a bad -a: usage error naming the step" || fail "stderr: $(cat "$WORK/stderr")"
+
 # decoder-only GPT-2 tokens: the class default, labels decoded for the file
 # (byte-level: Ã© is é, Ġ a space, Ċ a newline), t for the raw strings
 CASE=deconly_saliency_granular

@@ -18,7 +18,7 @@ if grep -q "missing.json" "$WORK/stderr"; then ok "missing file named on stderr"
 printf '{"attributes": {"sequence_attributions": [' >"$WORK/truncated.json"
 start 100 24 TERM=xterm-256color -- "$WORK/truncated.json" "$COARSE"
 expect "seq 1/1" "the good file is shown"
-expect "not loaded: $WORK/truncated.json" "the failure is reported in the status line"
+expect "1 of 2 files read (1 sequence); 1 could not be read: $WORK/truncated.json" "the failure is reported in the status line"
 keys q
 expect_restored 0
 

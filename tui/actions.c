@@ -241,11 +241,12 @@ ACT(PANES)
 
 ACT(NEXT_SEQ)
 {
-    if (t->v.seq + 1 >= t->out->nseqs) {
-        tui_msg(t, false, "last sequence");
+    if (t->v.seq + 1 >= view_nseqs(&t->v)) {
+        tui_msg(t, false, t->listing ? "last sequence read so far: the files are being read"
+                                     : "last sequence");
         return TUI_REDRAW;
     }
-    return tui_view_bits(view_set_seq(&t->v, t->v.seq + 1));
+    return tui_goto_seq(t, t->v.seq + 1);
 }
 
 ACT(PREV_SEQ)
@@ -254,7 +255,7 @@ ACT(PREV_SEQ)
         tui_msg(t, false, "first sequence");
         return TUI_REDRAW;
     }
-    return tui_view_bits(view_set_seq(&t->v, t->v.seq - 1));
+    return tui_goto_seq(t, t->v.seq - 1);
 }
 
 /* Tokens [from, to) decoded as one text (split characters join up), made
@@ -271,15 +272,21 @@ static void join_tokens(tokens_mode m, const as_tokens *tok, size_t from, size_t
 
 void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size_t genn)
 {
-    const as_output *o = t->out;
-    json_t *a = json_object_get(o->info, "input_texts");
-    json_t *b = json_object_get(o->info, "generated_texts");
     in[0] = gen[0] = '\0';
-    if (json_array_size(a) == o->nseqs && json_is_string(json_array_get(a, i)))
-        tui_safe(json_string_value(json_array_get(a, i)), in, inn);
-    if (json_array_size(b) == o->nseqs && json_is_string(json_array_get(b, i)))
-        tui_safe(json_string_value(json_array_get(b, i)), gen, genn);
-    const as_seq *s = &o->seqs[i];
+    const as_seq *s = tui_meta(t, i);
+    if (!s)
+        return;
+    /* the file's texts, when there is one per sequence of the file */
+    size_t first = 0, count = 0;
+    view_agg_file(t->v.agg, i, &first, &count);
+    const json_t *info = tui_info(t, i);
+    json_t *a = json_object_get(info, "input_texts");
+    json_t *b = json_object_get(info, "generated_texts");
+    size_t local = i - first;
+    if (json_array_size(a) == count && json_is_string(json_array_get(a, local)))
+        tui_safe(json_string_value(json_array_get(a, local)), in, inn);
+    if (json_array_size(b) == count && json_is_string(json_array_get(b, local)))
+        tui_safe(json_string_value(json_array_get(b, local)), gen, genn);
     /* decoded even with raw tokens on: this is the sequence's text */
     tokens_mode m = tui_file_mode(t, i);
     /* the input: the source, or the prompt part of a decoder-only target */
@@ -294,25 +301,33 @@ void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size
 static unsigned pick_seq(tui *t, size_t i, void *ud)
 {
     (void)ud;
-    return tui_view_bits(view_set_seq(&t->v, i));
+    return tui_goto_seq(t, i);
+}
+
+static size_t seq_count(tui *t, void *ud)
+{
+    (void)ud;
+    return view_nseqs(&t->v);
+}
+
+static void seq_item(tui *t, size_t i, char *buf, size_t n, void *ud)
+{
+    (void)ud;
+    char in[1024], gen[1024];
+    tui_seq_texts(t, i, in, sizeof in, gen, sizeof gen);
+    snprintf(buf, n, "%3zu  %s %s %s", i + 1, in, tui_utf8() ? "\u2192" : "->", gen);
+}
+
+static long seq_find(tui *t, size_t from, const char *q, bool backwards, void *ud)
+{
+    (void)ud;
+    return view_agg_find(t->v.agg, from, q, backwards);
 }
 
 ACT(SEQ_LIST)
 {
-    size_t n = t->out->nseqs;
-    char **items = calloc(n ? n : 1, sizeof *items);
-    if (!items)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char in[1024], gen[1024], line[2300];
-        tui_seq_texts(t, i, in, sizeof in, gen, sizeof gen);
-        snprintf(line, sizeof line, "%3zu  %s %s %s", i + 1, in, tui_utf8() ? "\u2192" : "->",
-                 gen);
-        items[i] = strdup(line);
-        if (!items[i])
-            items[i] = strdup("");
-    }
-    tui_push(t, list_new("sequences", items, n, t->v.seq, pick_seq, NULL));
+    tui_push(t, list_new_lazy("sequences", seq_count, seq_item, t->v.seq, pick_seq, seq_find,
+                              NULL));
     return TUI_REDRAW;
 }
 
@@ -341,7 +356,7 @@ ACT(RANGE)
 {
     unsigned ch = view_toggle_global_range(&t->v);
     tui_msg(t, false, "color range over %s: %g to %g",
-            t->v.global_range ? "all sequences" : "this sequence", t->v.vmin, t->v.vmax);
+            t->v.global_range ? "the sequences of the file" : "this sequence", t->v.vmin, t->v.vmax);
     return tui_view_bits(ch) | TUI_REDRAW;
 }
 
@@ -378,8 +393,8 @@ ACT(PIPELINE)
 static unsigned pick_weight(tui *t, size_t i, void *ud)
 {
     (void)ud;
-    const as_seq *s = &t->out->seqs[t->v.seq];
-    const char *w = i == 0 || i > s->step_scores.n ? "" : s->step_scores.v[i - 1].name;
+    const as_seq *s = tui_meta(t, t->v.seq);
+    const char *w = !s || i == 0 || i > s->step_scores.n ? "" : s->step_scores.v[i - 1].name;
     as_error e = {0};
     unsigned ch = view_set_weight(&t->v, w, &e);
     if (e.code)
@@ -391,7 +406,9 @@ static unsigned pick_weight(tui *t, size_t i, void *ud)
 
 ACT(WEIGHT)
 {
-    const as_seq *s = &t->out->seqs[t->v.seq];
+    const as_seq *s = tui_meta(t, t->v.seq);
+    if (!s)
+        return TUI_REDRAW;
     size_t n = s->step_scores.n + 1;
     char **items = calloc(n, sizeof *items);
     if (!items)

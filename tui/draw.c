@@ -343,10 +343,10 @@ static void sep(line *l, tui_style st)
 
 const char *tui_file_name(const tui *t)
 {
-    const as_seq *s = t->view_ok && t->out && t->v.seq < t->out->nseqs
-                          ? &t->out->seqs[t->v.seq] : NULL;
-    if (s && s->file_index >= 0 && (size_t)s->file_index < t->out->nfiles) {
-        const char *f = t->out->files[s->file_index];
+    const char *f = t->view_ok ? view_agg_file_path(t->v.agg, view_agg_file(t->v.agg, t->v.seq,
+                                                                            NULL, NULL))
+                               : NULL;
+    if (f) {
         const char *b = strrchr(f, '/');
         return b ? b + 1 : f;
     }
@@ -355,7 +355,7 @@ const char *tui_file_name(const tui *t)
 
 static const char *info_str(const tui *t, const char *key)
 {
-    json_t *j = t->out ? json_object_get(t->out->info, key) : NULL;
+    json_t *j = t->view_ok ? json_object_get(tui_info(t, t->v.seq), key) : NULL;
     return json_is_string(j) && json_string_value(j)[0] ? json_string_value(j) : NULL;
 }
 
@@ -384,7 +384,7 @@ static void draw_legend(tui *t, line *l, tui_style st)
         mvaddstr(r.y, r.x, g);
         r.x++;
     }
-    snprintf(s, sizeof s, " %s %s", b, t->v.global_range ? "all" : "seq");
+    snprintf(s, sizeof s, " %s %s", b, t->v.global_range ? "file" : "seq");
     seg(&r, s, st);
     l->end = x - 1;
 }
@@ -408,7 +408,8 @@ static void draw_header(tui *t)
     } else {
         seg(&l, " ", h);
     }
-    snprintf(s, sizeof s, "seq %zu/%zu", v->seq + 1, t->out ? t->out->nseqs : 0);
+    snprintf(s, sizeof s, "seq %zu/%zu%s", v->seq + 1, t->view_ok ? view_nseqs(v) : 0,
+             t->listing ? "+" : "");
     seg(&l, s, h);
     if (L->hdr == 2) {
         if (q) {
@@ -708,7 +709,12 @@ static void draw_status(tui *t)
     tui_style st = theme_role(ROLE_STATUS), key = theme_role(ROLE_STATUS_KEY);
     int y_info = L->H - L->st, y_msg = L->H - 1;
     char s[2048], sb[256];
-    bool msg_on_info = L->st == 1 && t->msg[0];
+    /* a message, else how the reading of the files goes */
+    char listing[AS_ERROR_MAX + 256];
+    tui_listing_text(t, listing, sizeof listing);
+    const char *msg = t->msg[0] ? t->msg : listing;
+    bool msg_err = t->msg[0] ? t->msg_err : t->nfailed > 0;
+    bool msg_on_info = L->st == 1 && msg[0];
     if (!msg_on_info) {
         tui_fill(y_info, 0, L->W, st);
         line l = {y_info, 0, L->W};
@@ -762,11 +768,13 @@ static void draw_status(tui *t)
             seg(&l, " nothing to show in this pane", st);
         }
     }
-    if (t->msg[0]) {
+    if (msg[0]) {
         int y = msg_on_info ? y_info : y_msg;
-        tui_style ms = theme_role(t->msg_err ? ROLE_ERROR : ROLE_MESSAGE);
+        tui_style ms = theme_role(msg_err ? ROLE_ERROR : ROLE_MESSAGE);
         tui_fill(y, 0, L->W, ms);
-        snprintf(s, sizeof s, " %s", t->msg);
+        char safe[sizeof listing * 2];
+        tui_safe(msg, safe, sizeof safe);
+        snprintf(s, sizeof s, " %s", msg == t->msg ? t->msg : safe);
         tui_put(y, 0, s, L->W, ms, true, true);
         return;
     }

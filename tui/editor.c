@@ -213,17 +213,22 @@ static void complete(tui *t, editor *ed, const char *line, size_t cur, pcomp *pc
     const char *typed = line + pc->start;
     size_t tl = cur - pc->start;
     pc->ncand = 0;
-    for (size_t i = 0; i < t->out->nseqs && pc->ncand < PCOMP_MAX; i++) {
+    /* N counts within the file of the shown sequence (0-based, as inseq) */
+    size_t first = 0, count = 0;
+    view_agg_file(t->v.agg, t->v.seq, &first, &count);
+    for (size_t j = 0; j < count && pc->ncand < PCOMP_MAX; j++) {
+        size_t i = first + j;
         if (i == t->v.seq)
             continue;
         char num[16];
-        snprintf(num, sizeof num, "%zu", i);
+        snprintf(num, sizeof num, "%zu", j);
         if (strncmp(num, typed, tl))
             continue;
         size_t k = pc->ncand++;
         snprintf(ed->seqnum[k], sizeof ed->seqnum[k], "%s", num);
-        char in[1024];
-        tui_seq_texts(t, i, in, sizeof in, ed->seqhelp[k], sizeof ed->seqhelp[k]);
+        char in[1024], gen[1024];
+        tui_seq_texts(t, i, in, sizeof in, gen, sizeof gen);
+        snprintf(ed->seqhelp[k], sizeof ed->seqhelp[k], "seq %zu: %s", i + 1, gen);
         pc->cand[k] = ed->seqnum[k];
         pc->help[k] = ed->seqhelp[k];
     }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,23 +100,7 @@ unsigned tui_view_bits(unsigned ch)
     return b;
 }
 
-/* --------------------------------------------------------- token modes */
-
-void tui_modes_reset(tui *t)
-{
-    size_t n = t->out && t->out->nfiles ? t->out->nfiles : 1;
-    int *m = realloc(t->file_mode, n * sizeof *m);
-    if (!m) {
-        free(t->file_mode);
-        t->file_mode = NULL;
-        t->nfile_mode = 0;
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        m[i] = -1;
-    t->file_mode = m;
-    t->nfile_mode = n;
-}
+/* ------------------------------------------------------------ sequences */
 
 tokens_mode tui_token_mode(const tui *t, size_t seq)
 {
@@ -124,21 +109,137 @@ tokens_mode tui_token_mode(const tui *t, size_t seq)
 
 tokens_mode tui_file_mode(const tui *t, size_t seq)
 {
-    if (!t->out || seq >= t->out->nseqs)
-        return TOKENS_NONE;
-    int fi = t->out->seqs[seq].file_index;
-    size_t slot = fi >= 0 ? (size_t)fi : 0;
-    if (slot >= t->nfile_mode)
-        return tokens_resolve(TOKENS_AUTO, t->out, fi >= 0 ? fi : -1);
-    if (t->file_mode[slot] < 0)
-        t->file_mode[slot] = (int)tokens_resolve(TOKENS_AUTO, t->out, fi >= 0 ? fi : -1);
-    return (tokens_mode)t->file_mode[slot];
+    return t->v.agg ? view_agg_token_mode(t->v.agg, seq) : TOKENS_NONE;
+}
+
+const as_seq *tui_meta(const tui *t, size_t k)
+{
+    return t->v.agg ? view_agg_meta(t->v.agg, k) : NULL;
+}
+
+const json_t *tui_info(const tui *t, size_t k)
+{
+    if (!t->v.agg)
+        return NULL;
+    return view_agg_info(t->v.agg, view_agg_file(t->v.agg, k, NULL, NULL));
+}
+
+typedef struct goto_job {
+    size_t k;
+    unsigned ch;
+} goto_job;
+
+static int goto_job_run(tui *t, void *ud)
+{
+    goto_job *g = ud;
+    g->ch = view_set_seq(&t->v, g->k);
+    return 0;
+}
+
+unsigned tui_goto_seq(tui *t, size_t k)
+{
+    view_agg *a = t->v.agg;
+    if (!t->cat || view_agg_file(a, k, NULL, NULL) == view_agg_file(a, t->v.seq, NULL, NULL))
+        return tui_view_bits(view_set_seq(&t->v, k));
+    /* another file: it loads in a thread, with a bar when that takes long */
+    goto_job g = {.k = k};
+    char what[1200];
+    const char *path = view_agg_file_path(a, view_agg_file(a, k, NULL, NULL));
+    snprintf(what, sizeof what, "Loading %s", path ? path : "");
+    struct stat st;
+    tui_busy(t, what, path && !stat(path, &st) ? (uint64_t)st.st_size : 0, goto_job_run, &g);
+    if (t->v.agg_error[0])
+        tui_msg(t, true, "sequence %zu: %s", k + 1, t->v.agg_error);
+    return tui_view_bits(g.ch) | TUI_CLEAR;
+}
+
+/* ------------------------------------------------------------- catalog */
+
+/* Reads the next file of the catalog (one step of the listing). */
+static void list_step(tui *t)
+{
+    as_error e = {0};
+    /* its return value cannot tell a failure (AS_EDATA is 1) from "more
+     * files": the error says */
+    catalog_skim_step(t->cat, NULL, &e);
+    if (e.code) {
+        t->nfailed++;
+        snprintf(t->list_error, sizeof t->list_error, "%s", e.msg);
+    }
+    if (catalog_nskimmed(t->cat) >= catalog_nfiles(t->cat)) {
+        t->listing = false;
+        t->t_listed = tui_now_ms() - t->t_start;
+        size_t nf = catalog_nfiles(t->cat), ns = catalog_nseqs(t->cat);
+        if (t->nfailed)
+            tui_msg(t, true, "%zu of %zu files read (%zu sequence%s); %zu could not be read: %s",
+                    nf - t->nfailed, nf, ns, ns == 1 ? "" : "s", t->nfailed, t->list_error);
+        else
+            tui_msg(t, false, "all %zu files read: %zu sequence%s", nf, ns, ns == 1 ? "" : "s");
+    }
+}
+
+/* The listing's state for the status line ("" when there is nothing to
+ * say). */
+void tui_listing_text(const tui *t, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (!t->cat)
+        return;
+    size_t nf = catalog_nfiles(t->cat), done = catalog_nskimmed(t->cat);
+    char failed[AS_ERROR_MAX + 64] = "";
+    if (t->nfailed)
+        snprintf(failed, sizeof failed, "; %zu could not be read (%s)", t->nfailed,
+                 t->list_error);
+    if (t->listing)
+        snprintf(buf, n, "reading files %zu/%zu, %zu sequences so far%s", done, nf,
+                 catalog_nseqs(t->cat), failed);
+}
+
+/* Reads the files until sequence `want` is listed (or all are read). */
+static int list_until_job(tui *t, void *ud)
+{
+    size_t want = *(size_t *)ud;
+    while (t->listing && catalog_nseqs(t->cat) <= want)
+        list_step(t);
+    return 0;
+}
+
+static void list_until(tui *t, size_t want)
+{
+    char what[1200];
+    size_t next = catalog_nskimmed(t->cat);
+    const char *path = catalog_file(t->cat, next < catalog_nfiles(t->cat) ? next : 0);
+    snprintf(what, sizeof what, "Reading %s", path ? path : "");
+    tui_busy(t, what, 0, list_until_job, &want);
 }
 
 /* --------------------------------------------------------------- reload */
 
+static unsigned reload_catalog(tui *t)
+{
+    double t0 = tui_now_ms();
+    size_t seq = t->v.seq;
+    view_detach(&t->v);
+    catalog_reload(t->cat);
+    t->listing = true;
+    t->nfailed = 0;
+    t->list_error[0] = '\0';
+    list_until(t, seq);
+    unsigned bits = TUI_REDRAW | TUI_CLEAR | TUI_LABELS;
+    if (!catalog_nseqs(t->cat)) {
+        tui_msg(t, true, "reload: no file could be read: %s", t->list_error);
+        return bits;
+    }
+    bits |= tui_view_bits(view_reattach(&t->v));
+    tui_msg(t, t->v.agg_error[0] != '\0', "reloaded in %.0f ms%s%s", tui_now_ms() - t0,
+            t->v.agg_error[0] ? ": " : "", t->v.agg_error);
+    return bits;
+}
+
 static unsigned reload(tui *t)
 {
+    if (t->cat)
+        return reload_catalog(t);
     tui_loaded r;
     double t0 = tui_now_ms();
     if (tui_load(t, &r))
@@ -153,12 +254,7 @@ static unsigned reload(tui *t)
     t->out = r.out;
     bits |= tui_view_bits(view_replace_output(&t->v, t->out));
     attr_output_free(old);
-    tui_modes_reset(t);
-    if (r.nfailed)
-        tui_msg(t, true, "reloaded %zu sequences in %.0f ms; failed: %s", t->out->nseqs, ms,
-                r.errors);
-    else
-        tui_msg(t, false, "reloaded %zu sequences in %.0f ms", t->out->nseqs, ms);
+    tui_msg(t, false, "reloaded %zu sequences in %.0f ms", t->out->nseqs, ms);
     return bits;
 }
 
@@ -202,8 +298,8 @@ static void tui_free(tui *t)
     if (t->view_ok)
         view_close(&t->v);
     attr_output_free(t->out);
+    catalog_free(t->cat);
     free(t->matches);
-    free(t->file_mode);
     for (size_t i = 0; i < t->nhist; i++)
         free(t->hist[i]);
     free(t->t_move.ms);
@@ -211,6 +307,68 @@ static void tui_free(tui *t)
     free(t->t_other.ms);
     free(t->t_draw.ms);
     free(t->t_output.ms);
+}
+
+/* Several files, or a directory: a catalog read lazily. */
+static bool use_catalog(const explore_opts *o)
+{
+    if (o->nfiles > 1)
+        return true;
+    struct stat st;
+    return o->nfiles == 1 && !stat(o->files[0], &st) && S_ISDIR(st.st_mode);
+}
+
+static int open_file(tui *t, const view_opts *vo, as_error *e)
+{
+    tui_loaded r;
+    tui_load(t, &r);
+    t->load_ms = tui_now_ms() - t->t_start;
+    if (!r.out)
+        return as_error_set(e, AS_EDATA, "%s", r.errors[0] ? r.errors : "nothing loaded");
+    t->out = r.out;
+    int rc = view_open(&t->v, t->out, vo, e);
+    return rc ? (rc == AS_EUSAGE ? AS_EUSAGE : AS_EDATA) : 0;
+}
+
+typedef struct open_job {
+    const view_opts *vo;
+    as_error *e;
+} open_job;
+
+static int open_job_run(tui *t, void *ud)
+{
+    open_job *j = ud;
+    return view_open_catalog(&t->v, t->cat, j->vo, j->e);
+}
+
+/* Lists the files, reads them until one holds a sequence, and opens the
+ * view on it (loading that file); the other files are read in idle time. */
+static int open_catalog(tui *t, const view_opts *vo, as_error *e)
+{
+    const explore_opts *o = t->opts;
+    t->cat = catalog_new(o->files, o->nfiles, 0, e);
+    if (!t->cat)
+        return e->code == AS_EUSAGE ? AS_EUSAGE : AS_EDATA;
+    t->listing = true;
+    list_until(t, 0);
+    if (!catalog_nseqs(t->cat))
+        return as_error_set(e, AS_EDATA, "no file could be read%s%s", t->nfailed ? ": " : "",
+                            t->list_error);
+    as_load_opts lo = tui_load_opts(t);
+    view_opts v2 = *vo;
+    v2.load_opts = &lo;
+    open_job j = {&v2, e};
+    char what[1200];
+    size_t f;
+    catalog_meta(t->cat, 0, &f, NULL);
+    snprintf(what, sizeof what, "Loading %s", catalog_file(t->cat, f));
+    struct stat st;
+    uint64_t total = !stat(catalog_file(t->cat, f), &st) ? (uint64_t)st.st_size : 0;
+    int rc = tui_busy(t, what, total, open_job_run, &j);
+    t->load_ms = tui_now_ms() - t->t_start;
+    if (!t->listing)
+        t->t_listed = tui_now_ms() - t->t_start;
+    return rc ? (rc == AS_EUSAGE ? AS_EUSAGE : AS_EDATA) : 0;
 }
 
 int explore_main(const explore_opts *o)
@@ -236,18 +394,6 @@ int explore_main(const explore_opts *o)
     term_signals_install();
     tui_bind_keys();
 
-    tui_loaded r;
-    if (tui_load(&t, &r))
-        return 1;
-    t.load_ms = tui_now_ms() - t.t_start;
-    if (!r.out) {
-        term_end();
-        fprintf(stderr, "attrscope: %s\n", r.errors[0] ? r.errors : "nothing loaded");
-        return 1;
-    }
-    t.out = r.out;
-    tui_modes_reset(&t);
-
     view_opts vo = {
         .pipeline = o->pipeline ? o->pipeline : "default",
         .weight = o->weight,
@@ -262,11 +408,12 @@ int explore_main(const explore_opts *o)
         .global_range = o->global_range,
     };
     as_error e = {0};
-    if (view_open(&t.v, t.out, &vo, &e)) {
+    int rc = use_catalog(o) ? open_catalog(&t, &vo, &e) : open_file(&t, &vo, &e);
+    if (rc) {
         term_end();
         fprintf(stderr, "attrscope: %s\n", e.msg);
         tui_free(&t);
-        return 2;
+        return rc == AS_EUSAGE ? 2 : 1;
     }
     t.view_ok = true;
     if (!term_active()) {
@@ -277,11 +424,13 @@ int explore_main(const explore_opts *o)
             return 2;
         }
     }
-    if (r.nfailed)
-        tui_msg(&t, true, "not loaded: %s", r.errors);
+    if (t.cat && t.v.agg_error[0])
+        tui_msg(&t, true, "sequence 1: %s", t.v.agg_error);
 
     int status = 0;
     unsigned bits = TUI_LABELS | TUI_LAYOUT | TUI_REDRAW | TUI_CLEAR;
+    if (t.listing)
+        wtimeout(stdscr, 0);   /* keys first, files in between */
     double t_key = -1;
     unsigned frame_kind = 0;
     for (;;) {
@@ -326,6 +475,19 @@ int explore_main(const explore_opts *o)
         }
         if (key < 0) {
             bits = 0;
+            if (t.listing) {
+                /* idle: read files for up to 15 ms, then look at the keys
+                 * again; redraw the progress now and then */
+                double t0 = tui_now_ms();
+                while (t.listing && tui_now_ms() - t0 < 15)
+                    list_step(&t);
+                if (!t.listing || tui_now_ms() - t.t_list_drawn > 100) {
+                    t.t_list_drawn = tui_now_ms();
+                    bits = TUI_REDRAW | TUI_LAYOUT;
+                }
+                if (!t.listing)
+                    wtimeout(stdscr, 100);
+            }
             continue;
         }
         t_key = tui_now_ms();
@@ -342,6 +504,17 @@ int explore_main(const explore_opts *o)
         fprintf(stderr,
                 "attrscope --stats: first frame %.1f ms after start (loading %.1f ms)\n",
                 t.first_frame_ms, t.load_ms);
+        if (t.cat) {
+            if (t.listing)
+                fprintf(stderr, "  files read:       %zu of %zu when quitting\n",
+                        catalog_nskimmed(t.cat), catalog_nfiles(t.cat));
+            else
+                fprintf(stderr, "  files read:       all %zu (%zu sequences, %zu failed) "
+                                "%.1f ms after start\n",
+                        catalog_nfiles(t.cat), catalog_nseqs(t.cat), t.nfailed, t.t_listed);
+            fprintf(stderr, "  files loaded:     %.1f MB held at exit\n",
+                    (double)catalog_loaded_bytes(t.cat) / 1e6);
+        }
         times_report("move/scroll keys:", &t.t_move);
         times_report("data changes:", &t.t_data);
         times_report("other keys:", &t.t_other);

@@ -37,7 +37,7 @@ typedef struct explore_opts {
     const void *buf;           /* used when nfiles == 0 (the bundled example) */
     size_t buflen;
     const char *bufname;       /* its name in the header and messages */
-    const char *pipeline;      /* NULL: "default" */
+    const char *pipeline;      /* -a/--aggregate or -p/--pipeline; NULL: "default" */
     const char *weight;        /* --weight STEP, NULL none */
     const char *show_dim;      /* --show-dim NAME|INDEX, NULL none */
     const char **slices;       /* --slice DIM=A:B, repeatable */
@@ -45,7 +45,7 @@ typedef struct explore_opts {
     size_t max_show_size;      /* --max-show-size, 0 = 20 */
     bool has_min, has_max;     /* --min, --max */
     double min, max;
-    bool global_range;         /* --global-range: one range over all sequences */
+    bool global_range;         /* --global-range: one range over the file's sequences */
     explore_color color;       /* --color auto|truecolor|256|8|mono */
     explore_decode decode;     /* --raw-tokens */
     bool stats;                /* --stats: frame times to stderr at exit */

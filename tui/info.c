@@ -133,16 +133,30 @@ static void tensor_line(lines *l, const char *what, const as_tensor *t)
 char **tui_info_lines(const tui *t, size_t *n)
 {
     lines l = {0};
-    const as_output *o = t->out;
-    addf(&l, "Files (%zu):", o ? o->nfiles : 0);
-    for (size_t i = 0; o && i < o->nfiles; i++)
-        addf(&l, "  %s", o->files[i]);
-    if (!o || !o->nfiles)
-        addf(&l, "  %s", t->opts->bufname ? t->opts->bufname : "(in memory)");
-    addf(&l, "Sequences: %zu", o ? o->nseqs : 0);
+    const view_agg *a = t->v.agg;
+    /* the file of the shown sequence, loaded (NULL when it did not load) */
+    const as_output *o = a ? view_agg_loaded(a) : NULL;
+    size_t nf = a ? view_agg_nfiles(a) : 0;
+    size_t cur = a ? view_agg_file(a, t->v.seq, NULL, NULL) : 0;
+    if (t->cat) {
+        addf(&l, "Files (%zu, %zu read, %zu could not be read):", nf,
+             catalog_nskimmed(t->cat), t->nfailed);
+        for (size_t i = 0; i < nf; i++) {
+            bool read = view_agg_info(a, i) != NULL;
+            addf(&l, "%s %s%s", i == cur ? "*" : " ", view_agg_file_path(a, i),
+                 read ? "" : !t->listing || i < catalog_nskimmed(t->cat) ? "  (could not be read)"
+                                                                        : "  (not read yet)");
+        }
+        addf(&l, "Loaded files hold %.1f MB", (double)catalog_loaded_bytes(t->cat) / 1e6);
+    } else {
+        addf(&l, "File:");
+        const char *p = a ? view_agg_file_path(a, 0) : NULL;
+        addf(&l, "  %s", p ? p : t->opts->bufname ? t->opts->bufname : "(in memory)");
+    }
+    addf(&l, "Sequences: %zu%s", view_nseqs(&t->v), t->listing ? " so far" : "");
     if (o && !o->steps_null)
         addf(&l, "Step attributions: %zu steps", o->nsteps);
-    const as_seq *raw = o && t->v.seq < o->nseqs ? &o->seqs[t->v.seq] : NULL;
+    const as_seq *raw = tui_meta(t, t->v.seq);
     if (raw) {
         addf(&l, "%s", "");
         addf(&l, "Sequence %zu (as stored):", t->v.seq + 1);
@@ -172,7 +186,11 @@ char **tui_info_lines(const tui *t, size_t *n)
              raw->sequence_scores.is_null ? "null" : names[0] ? names : "{}");
     }
     const as_seq *shown = t->view_ok ? view_seq(&t->v) : NULL;
-    if (shown && shown != raw) {
+    size_t first = 0;
+    if (a)
+        view_agg_file(a, t->v.seq, &first, NULL);
+    const as_seq *stored = o && t->v.seq - first < o->nseqs ? &o->seqs[t->v.seq - first] : raw;
+    if (shown && shown != stored) {
         addf(&l, "Sequence %zu after the pipeline \"%s\":", t->v.seq + 1, t->v.ch.pipeline);
         tensor_line(&l, "source_attributions", shown->source_attr);
         tensor_line(&l, "target_attributions", shown->target_attr);
@@ -190,10 +208,11 @@ char **tui_info_lines(const tui *t, size_t *n)
     }
     addf(&l, "%s", "");
     addf(&l, "Info:");
-    if (o && json_object_size(o->info)) {
+    json_t *info = (json_t *)tui_info(t, t->v.seq);
+    if (json_object_size(info)) {
         const char *k;
         json_t *v;
-        json_object_foreach(o->info, k, v)
+        json_object_foreach(info, k, v)
             value(&l, 2, k, v);
     } else {
         addf(&l, "  (empty)");

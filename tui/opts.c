@@ -9,13 +9,14 @@
 
 const char *explore_opts_usage(void)
 {
-    return "  -p, --pipeline P      aggregation pipeline (default: default; none: raw tensors)\n"
+    return "  -a, --aggregate P     aggregation pipeline (default: default; none: raw tensors)\n"
+           "  -p, --pipeline P      the same\n"
            "      --weight STEP     weight attributions by a step score\n"
            "      --show-dim D      extra dim (name or index) shown as sub-columns\n"
            "      --slice DIM=A:B   keep indices A..B-1 of a dim (repeatable)\n"
            "      --max-show-size N largest dim shown as sub-columns (default 20)\n"
            "      --min X, --max X  color range (default: symmetric from the data)\n"
-           "      --global-range    one color range over all sequences\n"
+           "      --global-range    one color range over all sequences of the file\n"
            "      --color MODE      auto, truecolor, 256, 8 or mono (NO_COLOR is honoured)\n"
            "      --raw-tokens      show token strings as stored, not decoded\n"
            "      --stats           print frame times to stderr at exit\n";
@@ -94,7 +95,8 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
             o->decode = EXPLORE_DECODE_RAW;
         } else if (!strcmp(name, "--stats")) {
             o->stats = true;
-        } else if (!strcmp(name, "-p") || !strcmp(name, "--pipeline")) {
+        } else if (!strcmp(name, "-a") || !strcmp(name, "--aggregate") || !strcmp(name, "-p") ||
+                   !strcmp(name, "--pipeline")) {
             o->pipeline = val;
         } else if (!strcmp(name, "--weight")) {
             o->weight = val;

@@ -282,48 +282,134 @@ screen *pager_new(const char *title, char **lines, size_t n, int close_key)
 typedef struct list {
     screen s;
     char title[256];
-    char **items;
-    size_t n, sel, top;
+    char **items;              /* list_new: owned texts */
+    size_t n;
+    tui_count_fn count;        /* list_new_lazy: texts on demand */
+    tui_item_fn item;
+    tui_find_fn find;
+    size_t sel, top;
     int page;
     tui_pick_fn pick;
     void *ud;
+    char query[256];
+    char note[AS_ERROR_MAX];
 } list;
+
+static size_t list_count(tui *t, list *l)
+{
+    return l->count ? l->count(t, l->ud) : l->n;
+}
+
+static void list_text(tui *t, list *l, size_t k, char *buf, size_t n)
+{
+    if (l->item)
+        l->item(t, k, buf, n, l->ud);
+    else
+        snprintf(buf, n, "%s", k < l->n ? l->items[k] : "");
+}
 
 static void list_draw(tui *t, screen *sc)
 {
-    (void)t;
     list *l = (list *)sc;
+    size_t n = list_count(t, l);
     int want_w = 20;
-    for (size_t i = 0; i < l->n; i++)
-        want_w = imax(want_w, tui_width(l->items[i]) + 6);
+    if (l->item)
+        want_w = 10000;   /* too many to measure: the whole width */
+    else
+        for (size_t i = 0; i < l->n; i++)
+            want_w = imax(want_w, tui_width(l->items[i]) + 6);
     want_w = imax(want_w, tui_width(l->title) + 8);
     int y, x, h, w, iy, ix, ih, iw;
-    dialog_rect((int)l->n + 3, want_w, &y, &x, &h, &w);
-    tui_box(y, x, h, w, l->title, &iy, &ix, &ih, &iw);
+    dialog_rect((int)(n < 10000 ? n : 10000) + 3, want_w, &y, &x, &h, &w);
+    char title[512];
+    if (l->count)
+        snprintf(title, sizeof title, "%s (%zu)", l->title, n);
+    else
+        snprintf(title, sizeof title, "%s", l->title);
+    tui_box(y, x, h, w, title, &iy, &ix, &ih, &iw);
     l->page = imax(ih - 1, 1);
+    if (n && l->sel >= n)
+        l->sel = n - 1;
     if (l->sel < l->top)
         l->top = l->sel;
     else if (l->sel >= l->top + (size_t)l->page)
         l->top = l->sel - (size_t)l->page + 1;
-    for (int i = 0; i < l->page && l->top + (size_t)i < l->n; i++) {
+    char text[2600];
+    for (int i = 0; i < l->page && l->top + (size_t)i < n; i++) {
         size_t k = l->top + (size_t)i;
         tui_style st = theme_role(k == l->sel ? ROLE_SELECT : ROLE_NORMAL);
         tui_fill(iy + i, ix - 1, iw + 2, st);
-        tui_put(iy + i, ix, l->items[k], iw, st, true, true);
+        list_text(t, l, k, text, sizeof text);
+        tui_put(iy + i, ix, text, iw, st, true, true);
     }
-    tui_put(iy + ih - 1, ix, "Enter pick, Esc cancel", iw, theme_role(ROLE_DIM), false, true);
+    if (l->note[0]) {
+        char safe[AS_ERROR_MAX * 2];
+        tui_safe(l->note, safe, sizeof safe);
+        tui_put(iy + ih - 1, ix, safe, iw, theme_role(ROLE_DIM), false, true);
+    } else {
+        tui_put(iy + ih - 1, ix,
+                l->find ? "Enter pick, / search, n N next match, Esc cancel"
+                        : "Enter pick, Esc cancel",
+                iw, theme_role(ROLE_DIM), false, true);
+    }
+}
+
+/* Moves the selection to the next match of the query (backwards: the
+ * previous one). */
+static void list_search(tui *t, list *l, bool backwards, bool again)
+{
+    size_t n = list_count(t, l);
+    if (!n || !l->query[0])
+        return;
+    size_t from = again ? (backwards ? (l->sel + n - 1) % n : (l->sel + 1) % n) : l->sel;
+    long k = l->find(t, from, l->query, backwards, l->ud);
+    char q[600];
+    tui_safe(l->query, q, sizeof q);
+    if (k < 0) {
+        snprintf(l->note, sizeof l->note, "no sequence has '%s'", q);
+        return;
+    }
+    l->sel = (size_t)k;
+    snprintf(l->note, sizeof l->note, "'%s': %zu (n next, N previous)", q, (size_t)k + 1);
+}
+
+static unsigned list_search_enter(tui *t, const char *text, void *ud, as_error *err)
+{
+    list *l = ud;
+    if (!text[0]) {
+        as_error_set(err, AS_EUSAGE, "type some text of the sequences");
+        return 0;
+    }
+    snprintf(l->query, sizeof l->query, "%s", text);
+    list_search(t, l, false, false);
+    return TUI_REDRAW;
 }
 
 static unsigned list_key(tui *t, screen *sc, int key)
 {
     list *l = (list *)sc;
-    if (nav_key(key, &l->sel, l->n ? l->n - 1 : 0, (size_t)l->page))
+    size_t n = list_count(t, l);
+    if (key != 'n' && key != 'N')
+        l->note[0] = '\0';
+    if (nav_key(key, &l->sel, n ? n - 1 : 0, (size_t)l->page))
         return TUI_REDRAW;
+    if (l->find && key == '/') {
+        tui_push(t, prompt_new("search the sequences' text", l->query, true, list_search_enter,
+                               l));
+        return TUI_REDRAW;
+    }
+    if (l->find && (key == 'n' || key == 'N')) {
+        if (!l->query[0])
+            snprintf(l->note, sizeof l->note, "no search yet: press / first");
+        else
+            list_search(t, l, key == 'N', true);
+        return TUI_REDRAW;
+    }
     if (key == '\n' || key == '\r' || key == TUI_KEYCODE(KEY_ENTER)) {
         tui_pick_fn pick = l->pick;
         void *ud = l->ud;
         size_t sel = l->sel;
-        bool any = l->n > 0;
+        bool any = n > 0;
         tui_pop(t);
         return TUI_REDRAW | (any ? pick(t, sel, ud) : 0);
     }
@@ -352,6 +438,24 @@ screen *list_new(const char *title, char **items, size_t n, size_t sel, tui_pick
     l->items = items;
     l->n = n;
     l->sel = sel < n ? sel : 0;
+    l->pick = pick;
+    l->ud = ud;
+    l->page = 1;
+    return &l->s;
+}
+
+screen *list_new_lazy(const char *title, tui_count_fn count, tui_item_fn item, size_t sel,
+                      tui_pick_fn pick, tui_find_fn find, void *ud)
+{
+    list *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->s = (screen){list_draw, list_key, list_free, NULL};
+    snprintf(l->title, sizeof l->title, "%s", title);
+    l->count = count;
+    l->item = item;
+    l->find = find;
+    l->sel = sel;
     l->pick = pick;
     l->ud = ud;
     l->page = 1;

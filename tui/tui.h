@@ -9,7 +9,9 @@
 #define AS_TUI_TUI_H
 
 #include <curses.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "actions.h"
 #include "explore.h"
@@ -78,14 +80,26 @@ typedef struct tui_times {
 
 #define TUI_HIST_MAX 100
 
+/* What the loading thread reports (load.h's progress callback). */
+typedef struct tui_progress {
+    _Atomic uint64_t done, total;
+    _Atomic size_t seqs;
+} tui_progress;
+
 struct tui {
     const explore_opts *opts;
-    as_output *out;
+    as_output *out;            /* one file (or the example); NULL with a catalog */
+    as_catalog *cat;           /* several files or a directory */
     view_state v;
     bool view_ok;
     bool raw_tokens;
-    int *file_mode;            /* tokens_mode per file, -1 until resolved */
-    size_t nfile_mode;
+    tui_progress prog;
+    /* catalog: reading the list of sequences in idle time */
+    bool listing;              /* files remain to be read */
+    size_t nfailed;            /* files that could not be read */
+    char list_error[AS_ERROR_MAX];   /* the latest of them */
+    double t_listed;           /* when every file was read (ms after start) */
+    double t_list_drawn;       /* last redraw for the listing's progress */
     int cw_level;              /* index into the cell widths (draw.c) */
     bool cw_auto;              /* width follows the view until ( or ) */
     bool topk;
@@ -117,11 +131,18 @@ void tui_push(tui *t, screen *s);
 void tui_pop(tui *t);
 /* The token decoding of sequence seq: TOKENS_NONE with raw tokens on,
  * else what tokens_resolve() finds for the sequence's file (once per
- * file).  tui_modes_reset() forgets them (after a reload). */
+ * file, view_agg_token_mode). */
 tokens_mode tui_token_mode(const tui *t, size_t seq);
 /* The same whatever the raw-tokens switch says (for texts). */
 tokens_mode tui_file_mode(const tui *t, size_t seq);
-void tui_modes_reset(tui *t);
+/* Shows sequence k (global index), loading its file with a progress bar
+ * when it belongs to another file of the catalog.  Returns TUI_* bits. */
+unsigned tui_goto_seq(tui *t, size_t k);
+/* The stored sequence k (tokens, step-score names; no tensor data with a
+ * catalog), NULL when there is none. */
+const as_seq *tui_meta(const tui *t, size_t k);
+/* The info object of the file holding sequence k (NULL when none). */
+const json_t *tui_info(const tui *t, size_t k);
 /* TUI_* bits for VIEW_CH_* changes. */
 unsigned tui_view_bits(unsigned view_changes);
 const char *tui_file_name(const tui *t);
@@ -142,15 +163,25 @@ bool term_take_cont(void);
 /* Leaves curses mode and stops until continued; the caller repaints. */
 void term_suspend(void);
 
-/* loading.c: the files (or the in-memory example) of t->opts, a progress
- * bar after 300 ms (starting the terminal if needed).  res->out is NULL when
- * nothing loaded; errors lists the failures, one per line. */
+/* loading.c: tui_busy() runs fn(t, ud) in a thread and returns what it
+ * returns; after 300 ms it shows a progress bar titled `what` (starting the
+ * terminal if needed) from t->prog, which loads report into through
+ * tui_load_opts() (total: the expected bytes, 0 unknown).  fn must not use
+ * curses, and nothing else touches the data meanwhile. */
+int tui_busy(tui *t, const char *what, uint64_t total, int (*fn)(tui *t, void *ud), void *ud);
+as_load_opts tui_load_opts(tui *t);
+/* The one file (or the in-memory example) of t->opts.  res->out is NULL
+ * when nothing loaded; errors says why. */
 typedef struct tui_loaded {
     as_output *out;
     char errors[4096];
     size_t nfailed;
 } tui_loaded;
 int tui_load(tui *t, tui_loaded *res);
+
+/* explore.c: the state of reading a catalog's files, for the status line
+ * ("" when there is nothing to say). */
+void tui_listing_text(const tui *t, char *buf, size_t n);
 
 /* history.c */
 void tui_hist_add(tui *t, const char *pipeline);
@@ -194,6 +225,14 @@ typedef unsigned (*tui_enter_fn)(tui *t, const char *text, void *ud, as_error *e
 screen *pager_new(const char *title, char **lines, size_t n, int close_key);
 screen *list_new(const char *title, char **items, size_t n, size_t sel, tui_pick_fn pick,
                  void *ud);
+/* A list whose entries are made when shown (count() of them, growing is
+ * fine), with / search through find() (from an index, wrapping; -1: none)
+ * and n / N for the next and previous match. */
+typedef size_t (*tui_count_fn)(tui *t, void *ud);
+typedef void (*tui_item_fn)(tui *t, size_t i, char *buf, size_t n, void *ud);
+typedef long (*tui_find_fn)(tui *t, size_t from, const char *q, bool backwards, void *ud);
+screen *list_new_lazy(const char *title, tui_count_fn count, tui_item_fn item, size_t sel,
+                      tui_pick_fn pick, tui_find_fn find, void *ud);
 /* A prompt; with `replace`, typing replaces init instead of adding to it. */
 screen *prompt_new(const char *title, const char *init, bool replace, tui_enter_fn enter,
                    void *ud);
