@@ -3,7 +3,7 @@
  *
  * Usage: gen OUT.json [--gzip] [--level N] [--src S] [--tgt T] [--dim D]
  *            [--decoder-only | --encoder-decoder] [--precision P]
- *            [--no-sync] [--force]
+ *            [--seqs N] [--no-sync] [--force]
  *
  * Default: one decoder-only granular sequence as a GPT-2 saliency run would
  * give: a prompt of S = 400 tokens, T = 200 generated tokens, embedding size
@@ -11,8 +11,9 @@
  * float32 (about 874 MB of JSON), NaN where row i >= S + j, and the step
  * score probability.  With --encoder-decoder, S source and T target tokens:
  * source (S, T, D) and target (T, T, D).  Only the attribution tensors are
- * held in memory (one in the default mode).  Prints the time spent
- * generating and saving.
+ * held in memory (one in the default mode).  --seqs N writes N such
+ * sequences (copies with their first token renamed "seqK"), as a dataset
+ * run's files hold many.  Prints the time spent generating and saving.
  */
 #include <math.h>
 #include <stdint.h>
@@ -119,14 +120,14 @@ static void usage(void)
 {
     fprintf(stderr, "usage: gen OUT.json [--gzip] [--level N] [--src S] [--tgt T] [--dim D]\n"
                     "           [--decoder-only | --encoder-decoder] [--precision P]\n"
-                    "           [--no-sync] [--force]\n");
+                    "           [--seqs N] [--no-sync] [--force]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
     const char *out = NULL;
-    size_t S = 400, T = 200, D = 1024;
+    size_t S = 400, T = 200, D = 1024, N = 1;
     bool encdec = false;
     as_save_opts opts = {0};
     for (int i = 1; i < argc; i++) {
@@ -139,6 +140,8 @@ int main(int argc, char **argv)
             S = (size_t)strtoull(argv[++i], NULL, 10);
         else if (!strcmp(a, "--tgt") && i + 1 < argc)
             T = (size_t)strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(a, "--seqs") && i + 1 < argc)
+            N = (size_t)strtoull(argv[++i], NULL, 10);
         else if (!strcmp(a, "--dim") && i + 1 < argc)
             D = (size_t)strtoull(argv[++i], NULL, 10);
         else if (!strcmp(a, "--decoder-only"))
@@ -159,7 +162,7 @@ int main(int argc, char **argv)
         else
             out = a;
     }
-    if (!out || !T || !D || (encdec && !S))
+    if (!out || !T || !D || !N || (encdec && !S))
         usage();
 
     double t0 = now();
@@ -236,6 +239,33 @@ int main(int argc, char **argv)
         "step_scores", "probability", "step_scores_args", "tokenizer_class",
         encdec ? "MarianTokenizer" : "GPT2TokenizerFast", "tokenizer_name",
         encdec ? "Helsinki-NLP/opus-mt-en-it" : "gpt2");
+    if (N > 1) {
+        as_seq *all = realloc(o->seqs, N * sizeof *all);
+        json_t *in = json_array(), *gen = json_array();
+        if (!all || !in || !gen) {
+            fprintf(stderr, "gen: out of memory\n");
+            return 1;
+        }
+        o->seqs = all;
+        as_error ce = {0};
+        for (size_t k = 1; k < N; k++) {
+            if (attr_seq_copy(&o->seqs[k], &o->seqs[0], &ce)) {
+                fprintf(stderr, "gen: %s\n", ce.msg);
+                return 1;
+            }
+            o->nseqs = k + 1;
+            char name[32];
+            snprintf(name, sizeof name, "seq%zu", k);
+            free(o->seqs[k].target.v[0].text);
+            o->seqs[k].target.v[0].text = strdup(name);
+        }
+        for (size_t k = 0; k < N; k++) {
+            json_array_append_new(in, json_string(in_text));
+            json_array_append_new(gen, json_string("(generated text)"));
+        }
+        json_object_set_new(o->info, "input_texts", in);
+        json_object_set_new(o->info, "generated_texts", gen);
+    }
     double t1 = now();
 
     as_error e = {0};

@@ -91,7 +91,7 @@ static int ex_scan(const uint8_t *data, size_t size, size_t chunk, as_scan *sc, 
     }
     if (chunk)
         src_set_max_chunk(src, chunk);
-    int rc = scan_run(src, sc, NULL, NULL, err);
+    int rc = scan_run(src, sc, false, NULL, NULL, err);
     src_close(src);
     return rc;
 }
@@ -358,6 +358,16 @@ static inline void ex_load_input(const uint8_t *data, size_t size)
             if (a && b && a->nseqs != b->nseqs)
                 ex_fail("plain and gzip loads differ in sequences", NULL);
         }
+    }
+    /* A skim (which decodes no tensor data, so may accept more) that
+     * succeeds on a file that loads fully sees the same sequences. */
+    if (a) {
+        as_load_opts so = {.skim = true};
+        as_error e3 = {0};
+        as_output *sk = as_load_buffer(data, size, "input", &so, &e3);
+        if (sk && (sk->nseqs != a->nseqs || !sk->skimmed))
+            ex_fail("skim and full load differ in sequences", NULL);
+        attr_output_free(sk);
     }
     if (!a) {
         attr_output_free(b);

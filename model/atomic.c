@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "atomic.h"
 
 #include <errno.h>
@@ -25,6 +24,81 @@ static void clear(as_atomic *af)
     memset(af, 0, sizeof *af);
 }
 
+int atomic_tmp_create(const char *path, char **tmp_out, as_error *err)
+{
+    static unsigned counter;
+    char *dir = dir_of(path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t cap = (dir ? strlen(dir) : 0) + strlen(base) + 64;
+    char *tmp = dir ? malloc(cap) : NULL;
+    if (!tmp) {
+        free(dir);
+        as_error_set(err, AS_ENOMEM, "out of memory");
+        return -1;
+    }
+    int fd = -1;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        unsigned k = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+        if (strlen(base) > 180) /* keep within NAME_MAX */
+            snprintf(tmp, cap, "%s/.attrscope.%ld.%u.tmp", dir, (long)getpid(), k);
+        else
+            snprintf(tmp, cap, "%s/.%s.%ld.%u.tmp", dir, base, (long)getpid(), k);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            break;
+    }
+    if (fd < 0) {
+        int e = errno;
+        as_error_set(err, AS_EIO, "%s: cannot create a file in %s: %s", path, dir, strerror(e));
+        free(tmp);
+        free(dir);
+        return -1;
+    }
+    free(dir);
+    /* A replaced file keeps its permissions, as when Python rewrites it. */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        (void)fchmod(fd, sb.st_mode & 07777);
+    *tmp_out = tmp;
+    return fd;
+}
+
+int atomic_place(const char *tmp, const char *path, bool force, as_error *err)
+{
+    if (force) {
+        if (rename(tmp, path) != 0)
+            return as_error_set(err, AS_EIO, "%s: cannot move the new file into place: %s", path,
+                                strerror(errno));
+        return AS_OK;
+    }
+    if (link(tmp, path) == 0) {
+        unlink(tmp);
+        return AS_OK;
+    }
+    if (errno == EEXIST)
+        return as_error_set(err, AS_EUSAGE, "%s: already exists (use --force to replace it)", path);
+    /* File systems without hard links: check, then rename. */
+    struct stat sb;
+    if (lstat(path, &sb) == 0)
+        return as_error_set(err, AS_EUSAGE, "%s: already exists (use --force to replace it)", path);
+    if (rename(tmp, path) != 0)
+        return as_error_set(err, AS_EIO, "%s: cannot move the new file into place: %s", path,
+                            strerror(errno));
+    return AS_OK;
+}
+
+void atomic_sync_dir(const char *path)
+{
+    char *dir = dir_of(path);
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
 int atomic_open(as_atomic *af, const char *path, bool force, as_error *err)
 {
     memset(af, 0, sizeof *af);
@@ -42,34 +116,22 @@ int atomic_open(as_atomic *af, const char *path, bool force, as_error *err)
             return as_error_set(err, AS_EUSAGE, "%s: already exists (use --force to replace it)",
                                 path);
     }
-    char *dir = dir_of(path);
-    size_t n = (dir ? strlen(dir) : 0) + 32;
-    af->tmp = malloc(n);
     af->path = strdup(path);
-    if (!dir || !af->tmp || !af->path) {
-        free(dir);
-        clear(af);
+    if (!af->path)
         return as_error_set(err, AS_ENOMEM, "out of memory");
-    }
-    snprintf(af->tmp, n, "%s/.attrscope-XXXXXX", dir);
-    free(dir);
-    int fd = mkstemp(af->tmp);
+    int fd = atomic_tmp_create(path, &af->tmp, err);
     if (fd < 0) {
-        int e = errno;
         clear(af);
-        return as_error_set(err, AS_EIO, "%s: cannot create a file there: %s", path, strerror(e));
+        return err ? err->code : AS_EIO;
     }
-    /* Files are created like any other: 0666 less the umask. */
-    mode_t um = umask(0);
-    umask(um);
-    fchmod(fd, 0666 & ~um);
     af->f = fdopen(fd, "wb");
     if (!af->f) {
         int e = errno;
         close(fd);
         unlink(af->tmp);
+        as_error_set(err, AS_EIO, "%s: %s", path, strerror(e));
         clear(af);
-        return as_error_set(err, AS_EIO, "%s: %s", path, strerror(e));
+        return AS_EIO;
     }
     return AS_OK;
 }
@@ -101,43 +163,16 @@ int atomic_commit(as_atomic *af, as_error *err)
     if (fclose(af->f) != 0 && !e)
         e = errno;
     af->f = NULL;
-    if (!e) {
-        int r;
-        if (af->force)
-            r = rename(af->tmp, af->path);
-        else
-            r = renameat2(AT_FDCWD, af->tmp, AT_FDCWD, af->path, RENAME_NOREPLACE);
-        if (r != 0 && !af->force && (errno == EINVAL || errno == ENOSYS)) {
-            /* Filesystems without RENAME_NOREPLACE: link() fails if it exists. */
-            r = link(af->tmp, af->path);
-            if (r == 0)
-                unlink(af->tmp);
-        }
-        if (r != 0)
-            e = errno;
-    }
-    if (e) {
+    int rc = AS_OK;
+    if (e)
+        rc = as_error_set(err, AS_EIO, "%s: writing failed: %s; nothing was changed", af->path,
+                          strerror(e));
+    else
+        rc = atomic_place(af->tmp, af->path, af->force, err);
+    if (rc)
         unlink(af->tmp);
-        int code = AS_EIO;
-        if (e == EEXIST) {
-            as_error_set(err, AS_EUSAGE, "%s: already exists (use --force to replace it)",
-                         af->path);
-            code = AS_EUSAGE;
-        } else {
-            as_error_set(err, code, "%s: writing failed: %s; nothing was changed", af->path,
-                         strerror(e));
-        }
-        clear(af);
-        return code;
-    }
-    /* Make the rename itself durable. */
-    char *dir = dir_of(af->path);
-    int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    free(dir);
+    else
+        atomic_sync_dir(af->path);
     clear(af);
-    return AS_OK;
+    return rc;
 }

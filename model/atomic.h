@@ -27,6 +27,16 @@ typedef struct as_atomic {
 } as_atomic;
 
 int atomic_open(as_atomic *af, const char *path, bool force, as_error *err);
+
+/* The pieces, for writers that manage file descriptors themselves (save.c):
+ * atomic_tmp_create() opens a new temporary file beside path (with the
+ * permissions of the file it will replace, if any) and returns its fd, or -1
+ * with err set; *tmp gets its malloc'd name.  atomic_place() moves a finished
+ * temporary file to path (never replacing an existing file without force);
+ * atomic_sync_dir() makes the move durable. */
+int atomic_tmp_create(const char *path, char **tmp, as_error *err);
+int atomic_place(const char *tmp, const char *path, bool force, as_error *err);
+void atomic_sync_dir(const char *path);
 int atomic_commit(as_atomic *af, as_error *err);
 void atomic_abort(as_atomic *af);
 

@@ -89,6 +89,8 @@ typedef struct as_output {
     json_t *info;
     char **files;              /* the file each part came from, owned */
     size_t nfiles;
+    /* Loaded with as_load_opts.skim: tensors have shapes but no data. */
+    bool skimmed;
     /* Notes made while loading (unknown classes, inferred classes), one per
      * line, owned; NULL when none. */
     char *notes;

@@ -21,6 +21,7 @@ typedef struct ctx {
     as_error *err;
     as_output *out;
     const as_load_opts *opts;
+    bool skim;
     size_t unknown_classes;
 } ctx;
 
@@ -171,6 +172,8 @@ typedef struct bytes {
     uint8_t *p;     /* as_mem allocation (owned) */
     size_t len, cap;
     int kind;       /* as_blob_kind */
+    bool skimmed;   /* only the start is here; total is the whole length */
+    uint64_t total;
 } bytes;
 
 static void bytes_free(bytes *b)
@@ -190,12 +193,15 @@ static int string_bytes_of(ctx *c, const json_t *j, const char *path, bytes *out
     memset(out, 0, sizeof *out);
     if (scan_placeholder(c->sc, s, n, &idx)) {
         as_blob *b = &c->sc->blobs[idx];
-        if (b->kind == BLOB_NUMS || !b->data)
+        if (b->kind == BLOB_NUMS || b->taken)
             return cerr(c, AS_EDATA, path, "this value is used twice");
+        b->taken = true;
         out->p = b->data;
         out->len = b->len;
         out->cap = b->cap;
         out->kind = b->kind;
+        out->skimmed = b->skimmed;
+        out->total = b->skimmed ? b->skim_total : b->len;
         b->data = NULL;
         b->cap = b->len = 0;
         return AS_OK;
@@ -278,7 +284,12 @@ static int make_tensor(ctx *c, const char *path, int ndim, const size_t *shape, 
         return cerr(c, AS_ENOMEM, path, "shape %s needs %zu MB, over the memory limit of %zu MB",
                     sh, (numel * sizeof(float)) >> 20, as_mem_limit() >> 20);
     as_tensor *t;
-    if (dt == DT_F32) {
+    if (c->skim) {
+        t = tensor_wrap(ndim, shape, NULL, 0, NULL, c->err);
+        if (!t)
+            return cwrap(c, path);
+        bytes_free(b);
+    } else if (dt == DT_F32) {
         /* Reuse the decoded buffer: move the data to its start if misaligned. */
         uint8_t *d = b->p + data_off;
         if (((uintptr_t)d & 3) != 0) {
@@ -309,10 +320,14 @@ static int decode_safetensors(ctx *c, bytes *b, const char *path, as_tensor **ou
     uint64_t hl = 0;
     for (int i = 7; i >= 0; i--)
         hl = hl << 8 | b->p[i];
-    if (hl > b->len - 8)
+    if (b->skimmed && hl > b->len - 8 && hl <= b->total - 8)
+        return cerr(c, AS_EDATA, path, "safetensors header of %llu bytes is too large to skim",
+                    (unsigned long long)hl);
+    size_t whole = b->skimmed ? (size_t)b->total : b->len;
+    if (hl > whole - 8)
         return cerr(c, AS_EDATA, path,
                     "safetensors header claims %llu bytes but only %zu follow",
-                    (unsigned long long)hl, b->len - 8);
+                    (unsigned long long)hl, whole - 8);
     json_error_t je;
     json_t *h = json_loadb((const char *)b->p + 8, (size_t)hl, JSON_ALLOW_NUL, &je);
     if (!json_is_object(h)) {
@@ -360,7 +375,7 @@ static int decode_safetensors(ctx *c, bytes *b, const char *path, as_tensor **ou
     }
     json_int_t ob = json_integer_value(json_array_get(jo, 0));
     json_int_t oe = json_integer_value(json_array_get(jo, 1));
-    size_t avail = b->len - 8 - (size_t)hl;
+    size_t avail = whole - 8 - (size_t)hl;
     size_t numel;
     if (ob < 0 || oe < ob || (uint64_t)oe > avail) {
         rc = cerr(c, AS_EDATA, path, "safetensors data_offsets [%lld, %lld] lie outside the %zu data bytes",
@@ -461,6 +476,12 @@ static int decode_ndarray(ctx *c, const json_t *obj, const char *path, as_tensor
                                                  json_string_length(data), &idx) &&
         c->sc->blobs[idx].kind == BLOB_NUMS) {
         as_blob *bl = &c->sc->blobs[idx];
+        if (bl->skimmed) {
+            if (!js)
+                return cerr(c, AS_EDATA, path, "__ndarray__ object has no shape");
+            bytes none = {0};
+            return make_tensor(c, path, ndim, shape, dt, elsize, &none, 0, dtname, out);
+        }
         if (!js) {
             ndim = bl->ndim;
             memcpy(shape, bl->shape, sizeof shape);
@@ -505,6 +526,8 @@ static int decode_ndarray(ctx *c, const json_t *obj, const char *path, as_tensor
         return cerr(c, AS_EDATA, path, "shape is too large");
     }
     need *= elsize;
+    if (b.skimmed && (b.kind == BLOB_B64 || b.kind == BLOB_B64GZ))
+        return make_tensor(c, path, ndim, shape, dt, elsize, &b, 0, dtname, out);
     if (b.kind == BLOB_B64GZ) {
         /* Deflate expands at most 1032 times: refuse a shape the data cannot
          * fill before allocating for it. */
@@ -750,6 +773,21 @@ static int check_attr_shape(ctx *c, const as_tensor *t, size_t rows, const char 
     return AS_OK;
 }
 
+/* The attributions and scores every sequence and step output holds. */
+static int get_payload(ctx *c, const json_t *a, const char *path, as_tensor **src,
+                       as_tensor **tgt, as_scores *step, as_scores *seqsc)
+{
+    char p[200];
+#define SUB(field) (snprintf(p, sizeof p, "%s.%s", path, field), p)
+    if (get_tensor(c, json_object_get(a, "source_attributions"), SUB("source_attributions"), src) ||
+        get_tensor(c, json_object_get(a, "target_attributions"), SUB("target_attributions"), tgt) ||
+        get_scores(c, json_object_get(a, "step_scores"), SUB("step_scores"), step) ||
+        get_scores(c, json_object_get(a, "sequence_scores"), SUB("sequence_scores"), seqsc))
+        return AS_EDATA;
+#undef SUB
+    return AS_OK;
+}
+
 static int load_seq(ctx *c, const json_t *v, size_t i, as_seq *s)
 {
     char path[128], p[200];
@@ -764,13 +802,8 @@ static int load_seq(ctx *c, const json_t *v, size_t i, as_seq *s)
         return cerr(c, AS_EDATA, SUB("target"), "missing");
     if (get_tokens(c, json_object_get(a, "source"), SUB("source"), &s->source) ||
         get_tokens(c, json_object_get(a, "target"), SUB("target"), &s->target) ||
-        get_tensor(c, json_object_get(a, "source_attributions"), SUB("source_attributions"),
-                   &s->source_attr) ||
-        get_tensor(c, json_object_get(a, "target_attributions"), SUB("target_attributions"),
-                   &s->target_attr) ||
-        get_scores(c, json_object_get(a, "step_scores"), SUB("step_scores"), &s->step_scores) ||
-        get_scores(c, json_object_get(a, "sequence_scores"), SUB("sequence_scores"),
-                   &s->sequence_scores))
+        get_payload(c, a, path, &s->source_attr, &s->target_attr, &s->step_scores,
+                    &s->sequence_scores))
         return AS_EDATA;
     bool given;
     if (get_long(c, a, "attr_pos_start", path, 0, &s->attr_pos_start, &given) ||
@@ -865,13 +898,8 @@ static int load_step(ctx *c, const json_t *v, size_t i, as_step *s)
     s->class_module = strdup(mod ? mod : "inseq.data.attribution");
     if (!s->class_name || !s->class_module)
         return cerr(c, AS_ENOMEM, path, "out of memory");
-    if (get_tensor(c, json_object_get(a, "source_attributions"), SUB("source_attributions"),
-                   &s->source_attr) ||
-        get_tensor(c, json_object_get(a, "target_attributions"), SUB("target_attributions"),
-                   &s->target_attr) ||
-        get_scores(c, json_object_get(a, "step_scores"), SUB("step_scores"), &s->step_scores) ||
-        get_scores(c, json_object_get(a, "sequence_scores"), SUB("sequence_scores"),
-                   &s->sequence_scores) ||
+    if (get_payload(c, a, path, &s->source_attr, &s->target_attr, &s->step_scores,
+                    &s->sequence_scores) ||
         get_token_lists(c, json_object_get(a, "source"), SUB("source"), &s->source, &s->nsource) ||
         get_token_lists(c, json_object_get(a, "prefix"), SUB("prefix"), &s->prefix, &s->nprefix) ||
         get_token_lists(c, json_object_get(a, "target"), SUB("target"), &s->target, &s->ntarget))
@@ -1059,7 +1087,9 @@ static as_output *load_source(as_source *src, const char *name, const as_load_op
 {
     as_scan sc;
     ctx c = {.file = name, .sc = &sc, .err = err, .opts = opts};
-    int rc = scan_run(src, &sc, opts && opts->progress ? scan_progress : NULL, (void *)opts, err);
+    c.skim = opts && opts->skim;
+    int rc = scan_run(src, &sc, c.skim, opts && opts->progress ? scan_progress : NULL,
+                      (void *)opts, err);
     uint64_t trailing = src_trailing(src);
     src_close(src);
     as_output *o = NULL;
@@ -1081,6 +1111,7 @@ static as_output *load_source(as_source *src, const char *name, const as_load_op
         return NULL;
     }
     o->nfiles = 1;
+    o->skimmed = c.skim;
     return o;
 }
 

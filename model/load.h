@@ -25,6 +25,10 @@ typedef struct as_load_opts {
      * (0 if unknown), and sequences decoded so far.  May be NULL. */
     void (*progress)(void *ud, uint64_t done, uint64_t total, size_t seqs);
     void *progress_ud;
+    /* Skim: read tokens, positions, info and every tensor's shape and dtype,
+     * but no tensor data (as_tensor.data is NULL, as_output.skimmed is set).
+     * A skim reads base64 without decoding it: for listing many files. */
+    bool skim;
 } as_load_opts;
 
 /* Loads one file; name shown in messages is path. */

@@ -3,6 +3,8 @@
 #define _GNU_SOURCE /* sync_file_range */
 #include "save.h"
 
+#include "atomic.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -873,70 +875,6 @@ char *as_save_split_path(const char *path, size_t i, bool compress)
 }
 
 /* Directory part of path ("." when none), malloc'd. */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
-static int open_temp(const char *path, char **tmp_out, as_error *err)
-{
-    static unsigned counter;
-    char *dir = dir_of(path);
-    if (!dir) {
-        as_error_set(err, AS_ENOMEM, "out of memory");
-        return -1;
-    }
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t cap = strlen(dir) + strlen(base) + 64;
-    char *tmp = malloc(cap);
-    if (!tmp) {
-        free(dir);
-        as_error_set(err, AS_ENOMEM, "out of memory");
-        return -1;
-    }
-    int fd = -1, e = 0;
-    for (int attempt = 0; attempt < 100; attempt++) {
-        unsigned k = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
-        if (strlen(base) > 180) /* keep within NAME_MAX */
-            snprintf(tmp, cap, "%s/.attrscope-save.%ld.%u.tmp", dir, (long)getpid(), k);
-        else
-            snprintf(tmp, cap, "%s/.%s.%ld.%u.tmp", dir, base, (long)getpid(), k);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0 || errno != EEXIST)
-            break;
-    }
-    e = errno;
-    if (fd < 0) {
-        as_error_set(err, AS_EIO, "%s: cannot create a temporary file in %s: %s", path, dir,
-                     strerror(e));
-        free(tmp);
-        free(dir);
-        return -1;
-    }
-    free(dir);
-    *tmp_out = tmp;
-    return fd;
-}
-
-static void fsync_dir(const char *path)
-{
-    char *dir = dir_of(path);
-    if (!dir)
-        return;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-    free(dir);
-}
-
 typedef struct part {
     char *path;      /* final name */
     char *tmp;       /* temporary file, NULL once gone */
@@ -947,13 +885,9 @@ typedef struct part {
 static int write_part(part *p, const as_output *o, const json_t *info, size_t first, size_t n,
                       bool with_steps, const as_save_opts *opts, int level, as_error *err)
 {
-    int fd = open_temp(p->path, &p->tmp, err);
+    int fd = atomic_tmp_create(p->path, &p->tmp, err);
     if (fd < 0)
         return err ? err->code : AS_EIO;
-    /* A replaced file keeps its permissions, as when Python rewrites it. */
-    struct stat sb;
-    if (stat(p->path, &sb) == 0 && S_ISREG(sb.st_mode))
-        (void)fchmod(fd, sb.st_mode & 07777);
     save_ctx c = {opts->precision, opts->compress};
     sink s;
     pj_writer w;
@@ -991,25 +925,9 @@ static int write_part(part *p, const as_output *o, const json_t *info, size_t fi
  * file is never replaced, even one that appeared while writing. */
 static int commit_part(part *p, bool force, as_error *err)
 {
-    if (force) {
-        if (rename(p->tmp, p->path) != 0)
-            return as_error_set(err, AS_EIO, "%s: cannot move the new file into place: %s",
-                                p->path, strerror(errno));
-    } else if (link(p->tmp, p->path) == 0) {
-        unlink(p->tmp);
-    } else if (errno == EEXIST) {
-        return as_error_set(err, AS_EUSAGE, "%s: already exists (not overwritten without force)",
-                            p->path);
-    } else {
-        /* File systems without hard links: check, then rename. */
-        struct stat sb;
-        if (lstat(p->path, &sb) == 0)
-            return as_error_set(err, AS_EUSAGE,
-                                "%s: already exists (not overwritten without force)", p->path);
-        if (rename(p->tmp, p->path) != 0)
-            return as_error_set(err, AS_EIO, "%s: cannot move the new file into place: %s",
-                                p->path, strerror(errno));
-    }
+    int rc = atomic_place(p->tmp, p->path, force, err);
+    if (rc)
+        return rc;
     free(p->tmp);
     p->tmp = NULL;
     p->committed = true;
@@ -1096,7 +1014,7 @@ int as_save(const as_output *o, const char *path, const as_save_opts *opts_in, a
     for (size_t i = 0; i < nparts && !rc; i++)
         rc = commit_part(&parts[i], opts.force, err);
     if (!rc && !opts.no_sync)
-        fsync_dir(parts[0].path);
+        atomic_sync_dir(parts[0].path);
     for (size_t i = 0; i < nparts; i++) {
         if (parts[i].tmp)
             unlink(parts[i].tmp);

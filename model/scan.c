@@ -21,10 +21,16 @@
 #define WS_KEEP 4096
 #define WS_CHECK ((size_t)1 << 20)
 
-enum mode { M_NORMAL, M_STRING, M_BLOB, M_LITERAL, M_NUMLIST };
+enum mode { M_NORMAL, M_STRING, M_BLOB, M_LITERAL, M_NUMLIST, M_SKIP, M_SKIPLIST };
+
+/* Skim scans keep at most this much of a base64 value. */
+#define SKIM_MAX_KEEP (1u << 20)
 
 typedef struct scanner {
     as_scan *out;
+    bool skim;
+    char last2[2];          /* the two characters before a skipped value's quote */
+    int skip_depth;
     as_error *err;
     size_t line;
     int mode;
@@ -241,13 +247,36 @@ static int blob_finish(scanner *s)
 }
 
 /* Feeds base64 text; returns bytes consumed, or (size_t)-1 on error. */
+/* How much of a value a skim keeps: the safetensors header (8-byte length,
+ * then the header), nothing of raw numpy bytes. */
+static size_t skim_keep(const as_blob *b)
+{
+    if (b->kind != BLOB_BASE64)
+        return 0;
+    if (b->len < 8)
+        return 8;
+    uint64_t hl = 0;
+    for (int i = 7; i >= 0; i--)
+        hl = hl << 8 | b->data[i];
+    return hl > SKIM_MAX_KEEP ? SKIM_MAX_KEEP : (size_t)hl + 8;
+}
+
 static size_t blob_feed(scanner *s, const uint8_t *p, size_t n)
 {
     as_blob *b = s->blob;
     size_t i = 0;
     while (i < n) {
+        if (s->skim && s->qn == 0 && !s->pad && b->len >= skim_keep(b)) {
+            b->skimmed = true;
+            b->chars += (uint64_t)(b->len / 3 * 4);
+            s->last2[0] = s->last2[1] = 'A';
+            s->mode = M_SKIP;
+            return i;
+        }
         if (s->qn == 0 && !s->pad) {
             size_t avail = (n - i) & ~(size_t)3;
+            if (s->skim && avail > 64)
+                avail = 64; /* decode the header, then skip */
             if (avail >= 8) {
                 if (blob_reserve(s, b, avail / 4 * 3))
                     return (size_t)-1;
@@ -295,6 +324,59 @@ static size_t blob_feed(scanner *s, const uint8_t *p, size_t n)
     return i;
 }
 
+/* Skim: the rest of a base64 value, up to its closing quote. */
+static size_t skip_feed(scanner *s, const uint8_t *p, size_t n)
+{
+    as_blob *b = s->blob;
+    const uint8_t *q = memchr(p, '"', n);
+    size_t k = q ? (size_t)(q - p) : n;
+    if (k >= 2) {
+        s->last2[0] = (char)p[k - 2];
+        s->last2[1] = (char)p[k - 1];
+    } else if (k == 1) {
+        s->last2[0] = s->last2[1];
+        s->last2[1] = (char)p[0];
+    }
+    b->chars += k;
+    if (!q)
+        return n;
+    /* Decoded length of the whole value from its character count. */
+    uint64_t c = b->chars + (uint64_t)s->qn;
+    unsigned pad = (s->last2[1] == '=') + (s->last2[0] == '=');
+    uint64_t full = c / 4 * 3, rem = c % 4;
+    b->skim_total = rem ? full + (rem >= 2 ? rem - 1 : 0) : full - pad;
+    s->blob = NULL;
+    s->mode = M_NORMAL;
+    s->value_is_ndarray = false;
+    if (emit_placeholder(s, s->blob_idx))
+        return (size_t)-1;
+    return k + 1;
+}
+
+/* Skim: a number list under "__ndarray__", skipped to its end. */
+static size_t skiplist_feed(scanner *s, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '[') {
+            s->skip_depth++;
+        } else if (p[i] == ']') {
+            if (--s->skip_depth == 0) {
+                s->blob->skimmed = true;
+                s->blob = NULL;
+                s->mode = M_NORMAL;
+                s->value_is_ndarray = false;
+                return emit_placeholder(s, s->blob_idx) ? (size_t)-1 : i + 1;
+            }
+        } else if (p[i] == '\n') {
+            s->line++;
+        } else if (p[i] == '"' || p[i] == '{') {
+            fail(s, "__ndarray__ list holds something that is not a number");
+            return (size_t)-1;
+        }
+    }
+    return n;
+}
+
 static int start_blob(scanner *s)
 {
     as_scan *o = s->out;
@@ -317,6 +399,9 @@ static int start_blob(scanner *s)
     s->mode = M_BLOB;
     size_t used = blob_feed(s, (const uint8_t *)tmp, ndata);
     if (used == (size_t)-1)
+        return s->err ? s->err->code : AS_EDATA;
+    if (used < ndata && s->mode == M_SKIP &&
+        skip_feed(s, (const uint8_t *)tmp + used, ndata - used) == (size_t)-1)
         return s->err ? s->err->code : AS_EDATA;
     return AS_OK;
 }
@@ -388,6 +473,11 @@ static int start_list(scanner *s)
     if (!s->blob)
         return AS_ENOMEM;
     s->blob->all_int = true;
+    if (s->skim) {
+        s->mode = M_SKIPLIST;
+        s->skip_depth = 1;
+        return AS_OK;
+    }
     s->mode = M_NUMLIST;
     s->ldepth = 1;
     s->leaf = 0;
@@ -759,6 +849,15 @@ static int feed(scanner *s, const uint8_t *p, size_t n)
                 return s->err ? s->err->code : AS_EDATA;
             i++;
             break;
+        case M_SKIP:
+        case M_SKIPLIST: {
+            size_t used = s->mode == M_SKIP ? skip_feed(s, p + i, n - i)
+                                            : skiplist_feed(s, p + i, n - i);
+            if (used == (size_t)-1)
+                return s->err && s->err->code ? s->err->code : AS_ENOMEM;
+            i += used;
+            break;
+        }
         }
     }
     return AS_OK;
@@ -776,11 +875,12 @@ static uint64_t make_nonce(void)
     return x;
 }
 
-int scan_run(as_source *src, as_scan *out, scan_progress_fn progress, void *ud, as_error *err)
+int scan_run(as_source *src, as_scan *out, bool skim, scan_progress_fn progress, void *ud,
+             as_error *err)
 {
     memset(out, 0, sizeof *out);
     out->nonce = make_nonce();
-    scanner s = {.out = out, .err = err, .line = 1, .mode = M_NORMAL};
+    scanner s = {.out = out, .err = err, .line = 1, .mode = M_NORMAL, .skim = skim};
     int rc = AS_OK;
     uint64_t last_report = 0;
     for (;;) {
@@ -803,11 +903,13 @@ int scan_run(as_source *src, as_scan *out, scan_progress_fn progress, void *ud, 
         switch (s.mode) {
         case M_STRING:
         case M_BLOB:
+        case M_SKIP:
             rc = fail(&s, "the file ends inside a string (truncated file?)");
             break;
         case M_LITERAL:
             rc = fail(&s, "the file ends inside %s (truncated file?)", s.lit);
             break;
+        case M_SKIPLIST:
         case M_NUMLIST:
             rc = fail(&s, "the file ends inside an __ndarray__ list (truncated file?)");
             break;

@@ -44,6 +44,10 @@ typedef struct as_blob {
     int ndim;               /* BLOB_NUMS nesting depth and shape */
     size_t shape[AS_MAX_DIMS];
     bool all_int;           /* every BLOB_NUMS number was written as an integer */
+    bool skimmed;           /* skim scan: only the start of the data was kept */
+    bool taken;             /* data handed over to a tensor */
+    uint64_t chars;         /* base64 characters of the value (skim) */
+    uint64_t skim_total;    /* decoded length of the whole value (skim) */
     size_t line;            /* line of the file where the value starts */
 } as_blob;
 
@@ -57,8 +61,11 @@ typedef struct as_scan {
 
 typedef void (*scan_progress_fn)(void *ud, uint64_t done, uint64_t total);
 
-/* Scans everything src delivers.  On error, err says "line N: what". */
-int scan_run(as_source *src, as_scan *out, scan_progress_fn progress, void *ud, as_error *err);
+/* Scans everything src delivers.  On error, err says "line N: what".
+ * With skim, base64 values keep only what describes them (the safetensors
+ * header) and number lists are skipped: enough for tokens and shapes. */
+int scan_run(as_source *src, as_scan *out, bool skim, scan_progress_fn progress, void *ud,
+             as_error *err);
 
 /* When the string (bytes s, length n) is a placeholder of this scan, sets
  * *idx and returns true. */

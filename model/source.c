@@ -26,6 +26,8 @@ struct as_source {
     uint64_t total, trailing;
     uint64_t done;             /* atomic: raw bytes consumed */
     bool eof_raw;              /* fd reached its end */
+    uint8_t peek[2];           /* bytes read to look at the magic (pipes) */
+    size_t npeek;
     bool at_boundary;          /* between gzip members */
     uint64_t boundary_consumed;
 
@@ -59,6 +61,12 @@ static int read_raw(as_source *s, uint8_t *dst, size_t cap, size_t *got, as_erro
         *got = n;
         __atomic_add_fetch(&s->done, n, __ATOMIC_RELAXED);
         return AS_OK;
+    }
+    while (s->npeek && *got < cap) {
+        dst[(*got)++] = s->peek[0];
+        s->peek[0] = s->peek[1];
+        s->npeek--;
+        __atomic_add_fetch(&s->done, 1, __ATOMIC_RELAXED);
     }
     while (*got < cap && !s->eof_raw) {
         ssize_t r = read(s->fd, dst + *got, cap - *got);
@@ -267,9 +275,30 @@ as_source *src_open_file(const char *path, as_error *err)
     /* Peek at the magic bytes. */
     uint8_t magic[2];
     ssize_t r;
-    do
-        r = pread(s->fd, magic, 2, 0);
-    while (r < 0 && errno == EINTR);
+    if (S_ISREG(st.st_mode)) {
+        do
+            r = pread(s->fd, magic, 2, 0);
+        while (r < 0 && errno == EINTR);
+    } else {
+        /* A pipe cannot be read twice: keep what was peeked, read_raw()
+         * hands it out first. */
+        r = 0;
+        while (r < 2) {
+            ssize_t k = read(s->fd, magic + r, (size_t)(2 - r));
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0) {
+                if (k < 0)
+                    r = -1;
+                break;
+            }
+            r += k;
+        }
+        if (r > 0) {
+            memcpy(s->peek, magic, (size_t)r);
+            s->npeek = (size_t)r;
+        }
+    }
     if (r < 0) {
         as_error_set(err, AS_EIO, "read failed: %s", strerror(errno));
         goto fail;

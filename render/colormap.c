@@ -1,6 +1,7 @@
 #include "colormap.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 int cmap_bucket(double v, double vmin, double vmax)
 {
@@ -126,4 +127,79 @@ as_rgba cmap_greens(int bucket)
     c.b = lerp8(BEIGE[2], GREEN[2], t);
     c.a = 1;
     return c;
+}
+
+as_rgba cmap_heatmap_rgb_on_white(int bucket)
+{
+    as_rgba c = {255, 255, 255, 1};
+    if (bucket < 0)
+        return c;
+    double e[4];
+    cmap_heatmap_exact(bucket, e);
+    double a = e[3];
+    c.r = (unsigned char)lround(e[0] * a + 255.0 * (1 - a));
+    c.g = (unsigned char)lround(e[1] * a + 255.0 * (1 - a));
+    c.b = (unsigned char)lround(e[2] * a + 255.0 * (1 - a));
+    return c;
+}
+
+static const int XTERM_LEVELS[6] = {0, 95, 135, 175, 215, 255};
+
+/* Index of the cube level nearest to v. */
+static int cube_level(int v)
+{
+    int best = 0;
+    for (int i = 1; i < 6; i++)
+        if (abs(XTERM_LEVELS[i] - v) < abs(XTERM_LEVELS[best] - v))
+            best = i;
+    return best;
+}
+
+static int dist2(int r0, int g0, int b0, int r1, int g1, int b1)
+{
+    return (r0 - r1) * (r0 - r1) + (g0 - g1) * (g0 - g1) + (b0 - b1) * (b0 - b1);
+}
+
+int cmap_xterm256(as_rgba c)
+{
+    int ri = cube_level(c.r), gi = cube_level(c.g), bi = cube_level(c.b);
+    int cube = 16 + 36 * ri + 6 * gi + bi;
+    int dc = dist2(c.r, c.g, c.b, XTERM_LEVELS[ri], XTERM_LEVELS[gi], XTERM_LEVELS[bi]);
+    /* Gray ramp: 8 + 10 k, k = 0..23, nearest to the mean. */
+    int mean = (c.r + c.g + c.b) / 3;
+    int k = (mean - 8 + 5) / 10;
+    if (k < 0)
+        k = 0;
+    if (k > 23)
+        k = 23;
+    int gv = 8 + 10 * k;
+    int dg = dist2(c.r, c.g, c.b, gv, gv, gv);
+    return dg < dc ? 232 + k : cube;
+}
+
+as_rgba cmap_xterm256_rgb(int index)
+{
+    as_rgba c = {0, 0, 0, 1};
+    if (index >= 16 && index <= 231) {
+        int i = index - 16;
+        c.r = (unsigned char)XTERM_LEVELS[i / 36];
+        c.g = (unsigned char)XTERM_LEVELS[(i / 6) % 6];
+        c.b = (unsigned char)XTERM_LEVELS[i % 6];
+    } else if (index >= 232 && index <= 255) {
+        c.r = c.g = c.b = (unsigned char)(8 + 10 * (index - 232));
+    }
+    return c;
+}
+
+static double srgb_linear(unsigned char v)
+{
+    double x = v / 255.0;
+    return x <= 0.04045 ? x / 12.92 : pow((x + 0.055) / 1.055, 2.4);
+}
+
+bool cmap_dark_text(as_rgba c)
+{
+    double l = 0.2126 * srgb_linear(c.r) + 0.7152 * srgb_linear(c.g) + 0.0722 * srgb_linear(c.b);
+    /* Contrast with black (l + 0.05) / 0.05 against white 1.05 / (l + 0.05). */
+    return (l + 0.05) * (l + 0.05) >= 1.05 * 0.05;
 }

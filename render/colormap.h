@@ -23,6 +23,8 @@
 #ifndef AS_COLORMAP_H
 #define AS_COLORMAP_H
 
+#include <stdbool.h>
+
 typedef struct as_rgba {
     unsigned char r, g, b;   /* 0..255, rounded to nearest */
     double a;                /* 0..1 */
@@ -46,5 +48,21 @@ as_rgba cmap_granular(int bucket);
  * -1 gives white with alpha 0. */
 as_rgba cmap_greens(int bucket);
 as_rgba cmap_brown_green(int bucket);
+
+/* ---- opaque colors for terminals ------------------------------------- */
+
+/* The heatmap color of a bucket composited over a white background, as a
+ * page shows inseq's rgba cells: channel = c * a + 255 * (1 - a), rounded
+ * (from the unrounded color).  Alpha is 1; -1 (NaN) gives white. */
+as_rgba cmap_heatmap_rgb_on_white(int bucket);
+/* The xterm 256-color palette entry (16..231: the 6x6x6 cube with levels
+ * 0, 95, 135, 175, 215, 255; 232..255: the grays 8, 18, ..., 238) nearest to
+ * an sRGB color (squared distance in RGB; the cube wins ties). */
+int cmap_xterm256(as_rgba c);
+/* The color of palette entry 16..255 (values outside give black). */
+as_rgba cmap_xterm256_rgb(int index);
+/* True when black text reads better than white on background c: the WCAG
+ * contrast ratio with black is at least the one with white. */
+bool cmap_dark_text(as_rgba c);
 
 #endif

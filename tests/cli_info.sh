@@ -33,6 +33,10 @@ assert s[0]["class"]=="GranularFeatureAttributionSequenceOutput" and s[0]["sourc
 json=$("$bin" info --json "$fx/inseq/encdec_saliency_with_steps.json")
 check "--json counts step outputs" python3 -c 'import json,sys; assert json.loads(sys.stdin.read())["step_attributions"]==4' <<<"$json"
 
+# Pipes (process substitution, FIFOs) read as well as files, plain or gzip.
+"$bin" info <(cat "$fx/inseq/encdec_ig_granular.json.gz") | grep -q "sequence 1: GranularFeatureAttributionSequenceOutput" && ok || bad "gzip from a pipe"
+"$bin" info <(cat "$fx/inseq/v06_ig_granular.json") | grep -q "1 sequence" && ok || bad "plain from a pipe"
+
 "$bin" --version | grep -q '^attrscope [0-9]' && ok || bad "--version"
 "$bin" --help | grep -q 'attrscope info' && ok || bad "--help"
 

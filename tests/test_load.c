@@ -359,12 +359,53 @@ START_TEST(memory_limit_refuses_before_allocating)
 }
 END_TEST
 
+/* A skim gives the same tokens, positions, shapes and dtypes, and no data. */
+START_TEST(skim_matches_full_load)
+{
+    char rel[256];
+    snprintf(rel, sizeof rel, "inseq/%s", all_fixtures[_i]);
+    as_load_opts opts = {.skim = true};
+    as_error e = {0};
+    as_output *s = as_load_file(fixture(rel), &opts, &e);
+    ck_assert_msg(s != NULL, "%s: %s", rel, e.msg);
+    as_output *f = must_load(fixture(rel));
+    ck_assert(s->skimmed && !f->skimmed);
+    ck_assert_uint_eq(s->nseqs, f->nseqs);
+    ck_assert(json_equal(s->info, f->info));
+    for (size_t i = 0; i < f->nseqs; i++) {
+        const as_seq *a = &s->seqs[i], *b = &f->seqs[i];
+        ck_assert_uint_eq(a->source.n, b->source.n);
+        ck_assert_uint_eq(a->target.n, b->target.n);
+        for (size_t k = 0; k < a->target.n; k++)
+            ck_assert_str_eq(a->target.v[k].text, b->target.v[k].text);
+        ck_assert_int_eq(a->cls, b->cls);
+        ck_assert_int_eq(a->attr_pos_end, b->attr_pos_end);
+        const as_tensor *ta[] = {a->source_attr, a->target_attr};
+        const as_tensor *tb[] = {b->source_attr, b->target_attr};
+        for (int w = 0; w < 2; w++) {
+            ck_assert((ta[w] == NULL) == (tb[w] == NULL));
+            if (!ta[w])
+                continue;
+            ck_assert(tensor_same_shape(ta[w], tb[w]));
+            ck_assert_str_eq(ta[w]->dtype, tb[w]->dtype);
+            ck_assert_ptr_null(ta[w]->data);
+        }
+        ck_assert_uint_eq(a->step_scores.n, b->step_scores.n);
+    }
+    ck_assert_uint_eq(s->nsteps, f->nsteps);
+    attr_output_free(s);
+    attr_output_free(f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("load");
     TCase *tc = tcase_create("fixtures");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, every_fixture_loads, 0,
+                        (int)(sizeof all_fixtures / sizeof all_fixtures[0]));
+    tcase_add_loop_test(tc, skim_matches_full_load, 0,
                         (int)(sizeof all_fixtures / sizeof all_fixtures[0]));
     tcase_add_test(tc, gzip_and_split_variants_identical);
     tcase_add_test(tc, v06_variants_identical);

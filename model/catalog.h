@@ -1,0 +1,79 @@
+/* catalog.h - many attribution files as one list of sequences, loaded lazily.
+ *
+ * A dataset run writes hundreds of files.  A catalog lists them (directories
+ * are expanded to the .json / .json.gz files they hold, in name order), skims
+ * them one at a time (tokens, positions and shapes, no tensor data; see
+ * as_load_opts.skim) so the sequence list can be shown and searched, and
+ * fully loads a file only when one of its sequences is looked at.  Fully
+ * loaded files are kept while they fit in a memory bound, least recently used
+ * first out.
+ *
+ * Sequences are numbered globally in file order (file 0's sequences, then
+ * file 1's, ...) among the files skimmed so far; skimming happens in file
+ * order, so numbers never change once given.
+ *
+ * Call order: catalog_new(); catalog_skim_step() until it returns 0 (the
+ * caller may interleave it with other work, e.g. between key presses, and
+ * report progress with catalog_nskimmed()); catalog_meta() / catalog_full()
+ * for sequences below catalog_nseqs(); catalog_free().
+ *
+ * Ownership: the catalog owns every output it returns; a pointer from
+ * catalog_full() stays valid until the next catalog_full() call for another
+ * file, or catalog_free().  Not thread-safe.
+ */
+#ifndef AS_CATALOG_H
+#define AS_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "attr.h"
+#include "err.h"
+#include "load.h"
+
+typedef struct as_catalog as_catalog;
+
+/* Lists the files: paths are files or directories (not recursive).
+ * max_bytes bounds the fully loaded files kept (0 = a quarter of
+ * as_mem_limit(); the file being viewed is always kept). */
+as_catalog *catalog_new(const char *const *paths, size_t n, size_t max_bytes, as_error *err);
+void catalog_free(as_catalog *c);
+
+size_t catalog_nfiles(const as_catalog *c);
+const char *catalog_file(const as_catalog *c, size_t i);
+
+/* Reads the next file not read yet.  Returns 1 when files remain, 0 when
+ * all are read, or an error code (err says "FILE: what"); a file that fails
+ * is left out of the list and the next call goes on with the next file. */
+int catalog_skim_step(as_catalog *c, const as_load_opts *opts, as_error *err);
+size_t catalog_nskimmed(const as_catalog *c);
+/* Files that failed to load, and the first error. */
+size_t catalog_nfailed(const as_catalog *c);
+const char *catalog_first_error(const as_catalog *c);
+
+/* Sequences among the files read so far. */
+size_t catalog_nseqs(const as_catalog *c);
+/* Metadata of global sequence k: tokens, positions, class and tensor shapes
+ * (tensor data may be NULL).  *file gets its file index, *local its index in
+ * that file (either may be NULL). */
+const as_seq *catalog_meta(const as_catalog *c, size_t k, size_t *file, size_t *local);
+/* The info object of a file. */
+const json_t *catalog_info(const as_catalog *c, size_t file);
+
+/* The fully loaded output holding global sequence k, loading it if needed;
+ * *local gets the sequence's index in it.  NULL with err on failure. */
+const as_output *catalog_full(as_catalog *c, size_t k, size_t *local, const as_load_opts *opts,
+                              as_error *err);
+/* Forgets loaded and skimmed data so files are read again from disk
+ * (reload); keeps the list of files. */
+void catalog_reload(as_catalog *c);
+
+/* The first global sequence at or after `from` (before, when backwards),
+ * wrapping around, whose raw or decoded token text contains needle
+ * (case-insensitive for ASCII); -1 when none. */
+long catalog_find(const as_catalog *c, size_t from, const char *needle, bool backwards);
+
+/* Bytes of fully loaded data held now. */
+size_t catalog_loaded_bytes(const as_catalog *c);
+
+#endif

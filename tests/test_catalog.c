@@ -1,0 +1,167 @@
+/* Catalog: many files as one lazily loaded list of sequences. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "testutil.h"
+
+static char dir[256];
+
+static void link_fixture(const char *name, const char *as)
+{
+    char to[512];
+    snprintf(to, sizeof to, "%s/%s", dir, as);
+    ck_assert_int_eq(symlink(fixture(name), to), 0);
+}
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/attrscope-catalog-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    /* Name order is natural: part_2 before part_10. */
+    link_fixture("inseq/encdec_ig_granular.json", "part_10.json");
+    link_fixture("inseq/deconly_saliency_granular.json.gz", "part_2.json.gz");
+    link_fixture("inseq/encdec_occlusion_coarse.json", "part_1.json");
+    char p[512];
+    snprintf(p, sizeof p, "%s/notes.txt", dir); /* not an attribution file: ignored */
+    FILE *f = fopen(p, "w");
+    fputs("hello", f);
+    fclose(f);
+}
+
+static void teardown(void)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(directory_lists_in_natural_order)
+{
+    as_error e = {0};
+    const char *paths[] = {dir};
+    as_catalog *c = catalog_new(paths, 1, 0, &e);
+    ck_assert_msg(c != NULL, "%s", e.msg);
+    ck_assert_uint_eq(catalog_nfiles(c), 3);
+    ck_assert_ptr_nonnull(strstr(catalog_file(c, 0), "part_1.json"));
+    ck_assert_ptr_nonnull(strstr(catalog_file(c, 1), "part_2.json.gz"));
+    ck_assert_ptr_nonnull(strstr(catalog_file(c, 2), "part_10.json"));
+    int rc, steps = 0;
+    while ((rc = catalog_skim_step(c, NULL, &e)) == 1)
+        steps++;
+    ck_assert_int_eq(rc, 0);
+    ck_assert_int_eq(steps, 2);
+    ck_assert_uint_eq(catalog_nseqs(c), 1 + 2 + 2);
+    size_t file, local;
+    const as_seq *m = catalog_meta(c, 3, &file, &local);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_uint_eq(file, 2);
+    ck_assert_uint_eq(local, 0);
+    ck_assert_str_eq(m->source.v[0].text, "\xe2\x96\x81Hello");
+    ck_assert_ptr_null(m->source_attr->data);
+    ck_assert_uint_eq(m->source_attr->shape[2], 24);
+    ck_assert_ptr_null(catalog_meta(c, 5, NULL, NULL));
+    /* Full data on demand. */
+    const as_output *o = catalog_full(c, 4, &local, NULL, &e);
+    ck_assert_msg(o != NULL, "%s", e.msg);
+    ck_assert_uint_eq(local, 1);
+    ck_assert_ptr_nonnull(o->seqs[1].source_attr->data);
+    ck_assert_uint_gt(catalog_loaded_bytes(c), 0);
+    catalog_free(c);
+}
+END_TEST
+
+START_TEST(memory_bound_evicts_least_recent)
+{
+    as_error e = {0};
+    const char *paths[] = {dir};
+    as_catalog *c = catalog_new(paths, 1, 1, &e); /* one byte: keep only the current file */
+    ck_assert_ptr_nonnull(c);
+    while (catalog_skim_step(c, NULL, &e) == 1)
+        ;
+    size_t local;
+    ck_assert_ptr_nonnull(catalog_full(c, 0, &local, NULL, &e));
+    size_t one = catalog_loaded_bytes(c);
+    ck_assert_uint_gt(one, 0);
+    ck_assert_ptr_nonnull(catalog_full(c, 1, &local, NULL, &e));
+    const as_output *o = catalog_full(c, 3, &local, NULL, &e);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_uint_eq(o->nseqs, 2);
+    ck_assert_ptr_nonnull(o->seqs[local].source_attr->data);
+    /* Back to the first file: it is read again, and it alone is held. */
+    ck_assert_ptr_nonnull(catalog_full(c, 0, &local, NULL, &e));
+    ck_assert_uint_eq(catalog_loaded_bytes(c), one);
+    catalog_free(c);
+}
+END_TEST
+
+START_TEST(search_and_failures)
+{
+    as_error e = {0};
+    char bad[512];
+    snprintf(bad, sizeof bad, "%s/broken.json", dir);
+    FILE *f = fopen(bad, "w");
+    fputs("{\"sequence_attributions\": [", f);
+    fclose(f);
+    const char *paths[] = {fixture("inseq/encdec_occlusion_coarse.json"), bad,
+                           fixture("inseq/deconly_saliency_granular.json")};
+    as_catalog *c = catalog_new(paths, 3, 0, &e);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(catalog_skim_step(c, NULL, &e), 1);
+    ck_assert_int_eq(catalog_skim_step(c, NULL, &e), AS_EDATA);
+    ck_assert_ptr_nonnull(strstr(e.msg, "broken.json"));
+    ck_assert_int_eq(catalog_skim_step(c, NULL, &e), 0);
+    ck_assert_uint_eq(catalog_nfailed(c), 1);
+    ck_assert_uint_eq(catalog_nseqs(c), 3);
+    size_t file;
+    ck_assert_ptr_nonnull(catalog_meta(c, 1, &file, NULL));
+    ck_assert_uint_eq(file, 2);
+    /* Raw and decoded text both match: "Paris" and " croissants". */
+    ck_assert_int_eq(catalog_find(c, 0, "paris", false), 1);
+    ck_assert_int_eq(catalog_find(c, 0, "croissants", false), 1);
+    ck_assert_int_eq(catalog_find(c, 2, "croissants", false), 1); /* wraps */
+    ck_assert_int_eq(catalog_find(c, 0, "giorn", true), 0);
+    ck_assert_int_eq(catalog_find(c, 0, "no such text", false), -1);
+    catalog_reload(c);
+    ck_assert_uint_eq(catalog_nseqs(c), 0);
+    while (catalog_skim_step(c, NULL, &e) > 0)
+        ;
+    ck_assert_uint_eq(catalog_nseqs(c), 3);
+    catalog_free(c);
+}
+END_TEST
+
+START_TEST(empty_directory_and_missing_file)
+{
+    as_error e = {0};
+    char empty[300];
+    snprintf(empty, sizeof empty, "%s/empty", dir);
+    ck_assert_int_eq(mkdir(empty, 0700), 0);
+    const char *p1[] = {empty};
+    ck_assert_ptr_null(catalog_new(p1, 1, 0, &e));
+    ck_assert_ptr_nonnull(strstr(e.msg, "no .json or .json.gz files"));
+    const char *p2[] = {"/nonexistent/x.json"};
+    as_catalog *c = catalog_new(p2, 1, 0, &e);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_ne(catalog_skim_step(c, NULL, &e), 1);
+    ck_assert_uint_eq(catalog_nseqs(c), 0);
+    ck_assert_ptr_nonnull(catalog_first_error(c));
+    catalog_free(c);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("catalog");
+    TCase *tc = tcase_create("catalog");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, directory_lists_in_natural_order);
+    tcase_add_test(tc, memory_bound_evicts_least_recent);
+    tcase_add_test(tc, search_and_failures);
+    tcase_add_test(tc, empty_directory_and_missing_file);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}

@@ -1,0 +1,171 @@
+# Export of the current view: CSV and JSON files with the values of the
+# goldens; HTML pages (heatmap of a 2D view with the cell texts the status
+# line shows, granular page of a tensor view with its show_dim and slices,
+# tokens page); never overwriting a file without asking, errors in place.
+source "$(dirname "$0")/tuilib.bash" "$@"
+AGG=$GOLDEN/aggregations.json
+CASE=encdec_occlusion_coarse
+NAME=$CASE-seq1-source.csv
+
+start 100 30 TERM=xterm-256color -- "$INSEQ/$CASE.json" --pipeline none
+expect "seq 1/1" "starts"
+keys Tab e
+expect "$NAME" "export prompt offers a name"
+keys Enter
+expect "exported the source pane (10 rows + 1 step rows, 11 columns)" "export message"
+if [ -f "$WORK/$NAME" ]; then ok "CSV written"; else fail "no $NAME"; fi
+python3 - "$WORK/$NAME" "$AGG" <<'PY' && ok "CSV holds every golden value, tokens and step row" || fail "CSV content"
+import csv, json, math, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+g = json.load(open(sys.argv[2]))["encdec_occlusion_coarse"]["none"][0]
+assert rows[0][:3] == ["row", "token", "0:\u2581Ciao"], rows[0]
+m = g["source_attributions"]
+assert len(rows) == 1 + len(m) + 1
+for i, r in enumerate(m):
+    assert rows[1 + i][1] == g["source"][i]
+    for j, v in enumerate(r):
+        assert abs(float(rows[1 + i][2 + j]) - v) <= 1e-6 * max(1, abs(v)), (i, j)
+assert rows[-1][1] == "probability"
+for j, v in enumerate(g["step_scores"]["probability"]):
+    assert abs(float(rows[-1][2 + j]) - v) <= 1e-6
+PY
+# never overwrite silently
+echo sentinel > "$WORK/$NAME"
+keys e Enter
+expect "exists. Overwrite it?" "asks before overwriting"
+keys n
+expect "cancelled" "no: cancelled"
+if [ "$(cat "$WORK/$NAME")" = sentinel ]; then ok "file left alone"; else fail "file was overwritten"; fi
+keys e Enter
+expect "exists. Overwrite it?" "asks again"
+keys y
+expect "exported the source pane" "yes: exported"
+if head -1 "$WORK/$NAME" | grep -q '^row,token,'; then ok "file overwritten after yes"; else fail "not overwritten"; fi
+# JSON of the target pane, NaN as null
+keys Tab e C-u
+type_text "target.json"
+keys Enter
+expect "exported the target pane" "JSON export"
+python3 - "$WORK/target.json" "$AGG" <<'PY' && ok "JSON values, tokens, NaN as null" || fail "JSON content"
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+g = json.load(open(sys.argv[2]))["encdec_occlusion_coarse"]["none"][0]
+assert d["pane"] == "target" and d["pipeline"] == "none" and d["weight"] is None
+assert d["rows"] == g["target"]
+assert [c["token"] for c in d["columns"]] == g["target"]
+for a, b in zip(d["values"], g["target_attributions"]):
+    for x, y in zip(a, b):
+        assert (x is None) == (y is None)
+        if x is not None:
+            assert abs(x - y) <= 1e-6 * max(1, abs(y))
+assert list(d["step_scores"]) == ["probability"]
+PY
+# HTML of the 2D view: the heatmap page; its cell texts are the status
+# line's values rounded as inseq rounds them, tokens decoded as on screen
+vals=()
+for rc in "2 6" "4 9" "0 1"; do
+    goto_cell $rc
+    wait_status "^ tgt ${rc% *} .* ${rc#* } .* = " || fail "cell $rc"
+    vals+=("$rc $(status_value)")
+done
+keys e C-u
+type_text "view.html"
+keys Enter
+expect "exported the heatmap page of sequence 1 to view.html" "HTML export message"
+python3 - "$WORK/view.html" "${vals[@]}" <<'PY' && ok "heatmap page cells equal the status-line values" || fail "heatmap page content"
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.tables = []; self.cell = None
+    def handle_starttag(self, tag, a):
+        if tag == "table": self.tables.append([])
+        elif tag == "tr" and self.tables: self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables: self.cell = ""
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.tables[-1][-1].append(self.cell); self.cell = None
+    def handle_data(self, d):
+        if self.cell is not None: self.cell += d
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+assert len(p.tables) == 2, len(p.tables)   # source, then target
+tgt = p.tables[1]
+assert tgt[1][2] == " Ciao", repr(tgt[1][2])   # decoded, as on screen
+for arg in sys.argv[2:]:
+    r, c, v = arg.split()
+    row = tgt[2 + int(r)]
+    assert row[0] == r, row[:2]
+    want = "" if v == "NaN" else repr(round(float(v), 3))
+    assert row[2 + int(c)] == want, (r, c, row[2 + int(c)], want)
+PY
+# an existing page is not replaced without a yes
+cp "$WORK/view.html" "$WORK/before.html"
+keys e C-u
+type_text "view.html"
+keys Enter
+expect "view.html exists. Overwrite it?" "asks before replacing the page"
+keys n
+expect "cancelled" "no: cancelled"
+cmp -s "$WORK/view.html" "$WORK/before.html" && ok "page left alone" || fail "page replaced"
+keys t   # raw tokens: the page follows
+keys e C-u
+type_text "view.html"
+keys Enter
+wait_for "Overwrite it?"
+keys y
+expect "exported the heatmap page" "yes: replaced"
+grep -q '<th>▁Ciao</th>' "$WORK/view.html" && ok "raw tokens in the page with raw tokens on" || fail "raw tokens"
+keys t
+# the tokens page
+keys e C-u
+type_text "view.tokens.html"
+keys Enter
+expect "exported the tokens page of sequence 1 to view.tokens.html" "tokens page"
+grep -q 'data-text=" mondo"' "$WORK/view.tokens.html" && ok "tokens page written" || fail "tokens page content"
+# errors stay in the prompt
+keys e C-u
+type_text "view.txt"
+keys Enter
+expect "name it .csv, .json, .html or .tokens.html" "unknown extension: error in place"
+keys C-u
+type_text "."
+keys Enter
+expect "is a directory" "directory refused"
+keys Escape
+wait_gone "export the view to" && ok "Esc closes the prompt" || fail "prompt still open"
+keys q
+expect_restored 0
+
+# a granular view (pipeline none) exports the granular page with the view's
+# show_dim and slices; its values are the tensor's
+start 120 30 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json" --pipeline none --slice 2=4:10 --show-dim 2
+expect "cols×Embedding Dimension(6)" "sub-columns of dim 2, sliced"
+goto_cell 3 13
+wait_status "^ src 3 .* 2 .* = .*Embedding Dimension 5" || fail "granular cell: $(status_line)"
+v=$(status_value)
+keys e C-u
+type_text "gran.html"
+keys Enter
+expect "exported the granular page of sequence 1 to gran.html" "granular page"
+python3 - "$WORK/gran.html" "$v" <<'PY' && ok "granular page: show_dim, slice and the cell's value" || fail "granular page content"
+import base64, json, re, struct, sys
+s = open(sys.argv[1], encoding="utf-8").read()
+meta = json.loads(re.search(r'id="as-meta">(.*?)</script>', s, re.S).group(1))
+m = meta["seqs"][0]["groups"][0]
+assert m["dims"] == [{"dim": 2, "name": "Embedding Dimension", "size": 6, "offset": 4, "role": "show"}], m["dims"]
+src = m["maps"][0]
+assert src["shape"] == [10, 11, 6], src["shape"]
+blob = re.search(r'id="%s">(.*?)</script>' % src["blob"], s, re.S).group(1)
+data = base64.b64decode("".join(blob.split()))
+(x,) = struct.unpack_from("<f", data, 4 * ((3 * 11 + 2) * 6 + 1))
+want = float(sys.argv[2])
+assert abs(x - want) <= 1e-6 * max(1, abs(want)), (x, want)
+PY
+keys e C-u
+type_text "gran.tokens.html"
+keys Enter
+expect "the tokens view needs 2D attributions" "tokens page of a tensor view: error in the prompt"
+keys Escape
+keys q
+expect_restored 0
+finish

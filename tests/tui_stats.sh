@@ -1,0 +1,31 @@
+# Frame times measured by the binary (--stats, printed to stderr after the
+# terminal is restored): the first frame of a granular file, moves and
+# scrolls, slider steps.  A (300, 100, 256) file keeps the test quick; the
+# bounds are the targets for a (600, 200, 1024) file, so they hold with room.
+source "$(dirname "$0")/tuilib.bash" "$@"
+python3 "$TESTS/mkgranular.py" "$WORK/gran.json" 200 100 256
+
+start 160 50 TERM=xterm-256color -- "$WORK/gran.json" --stats
+expect "seq 1/1" "granular file opens" 10
+k=()
+for i in $(seq 30); do k+=(l); done
+for i in $(seq 30); do k+=(j); done
+keys "${k[@]}"
+keys NPage NPage NPage G g End Home
+for i in $(seq 5); do keys '>'; done
+wait_for "Embedding Dimension ◂ 5/256 ▸"
+keys q
+expect_restored 0
+if screen | grep -q "stats"; then fail "statistics written on the terminal"; else ok "nothing written outside curses"; fi
+cat "$WORK/stderr"
+first=$(sed -nE 's/.*first frame ([0-9.]+) ms after start.*/\1/p' "$WORK/stderr")
+moves=$(grep 'move/scroll keys:' "$WORK/stderr")
+nmoves=$(sed -nE 's/.* ([0-9]+) frames.*/\1/p' <<<"$moves")
+median=$(sed -nE 's/.*median ([0-9.]+) ms.*/\1/p' <<<"$moves")
+data=$(grep 'data changes:' "$WORK/stderr")
+dmax=$(sed -nE 's/.*max ([0-9.]+) ms.*/\1/p' <<<"$data")
+awk -v x="$first" 'BEGIN { exit !(x > 0 && x < 1300) }' && ok "first frame in $first ms" || fail "first frame $first ms"
+[ "${nmoves:-0}" -ge 60 ] && ok "$nmoves move frames timed" || fail "move frames: $nmoves"
+awk -v x="$median" 'BEGIN { exit !(x < 5) }' && ok "median move frame $median ms" || fail "median move frame $median ms"
+awk -v x="$dmax" 'BEGIN { exit !(x < 50) }' && ok "slider steps at most $dmax ms" || fail "slider step $dmax ms"
+finish

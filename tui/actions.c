@@ -1,0 +1,639 @@
+/* actions.c - what each key does: one handler per entry of the action
+ * table (actions.h), the key bindings parsed from the table, token search,
+ * and the dialogs the actions open.  Handlers return TUI_* bits; they never
+ * draw. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "label.h"
+#include "tui.h"
+
+/* ---------------------------------------------------------- key names */
+
+static int key_from_name(const char *k, size_t n)
+{
+    static const struct {
+        const char *name;
+        int code;
+    } named[] = {
+        {"Left", TUI_KEYCODE(KEY_LEFT)}, {"Right", TUI_KEYCODE(KEY_RIGHT)},
+        {"Up", TUI_KEYCODE(KEY_UP)},     {"Down", TUI_KEYCODE(KEY_DOWN)},
+        {"PgUp", TUI_KEYCODE(KEY_PPAGE)}, {"PgDn", TUI_KEYCODE(KEY_NPAGE)},
+        {"Home", TUI_KEYCODE(KEY_HOME)}, {"End", TUI_KEYCODE(KEY_END)},
+        {"Tab", '\t'},                   {"Enter", '\n'},
+        {"Esc", TUI_ESC},                {"Backspace", TUI_KEYCODE(KEY_BACKSPACE)},
+        {"Space", ' '},
+    };
+    if (n == 1)
+        return (unsigned char)k[0];
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (strlen(named[i].name) == n && !strncmp(k, named[i].name, n))
+            return named[i].code;
+    if (n == 3 && k[0] == 'C' && k[1] == '-')
+        return TUI_CTRL(k[2]);
+    if (n >= 2 && k[0] == 'F')
+        return TUI_KEYCODE(KEY_F(atoi(k + 1)));
+    return -1;
+}
+
+typedef struct keybind {
+    int key;
+    int action;
+} keybind;
+
+static keybind binds[ACT_COUNT * 4];
+static size_t nbinds;
+static char first_key[ACT_COUNT][16];
+
+void tui_bind_keys(void)
+{
+    nbinds = 0;
+    for (int a = 0; a < ACT_COUNT; a++) {
+        const char *name;
+        size_t len;
+        bool first = true;
+        for (const char *p = tui_action_table[a].keys; (p = tui_keys_next(p, &name, &len));) {
+            int code = key_from_name(name, len);
+            if (code >= 0 && nbinds < sizeof binds / sizeof binds[0])
+                binds[nbinds++] = (keybind){code, a};
+            if (first)
+                snprintf(first_key[a], sizeof first_key[a], "%.*s", (int)len, name);
+            first = false;
+        }
+    }
+}
+
+const char *tui_action_key(int action)
+{
+    return first_key[action];
+}
+
+/* Folds the different codes terminals send for the same key. */
+static int normalize_key(int k)
+{
+    switch (k) {
+    case '\r':
+    case TUI_KEYCODE(KEY_ENTER):
+        return '\n';
+    case TUI_KEYCODE(KEY_FIND):
+    case TUI_KEYCODE(KEY_A1):
+        return TUI_KEYCODE(KEY_HOME);
+    case TUI_KEYCODE(KEY_SELECT):
+    case TUI_KEYCODE(KEY_C1):
+        return TUI_KEYCODE(KEY_END);
+    case TUI_KEYCODE(KEY_A3):
+        return TUI_KEYCODE(KEY_PPAGE);
+    case TUI_KEYCODE(KEY_C3):
+        return TUI_KEYCODE(KEY_NPAGE);
+    default:
+        return k;
+    }
+}
+
+/* --------------------------------------------------------------- search */
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (!n)
+        return false;
+    for (; *hay; hay++)
+        if (!strncasecmp(hay, needle, n))
+            return true;
+    return false;
+}
+
+static bool token_matches(const tui *t, int side, size_t idx, const char *q)
+{
+    const as_seq *s = view_seq(&t->v);
+    const as_tokens *tok = side == VIEW_SRC ? &s->source : &s->target;
+    if (idx < tok->n && contains_ci(tok->v[idx].text, q))
+        return true;
+    const tui_labels *l = &t->lab[side];
+    return idx < l->n && l->text[idx] && contains_ci(l->text[idx], q);
+}
+
+static void search_build(tui *t)
+{
+    free(t->matches);
+    t->matches = NULL;
+    t->nmatch = 0;
+    const view_state *v = &t->v;
+    const as_seq *s = view_seq(v);
+    if (!s || !t->query[0])
+        return;
+    size_t cap = 0;
+    for (int p = 0; p < 2; p++)
+        if (view_shows(v, p))
+            cap += v->grid[p].nrows + v->grid[p].ncols;
+    t->matches = calloc(cap ? cap : 1, sizeof *t->matches);
+    if (!t->matches)
+        return;
+    for (int p = 0; p < 2; p++) {
+        if (!view_shows(v, p))
+            continue;
+        const view_grid *g = &v->grid[p];
+        for (size_t r = 0; r < g->nrows; r++)
+            if (token_matches(t, p, view_row_token(v, p, r), t->query))
+                t->matches[t->nmatch++] = (tui_match){p, false, r};
+    }
+    const view_grid *g = &v->grid[v->pane];
+    for (size_t c = 0; c < g->ncols; c += g->nsub) {
+        size_t ti = (size_t)s->attr_pos_start + view_col_gen(v, v->pane, c);
+        if (token_matches(t, VIEW_TGT, ti, t->query))
+            t->matches[t->nmatch++] = (tui_match){v->pane, true, c};
+    }
+}
+
+static unsigned search_go(tui *t, long step)
+{
+    search_build(t);
+    char q[600];
+    tui_safe(t->query, q, sizeof q);
+    if (!t->nmatch) {
+        tui_msg(t, true, "no token matches '%s'", q);
+        return TUI_REDRAW;
+    }
+    if (step) {
+        long n = (long)t->nmatch;
+        t->match_i = (size_t)((((long)t->match_i + step) % n + n) % n);
+    } else {
+        t->match_i = 0;
+    }
+    if (t->match_i >= t->nmatch)
+        t->match_i = 0;
+    tui_match m = t->matches[t->match_i];
+    view_state *v = &t->v;
+    unsigned ch = m.col ? view_goto(v, m.pane, v->row[v->pane], m.index)
+                        : view_goto(v, m.pane, m.index, v->col);
+    tui_msg(t, false, "'%s': match %zu of %zu (%s %zu)", q, t->match_i + 1, t->nmatch,
+            m.col ? "column" : m.pane == VIEW_SRC ? "source row" : "target row",
+            m.col ? view_col_gen(v, m.pane, m.index) : view_row_token(v, m.pane, m.index));
+    return tui_view_bits(ch) | TUI_REDRAW;
+}
+
+static unsigned search_enter(tui *t, const char *text, void *ud, as_error *err)
+{
+    (void)ud;
+    if (!text[0]) {
+        as_error_set(err, AS_EUSAGE, "type some text of a token");
+        return 0;
+    }
+    snprintf(t->query, sizeof t->query, "%s", text);
+    t->match_i = 0;
+    return search_go(t, 0);
+}
+
+/* -------------------------------------------------------------- actions */
+
+#define ACT(id) static unsigned act_##id(tui *t)
+
+ACT(LEFT) { return tui_view_bits(view_move(&t->v, 0, -1)); }
+ACT(RIGHT) { return tui_view_bits(view_move(&t->v, 0, 1)); }
+ACT(UP) { return tui_view_bits(view_move(&t->v, -1, 0)); }
+ACT(DOWN) { return tui_view_bits(view_move(&t->v, 1, 0)); }
+ACT(PAGE_UP) { return tui_view_bits(view_page(&t->v, -1)); }
+ACT(PAGE_DOWN) { return tui_view_bits(view_page(&t->v, 1)); }
+ACT(HOME) { return tui_view_bits(view_home(&t->v, false, false)); }
+ACT(END) { return tui_view_bits(view_home(&t->v, false, true)); }
+ACT(TOP) { return tui_view_bits(view_home(&t->v, true, false)); }
+ACT(BOTTOM) { return tui_view_bits(view_home(&t->v, true, true)); }
+ACT(ROW_MAX) { return tui_view_bits(view_jump_extreme(&t->v, true, true)); }
+ACT(ROW_MIN) { return tui_view_bits(view_jump_extreme(&t->v, true, false)); }
+ACT(COL_MAX) { return tui_view_bits(view_jump_extreme(&t->v, false, true)); }
+ACT(COL_MIN) { return tui_view_bits(view_jump_extreme(&t->v, false, false)); }
+
+ACT(SEARCH)
+{
+    tui_push(t, prompt_new("search token", t->query, true, search_enter, NULL));
+    return TUI_REDRAW;
+}
+
+ACT(SEARCH_NEXT)
+{
+    if (!t->query[0]) {
+        tui_msg(t, true, "no search yet: press / first");
+        return TUI_REDRAW;
+    }
+    return search_go(t, 1);
+}
+
+ACT(SEARCH_PREV)
+{
+    if (!t->query[0]) {
+        tui_msg(t, true, "no search yet: press / first");
+        return TUI_REDRAW;
+    }
+    return search_go(t, -1);
+}
+
+ACT(PANES)
+{
+    unsigned ch = view_cycle_layout(&t->v);
+    if (!ch)
+        tui_msg(t, false, "this sequence has only the %s heatmap",
+                t->v.grid[VIEW_SRC].present ? "source" : "target");
+    return tui_view_bits(ch) | TUI_LAYOUT | TUI_REDRAW;
+}
+
+ACT(NEXT_SEQ)
+{
+    if (t->v.seq + 1 >= t->out->nseqs) {
+        tui_msg(t, false, "last sequence");
+        return TUI_REDRAW;
+    }
+    return tui_view_bits(view_set_seq(&t->v, t->v.seq + 1));
+}
+
+ACT(PREV_SEQ)
+{
+    if (t->v.seq == 0) {
+        tui_msg(t, false, "first sequence");
+        return TUI_REDRAW;
+    }
+    return tui_view_bits(view_set_seq(&t->v, t->v.seq - 1));
+}
+
+/* Tokens [from, to) decoded as one text (split characters join up), made
+ * safe, into out. */
+static void join_tokens(tokens_mode m, const as_tokens *tok, size_t from, size_t to, char *out,
+                        size_t n)
+{
+    if (to > tok->n)
+        to = tok->n;
+    char *text = from < to ? tokens_join_list(m, tok, from, to, NULL) : NULL;
+    tui_safe(text ? text : "", out, n);
+    free(text);
+}
+
+void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size_t genn)
+{
+    const as_output *o = t->out;
+    json_t *a = json_object_get(o->info, "input_texts");
+    json_t *b = json_object_get(o->info, "generated_texts");
+    in[0] = gen[0] = '\0';
+    if (json_array_size(a) == o->nseqs && json_is_string(json_array_get(a, i)))
+        tui_safe(json_string_value(json_array_get(a, i)), in, inn);
+    if (json_array_size(b) == o->nseqs && json_is_string(json_array_get(b, i)))
+        tui_safe(json_string_value(json_array_get(b, i)), gen, genn);
+    const as_seq *s = &o->seqs[i];
+    /* decoded even with raw tokens on: this is the sequence's text */
+    tokens_mode m = tui_file_mode(t, i);
+    /* the input: the source, or the prompt part of a decoder-only target */
+    if (!in[0] && s->source.n)
+        join_tokens(m, &s->source, 0, s->source.n, in, inn);
+    else if (!in[0])
+        join_tokens(m, &s->target, 0, (size_t)s->attr_pos_start, in, inn);
+    if (!gen[0])
+        join_tokens(m, &s->target, (size_t)s->attr_pos_start, s->target.n, gen, genn);
+}
+
+static unsigned pick_seq(tui *t, size_t i, void *ud)
+{
+    (void)ud;
+    return tui_view_bits(view_set_seq(&t->v, i));
+}
+
+ACT(SEQ_LIST)
+{
+    size_t n = t->out->nseqs;
+    char **items = calloc(n ? n : 1, sizeof *items);
+    if (!items)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char in[1024], gen[1024], line[2300];
+        tui_seq_texts(t, i, in, sizeof in, gen, sizeof gen);
+        snprintf(line, sizeof line, "%3zu  %s %s %s", i + 1, in, tui_utf8() ? "\u2192" : "->",
+                 gen);
+        items[i] = strdup(line);
+        if (!items[i])
+            items[i] = strdup("");
+    }
+    tui_push(t, list_new("sequences", items, n, t->v.seq, pick_seq, NULL));
+    return TUI_REDRAW;
+}
+
+ACT(TOPK)
+{
+    t->topk = !t->topk;
+    return TUI_LAYOUT | TUI_REDRAW;
+}
+
+ACT(INFO)
+{
+    size_t n;
+    char **lines = tui_info_lines(t, &n);
+    tui_push(t, pager_new("info", lines, n, 'i'));
+    return TUI_REDRAW;
+}
+
+ACT(RAW)
+{
+    t->raw_tokens = !t->raw_tokens;
+    tui_msg(t, false, "%s token text", t->raw_tokens ? "raw" : "decoded");
+    return TUI_LABELS | TUI_LAYOUT | TUI_REDRAW;
+}
+
+ACT(RANGE)
+{
+    unsigned ch = view_toggle_global_range(&t->v);
+    tui_msg(t, false, "color range over %s: %g to %g",
+            t->v.global_range ? "all sequences" : "this sequence", t->v.vmin, t->v.vmax);
+    return tui_view_bits(ch) | TUI_REDRAW;
+}
+
+ACT(NARROW)
+{
+    t->cw_auto = false;
+    if (t->cw_level > 0)
+        t->cw_level--;
+    return TUI_LAYOUT | TUI_REDRAW | TUI_MOVE;
+}
+
+ACT(WIDEN)
+{
+    t->cw_auto = false;
+    t->cw_level++;
+    return TUI_LAYOUT | TUI_REDRAW | TUI_MOVE;
+}
+
+ACT(COLOR)
+{
+    tui_color_mode m = theme_mode();
+    m = m == TUI_MONO ? t->max_mode : (tui_color_mode)(m - 1);
+    theme_init(m);
+    tui_msg(t, false, "colors: %s", theme_mode_name(m));
+    return TUI_REDRAW | TUI_CLEAR;
+}
+
+ACT(PIPELINE)
+{
+    tui_push(t, editor_new(t));
+    return TUI_REDRAW;
+}
+
+static unsigned pick_weight(tui *t, size_t i, void *ud)
+{
+    (void)ud;
+    const as_seq *s = &t->out->seqs[t->v.seq];
+    const char *w = i == 0 || i > s->step_scores.n ? "" : s->step_scores.v[i - 1].name;
+    as_error e = {0};
+    unsigned ch = view_set_weight(&t->v, w, &e);
+    if (e.code)
+        tui_msg(t, true, "%s", e.msg);
+    else if (ch)
+        tui_msg(t, false, w[0] ? "weighted by %s" : "no weighting%s", w);
+    return tui_view_bits(ch) | TUI_REDRAW;
+}
+
+ACT(WEIGHT)
+{
+    const as_seq *s = &t->out->seqs[t->v.seq];
+    size_t n = s->step_scores.n + 1;
+    char **items = calloc(n, sizeof *items);
+    if (!items)
+        return 0;
+    items[0] = strdup("(none)");
+    size_t sel = 0;
+    for (size_t k = 0; k < s->step_scores.n; k++) {
+        char safe[512];
+        tui_safe(s->step_scores.v[k].name, safe, sizeof safe);
+        items[k + 1] = strdup(safe);
+        if (!strcmp(s->step_scores.v[k].name, t->v.ch.weight))
+            sel = k + 1;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!items[k])
+            items[k] = strdup("");
+    tui_push(t, list_new("weight attributions by a step score", items, n, sel, pick_weight,
+                         NULL));
+    return TUI_REDRAW;
+}
+
+ACT(UNDO)
+{
+    as_error e = {0};
+    unsigned ch = view_undo(&t->v, &e);
+    if (e.code)
+        tui_msg(t, true, "%s", e.msg);
+    else
+        tui_msg(t, false, "undone: pipeline %s%s%s", t->v.ch.pipeline,
+                t->v.ch.weight[0] ? ", weight " : "", t->v.ch.weight);
+    return tui_view_bits(ch) | TUI_REDRAW;
+}
+
+static unsigned pick_show_dim(tui *t, size_t i, void *ud)
+{
+    (void)ud;
+    as_error e = {0};
+    unsigned ch = view_set_show_dim(&t->v, i == 0 ? -1 : (int)i + 1, &e);
+    if (e.code)
+        tui_msg(t, true, "%s", e.msg);
+    else if (t->v.ch.show_dim >= 0)
+        tui_msg(t, false, "columns split by %s", view_dim_name(&t->v, t->v.ch.show_dim));
+    else
+        tui_msg(t, false, "no sub-columns");
+    return tui_view_bits(ch) | TUI_REDRAW;
+}
+
+ACT(SHOW_DIM)
+{
+    view_state *v = &t->v;
+    int nd = view_ndim(v);
+    if (nd <= 2) {
+        tui_msg(t, false, "this view is 2D: no extra dims (pipeline %s)", v->ch.pipeline);
+        return TUI_REDRAW;
+    }
+    size_t n = (size_t)nd - 1;
+    char **items = calloc(n, sizeof *items);
+    if (!items)
+        return 0;
+    items[0] = strdup("none: every extra dim is a slider");
+    for (int d = 2; d < nd; d++) {
+        char s[256];
+        size_t size = view_dim_size(v, d);
+        size_t len = v->ch.slice[d].on ? v->ch.slice[d].b - v->ch.slice[d].a : size;
+        snprintf(s, sizeof s, "%d  %s (%zu)%s", d, view_dim_name(v, d), len,
+                 len > v->max_show_size ? "  too large: slice it first (S)" : "");
+        items[d - 1] = strdup(s);
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!items[k])
+            items[k] = strdup("");
+    size_t sel = v->ch.show_dim >= 2 ? (size_t)v->ch.show_dim - 1 : 0;
+    tui_push(t, list_new("extra dim shown as sub-columns", items, n, sel, pick_show_dim, NULL));
+    return TUI_REDRAW;
+}
+
+static unsigned slider_msg(tui *t, unsigned ch)
+{
+    view_state *v = &t->v;
+    if (v->slider_dim < 0)
+        tui_msg(t, false, "no slider: this view has no extra dim to step");
+    return tui_view_bits(ch) | TUI_REDRAW;
+}
+
+ACT(SLIDER_PREV) { return slider_msg(t, view_slider_step(&t->v, -1)); }
+ACT(SLIDER_NEXT) { return slider_msg(t, view_slider_step(&t->v, 1)); }
+
+ACT(SLIDER_DIM)
+{
+    unsigned ch = view_slider_next_dim(&t->v);
+    if (t->v.slider_dim >= 0)
+        tui_msg(t, false, "< and > step %s", view_dim_name(&t->v, t->v.slider_dim));
+    return slider_msg(t, ch) | TUI_REDRAW;
+}
+
+static unsigned slice_enter(tui *t, const char *text, void *ud, as_error *err)
+{
+    (void)ud;
+    unsigned ch = view_set_slice_str(&t->v, text, err);
+    if (!err->code)
+        tui_msg(t, false, ch ? "sliced: %s" : "slice unchanged: %s", text);
+    return tui_view_bits(ch) | TUI_REDRAW;
+}
+
+ACT(SLICE)
+{
+    char init[64];
+    int d = t->v.slider_dim >= 0 ? t->v.slider_dim : 0;
+    snprintf(init, sizeof init, "%d=", d);
+    tui_push(t, prompt_new("slice DIM=A:B (name or index; DIM= clears)", init, false, slice_enter,
+                           NULL));
+    return TUI_REDRAW;
+}
+
+/* Writes the export; on failure err says why (nothing written). */
+static unsigned export_now(tui *t, const char *path, as_error *err)
+{
+    if (tui_export(t, path, err))
+        return TUI_REDRAW;
+    const view_grid *g = &t->v.grid[t->v.pane];
+    size_t l = strlen(path);
+    bool html = (l > 5 && !strcasecmp(path + l - 5, ".html")) ||
+                (l > 4 && !strcasecmp(path + l - 4, ".htm"));
+    if (html)
+        tui_msg(t, false, "exported the %s page of sequence %zu to %s",
+                tui_export_is_tokens(path) ? "tokens" : view_ndim(&t->v) > 2 ? "granular"
+                                                                               : "heatmap",
+                t->v.seq + 1, path);
+    else
+        tui_msg(t, false, "exported the %s pane (%zu rows + %zu step rows, %zu columns) to %s",
+                t->v.pane == VIEW_SRC ? "source" : "target", g->nrows, g->nsteps, g->ncols,
+                path);
+    return TUI_REDRAW;
+}
+
+static unsigned export_confirmed(tui *t, size_t yes, void *ud)
+{
+    (void)yes;
+    as_error e = {0};
+    unsigned bits = export_now(t, ud, &e);
+    if (e.code)
+        tui_msg(t, true, "export: %s", e.msg);
+    return bits;
+}
+
+static unsigned export_enter(tui *t, const char *text, void *ud, as_error *err)
+{
+    (void)ud;
+    if (!text[0]) {
+        as_error_set(err, AS_EUSAGE, "give a file name (.csv, .json, .html or .tokens.html)");
+        return 0;
+    }
+    struct stat st;
+    bool exists = !stat(text, &st);
+    if (exists && S_ISDIR(st.st_mode)) {
+        as_error_set(err, AS_EUSAGE, "%s is a directory", text);
+        return 0;
+    }
+    if (tui_export_check(text, err))
+        return 0;
+    if (exists) {
+        char q[VIEW_PIPE_MAX + 64];
+        snprintf(q, sizeof q, "%s exists. Overwrite it?", text);
+        char *path = strdup(text);
+        if (!path)
+            return 0;
+        tui_push(t, confirm_new(q, export_confirmed, path, free));
+        return TUI_REDRAW;
+    }
+    return export_now(t, text, err);
+}
+
+ACT(EXPORT)
+{
+    if (!view_seq(&t->v)) {
+        tui_msg(t, true, "nothing to export");
+        return TUI_REDRAW;
+    }
+    char *name = tui_export_default_name(t);
+    tui_push(t, prompt_new("export the view to (.csv, .json, .html, .tokens.html)",
+                           name ? name : "", true,
+                           export_enter, NULL));
+    free(name);
+    return TUI_REDRAW;
+}
+
+ACT(RELOAD) { (void)t; return TUI_RELOAD; }
+
+ACT(HELP)
+{
+    size_t n = 0, cap = ACT_COUNT + 16;
+    char **lines = calloc(cap, sizeof *lines);
+    if (!lines)
+        return 0;
+    const char *group = NULL;
+    for (int a = 0; a < ACT_COUNT && n + 3 < cap; a++) {
+        const tui_action_info *x = &tui_action_table[a];
+        char s[512];
+        if (!group || strcmp(group, x->group)) {
+            if (group)
+                lines[n++] = strdup("");
+            group = x->group;
+            lines[n++] = strdup(group);
+        }
+        char keys[64];
+        snprintf(keys, sizeof keys, "%s", x->keys);
+        for (char *p = keys; *p; p++)
+            if (*p == ' ')
+                *p = ',';
+        snprintf(s, sizeof s, "  %-16s %s", keys, x->help);
+        lines[n++] = strdup(s);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!lines[i])
+            lines[i] = strdup("");
+    tui_push(t, pager_new("keys", lines, n, '?'));
+    return TUI_REDRAW;
+}
+
+ACT(REDRAW) { (void)t; return TUI_CLEAR | TUI_LAYOUT | TUI_REDRAW; }
+ACT(QUIT) { (void)t; return TUI_QUIT; }
+
+typedef unsigned (*act_fn)(tui *);
+static const act_fn act_table[ACT_COUNT] = {
+#define TUI_ACT_FN(id, group, name, keys, help, hint) act_##id,
+    TUI_ACTIONS(TUI_ACT_FN)
+#undef TUI_ACT_FN
+};
+
+unsigned tui_dispatch(tui *t, int key)
+{
+    key = normalize_key(key);
+    for (size_t i = 0; i < nbinds; i++)
+        if (binds[i].key == key) {
+            t->msg[0] = '\0';
+            return act_table[binds[i].action](t) | TUI_REDRAW;
+        }
+    if (key == TUI_ESC) {
+        t->msg[0] = '\0';
+        return TUI_REDRAW;
+    }
+    tui_msg(t, false, "press ? for the keys");
+    return TUI_REDRAW;
+}
+

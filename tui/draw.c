@@ -1,0 +1,838 @@
+/* draw.c - the grid screen: header, frozen labels, heatmap cells, step
+ * rows, top-k panel, status line.  Draws only what is visible: the cost of a
+ * frame depends on the terminal size, never on the tensor size. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "colormap.h"
+#include "label.h"
+#include "tui.h"
+
+static const int cw_levels[] = {1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16};
+#define CW_LEVELS ((int)(sizeof cw_levels / sizeof cw_levels[0]))
+
+static int imin(int a, int b) { return a < b ? a : b; }
+static int imax(int a, int b) { return a > b ? a : b; }
+
+static int digits(size_t n)
+{
+    int d = 1;
+    while (n >= 10) {
+        n /= 10;
+        d++;
+    }
+    return d;
+}
+
+/* ------------------------------------------------------------ text out */
+
+void tui_fill(int y, int x, int w, tui_style st)
+{
+    if (w <= 0)
+        return;
+    theme_set(stdscr, st);
+    mvhline(y, x, ' ', w);
+}
+
+int tui_put(int y, int x, const char *s, int w, tui_style st, bool pad, bool ell)
+{
+    if (w <= 0)
+        return 0;
+    int used;
+    size_t n = tui_fit(s, w, &used);
+    bool cut = s[n] != '\0';
+    theme_set(stdscr, st);
+    if (cut && ell) {
+        n = tui_fit(s, w - 1, &used);
+        mvaddnstr(y, x, s, (int)n);
+        addstr(tui_utf8() ? "\u2026" : "~");
+        used++;
+    } else {
+        mvaddnstr(y, x, s, (int)n);
+    }
+    if (pad && used < w)
+        hline(' ', w - used), used = w;
+    return used;
+}
+
+/* Box-drawing pieces as text: Unicode in a UTF-8 locale, else ASCII (the
+ * terminal's alternate character set is avoided: not every terminal and
+ * multiplexer agrees on it). */
+static const char *bx(int k)
+{
+    static const char *u[] = {"\u2500", "\u2502", "\u250c", "\u2510", "\u2514", "\u2518"};
+    static const char *a[] = {"-", "|", "+", "+", "+", "+"};
+    return tui_utf8() ? u[k] : a[k];
+}
+
+void tui_hline(int y, int x, int w, tui_style st)
+{
+    theme_set(stdscr, st);
+    move(y, x);
+    for (int i = 0; i < w; i++)
+        addstr(bx(0));
+}
+
+void tui_vline(int y, int x, int h, tui_style st)
+{
+    theme_set(stdscr, st);
+    for (int i = 0; i < h; i++)
+        mvaddstr(y + i, x, bx(1));
+}
+
+void tui_box(int y, int x, int h, int w, const char *title, int *iy, int *ix, int *ih, int *iw)
+{
+    tui_style b = theme_role(ROLE_BORDER), n = theme_role(ROLE_NORMAL);
+    for (int i = 0; i < h; i++)
+        tui_fill(y + i, x, w, n);
+    tui_hline(y, x + 1, w - 2, b);
+    tui_hline(y + h - 1, x + 1, w - 2, b);
+    tui_vline(y + 1, x, h - 2, b);
+    tui_vline(y + 1, x + w - 1, h - 2, b);
+    mvaddstr(y, x, bx(2));
+    mvaddstr(y, x + w - 1, bx(3));
+    mvaddstr(y + h - 1, x, bx(4));
+    mvaddstr(y + h - 1, x + w - 1, bx(5));
+    if (title && w > 6) {
+        char t[256];
+        snprintf(t, sizeof t, " %s ", title);
+        tui_put(y, x + 2, t, w - 4, theme_role(ROLE_TITLE), false, true);
+    }
+    *iy = y + 1;
+    *ix = x + 2;
+    *ih = h - 2;
+    *iw = w - 4;
+}
+
+/* ---------------------------------------------------------------- values */
+
+/* Fixed-point text of |v| < 1e15 with prec decimals, without printf. */
+static int fixed(double v, int prec, char *out)
+{
+    static const double p10[] = {1, 10, 100, 1000, 10000};
+    bool neg = v < 0;
+    double a = neg ? -v : v;
+    unsigned long long m = (unsigned long long)(a * p10[prec] + 0.5);
+    char tmp[32];
+    int k = 0;
+    for (int i = 0; i < prec; i++) {
+        tmp[k++] = (char)('0' + m % 10);
+        m /= 10;
+    }
+    if (prec)
+        tmp[k++] = '.';
+    do {
+        tmp[k++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    if (neg)
+        tmp[k++] = '-';
+    for (int i = 0; i < k; i++)
+        out[i] = tmp[k - 1 - i];
+    out[k] = '\0';
+    return k;
+}
+
+void tui_fmt_value(double v, int w, char *buf, size_t n)
+{
+    if (n == 0)
+        return;
+    buf[0] = '\0';
+    if (w <= 0)
+        return;
+    if (isnan(v)) {
+        snprintf(buf, n, "%s", w >= 3 ? "NaN" : "");
+        return;
+    }
+    if (isinf(v)) {
+        snprintf(buf, n, "%s", w >= 4 ? (v > 0 ? "inf" : "-inf") : (v > 0 ? "+" : "-"));
+        return;
+    }
+    char t[64];
+    if (fabs(v) < 1e15 && n >= 32) {
+        for (int prec = imin(3, imax(0, w - 3)); prec >= 0; prec--) {
+            int l = fixed(v, prec, t);
+            if (l <= w) {
+                memcpy(buf, t, (size_t)l + 1);
+                return;
+            }
+        }
+    }
+    for (int prec = imax(0, w - 6); prec >= 0; prec--) {
+        int l = snprintf(t, sizeof t, "%.*e", prec, v);
+        if (l <= w) {
+            snprintf(buf, n, "%s", t);
+            return;
+        }
+    }
+    snprintf(buf, n, "%.*s", imin(w, 8), v > 0 ? "########" : "--------");
+}
+
+/* ---------------------------------------------------------------- labels */
+
+static void labels_free_one(tui_labels *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->text[i]);
+    free(l->text);
+    free(l->width);
+    memset(l, 0, sizeof *l);
+}
+
+void tui_labels_free(tui *t)
+{
+    labels_free_one(&t->lab[0]);
+    labels_free_one(&t->lab[1]);
+}
+
+static void labels_make(tui_labels *l, const as_tokens *tok, tokens_mode mode)
+{
+    l->n = tok ? tok->n : 0;
+    l->text = calloc(l->n ? l->n : 1, sizeof *l->text);
+    l->width = calloc(l->n ? l->n : 1, sizeof *l->width);
+    if (!l->text || !l->width) {
+        free(l->text);
+        free(l->width);
+        memset(l, 0, sizeof *l);
+        return;
+    }
+    char buf[512];
+    for (size_t i = 0; i < l->n; i++) {
+        l->width[i] = tui_label(tok->v[i].text, mode, buf, sizeof buf);
+        l->text[i] = strdup(buf);
+        if (!l->text[i]) {
+            l->text[i] = NULL;
+            l->width[i] = 0;
+        }
+        if (l->width[i] > l->maxw)
+            l->maxw = l->width[i];
+    }
+}
+
+void tui_labels_build(tui *t)
+{
+    const as_seq *s = t->view_ok ? view_seq(&t->v) : NULL;
+    /* the same tokens as last time: nothing to do (slider steps, moves) */
+    if (s && t->lab_built && t->lab_gen == t->v.cur_gen && t->lab_raw == t->raw_tokens)
+        return;
+    tui_labels_free(t);
+    t->lab_built = s != NULL;
+    t->lab_gen = t->v.cur_gen;
+    t->lab_raw = t->raw_tokens;
+    if (!s)
+        return;
+    tokens_mode m = tui_token_mode(t, t->v.seq);
+    labels_make(&t->lab[0], &s->source, m);
+    labels_make(&t->lab[1], &s->target, m);
+}
+
+static const char *lab_at(const tui_labels *l, size_t i)
+{
+    return i < l->n && l->text[i] ? l->text[i] : "";
+}
+
+const char *tui_row_label(const tui *t, int pane, size_t row)
+{
+    return lab_at(&t->lab[pane], view_row_token(&t->v, pane, row));
+}
+
+const char *tui_col_label(const tui *t, int pane, size_t col)
+{
+    const as_seq *s = view_seq(&t->v);
+    size_t i = (size_t)(s ? s->attr_pos_start : 0) + view_col_gen(&t->v, pane, col);
+    return lab_at(&t->lab[VIEW_TGT], i);
+}
+
+/* A step score's name (from the file, so escaped) into buf. */
+static const char *step_label(const view_state *v, size_t k, char *buf, size_t n)
+{
+    tui_safe(view_step_name(v, k), buf, n);
+    return buf;
+}
+
+/* ---------------------------------------------------------------- layout */
+
+void tui_layout_compute(tui *t)
+{
+    tui_layout *L = &t->lay;
+    view_state *v = &t->v;
+    memset(L, 0, sizeof *L);
+    getmaxyx(stdscr, L->H, L->W);
+    L->sep_y = -1;
+    L->tiny = L->W < 20 || L->H < 6;
+    L->hdr = L->H >= 12 ? 2 : 1;
+    L->st = L->H >= 12 ? 2 : 1;
+    int area = L->H - L->hdr - L->st;
+    L->collab = area >= 12 ? 2 : 1;
+    L->collab_y = L->hdr;
+    if (t->cw_auto)   /* numbers of 6 columns; colors alone for sub-columns */
+        t->cw_level = v->grid[v->pane].nsub > 1 ? 2 : 5;
+    if (t->cw_level < 0)
+        t->cw_level = 0;
+    if (t->cw_level >= CW_LEVELS)
+        t->cw_level = CW_LEVELS - 1;
+    L->cw = cw_levels[t->cw_level];
+    L->panel_w = t->topk && L->W >= 50 ? imin(36, L->W / 3) : 0;
+    if (!t->view_ok || !view_seq(v) || L->tiny) {
+        L->tiny = true;
+        view_set_viewport(v, 1, 1, 1);
+        return;
+    }
+    /* the frozen label column: index, token text, or a step name */
+    int lw = 0;
+    for (int p = 0; p < 2; p++) {
+        if (!view_shows(v, p))
+            continue;
+        const view_grid *g = &v->grid[p];
+        int w = g->nrows ? digits(g->row0 + g->nrows - 1) + 1 + t->lab[p].maxw : 0;
+        lw = imax(lw, w);
+        char sb[256];
+        for (size_t k = 0; k < g->nsteps; k++)
+            lw = imax(lw, tui_width(step_label(v, k, sb, sizeof sb)));
+    }
+    int avail = L->W - L->panel_w;
+    L->label_w = imax(imin(lw + 1, imax(avail / 3, 8)), imin(8, avail / 2));
+    L->vis_cols = imax(1, (avail - L->label_w) / L->cw);
+    int rows = area - L->collab;
+    int y = L->collab_y + L->collab;
+    if (view_shows(v, VIEW_SRC) && view_shows(v, VIEW_TGT) && rows >= 3) {
+        int h = rows - 1;
+        int ns = (int)(v->grid[VIEW_SRC].nrows + v->grid[VIEW_SRC].nsteps);
+        int nt = (int)(v->grid[VIEW_TGT].nrows + v->grid[VIEW_TGT].nsteps);
+        int hs = h / 2, ht = h - hs;
+        if (ns < hs) {
+            hs = imax(ns, 1);
+            ht = h - hs;
+        } else if (nt < ht) {
+            ht = imax(nt, 1);
+            hs = h - ht;
+        }
+        L->pane_y[VIEW_SRC] = y;
+        L->pane_h[VIEW_SRC] = hs;
+        L->sep_y = y + hs;
+        L->pane_y[VIEW_TGT] = y + hs + 1;
+        L->pane_h[VIEW_TGT] = ht;
+    } else {
+        int p = v->pane;
+        L->pane_y[p] = y;
+        L->pane_h[p] = imax(rows, 1);
+    }
+    view_set_viewport(v, (size_t)imax(L->pane_h[0], 1), (size_t)imax(L->pane_h[1], 1),
+                      (size_t)L->vis_cols);
+}
+
+/* ---------------------------------------------------------------- header */
+
+typedef struct line {
+    int y, x, end;
+} line;
+
+static void seg(line *l, const char *s, tui_style st)
+{
+    if (l->x >= l->end)
+        return;
+    l->x += tui_put(l->y, l->x, s, l->end - l->x, st, false, true);
+}
+
+static void sep(line *l, tui_style st)
+{
+    seg(l, tui_utf8() ? " \u2502 " : " | ", st);
+}
+
+const char *tui_file_name(const tui *t)
+{
+    const as_seq *s = t->view_ok && t->out && t->v.seq < t->out->nseqs
+                          ? &t->out->seqs[t->v.seq] : NULL;
+    if (s && s->file_index >= 0 && (size_t)s->file_index < t->out->nfiles) {
+        const char *f = t->out->files[s->file_index];
+        const char *b = strrchr(f, '/');
+        return b ? b + 1 : f;
+    }
+    return t->opts->bufname ? t->opts->bufname : "";
+}
+
+static const char *info_str(const tui *t, const char *key)
+{
+    json_t *j = t->out ? json_object_get(t->out->info, key) : NULL;
+    return json_is_string(j) && json_string_value(j)[0] ? json_string_value(j) : NULL;
+}
+
+static void draw_legend(tui *t, line *l, tui_style st)
+{
+    char a[32], b[32];
+    tui_fmt_value(t->v.vmin, 7, a, sizeof a);
+    tui_fmt_value(t->v.vmax, 7, b, sizeof b);
+    int n = 12;
+    int need = (int)strlen(a) + (int)strlen(b) + n + 8;
+    if (l->end - l->x < need + 2)
+        return;
+    int x = l->end - need;
+    line r = {l->y, x, l->end};
+    char s[64];
+    snprintf(s, sizeof s, "%s ", a);
+    seg(&r, s, st);
+    for (int i = 0; i < n; i++) {
+        const tui_cell_style *cs = theme_cell(i * 255 / (n - 1));
+        char g[8];
+        snprintf(g, sizeof g, "%s", cs->glyph);
+        tui_style fs = cs->fill;
+        if (theme_mode() == TUI_MONO && !strcmp(g, " "))
+            snprintf(g, sizeof g, "%s", tui_utf8() ? "\u00b7" : ".");
+        theme_set(stdscr, fs);
+        mvaddstr(r.y, r.x, g);
+        r.x++;
+    }
+    snprintf(s, sizeof s, " %s %s", b, t->v.global_range ? "all" : "seq");
+    seg(&r, s, st);
+    l->end = x - 1;
+}
+
+static void draw_header(tui *t)
+{
+    const tui_layout *L = &t->lay;
+    const view_state *v = &t->v;
+    tui_style h = theme_role(ROLE_HEADER), hd = theme_role(ROLE_HEADER_DIM);
+    tui_style sl = theme_role(ROLE_SLIDER);
+    char s[600], safe[600];
+    tui_fill(0, 0, L->W, h);
+    line l = {0, 0, L->W};
+    const as_seq *q = view_seq(v);
+    if (L->hdr == 2) {
+        seg(&l, " attrscope", h);
+        sep(&l, hd);
+        tui_safe(tui_file_name(t), safe, sizeof safe);
+        seg(&l, safe, h);
+        sep(&l, hd);
+    } else {
+        seg(&l, " ", h);
+    }
+    snprintf(s, sizeof s, "seq %zu/%zu", v->seq + 1, t->out ? t->out->nseqs : 0);
+    seg(&l, s, h);
+    if (L->hdr == 2) {
+        if (q) {
+            sep(&l, hd);
+            seg(&l, attr_class_short(q->cls), h);
+        }
+        const char *m = info_str(t, "attribution_method");
+        if (m) {
+            sep(&l, hd);
+            tui_safe(m, safe, sizeof safe);
+            seg(&l, safe, h);
+        }
+        m = info_str(t, "model_name");
+        if (m) {
+            sep(&l, hd);
+            tui_safe(m, safe, sizeof safe);
+            seg(&l, safe, hd);
+        }
+        tui_fill(1, 0, L->W, hd);
+        l = (line){1, 0, L->W};
+        seg(&l, " ", hd);
+        draw_legend(t, &l, hd);
+    } else {
+        sep(&l, hd);
+    }
+    /* pipeline, weight, view mode, sliders, slices */
+    tui_safe(v->ch.pipeline, safe, sizeof safe);
+    snprintf(s, sizeof s, "%s%s", L->hdr == 2 ? "pipeline: " : "", safe);
+    seg(&l, s, h);
+    if (v->ch.weight[0]) {
+        tui_safe(v->ch.weight, safe, sizeof safe);
+        snprintf(s, sizeof s, " \u00d7 %s", safe);
+        seg(&l, tui_utf8() ? s : s + 3, h);
+    }
+    if (L->hdr == 2 && q) {
+        sep(&l, hd);
+        static const char *const names[] = {"source", "target", "source+target"};
+        seg(&l, names[v->layout], hd);
+    }
+    int nd = view_ndim(v);
+    int sub = v->grid[v->pane].sub_dim;
+    if (sub >= 0) {
+        sep(&l, hd);
+        snprintf(s, sizeof s, "cols\u00d7%s(%zu)", view_dim_name(v, sub), v->grid[v->pane].nsub);
+        seg(&l, tui_utf8() ? s : "cols x dim", hd);
+    }
+    for (int d = 2; d < nd; d++) {
+        if (!view_is_slider(v, d))
+            continue;
+        sep(&l, hd);
+        const char *name = view_dim_name(v, d);
+        char ini[8] = "";
+        if (L->hdr == 1 || L->W < 100) {
+            /* initials of the dim name */
+            size_t k = 0;
+            for (const char *p = name; *p && k < 4; p++)
+                if (p == name || p[-1] == ' ')
+                    ini[k++] = *p;
+            ini[k] = '\0';
+            name = ini;
+        }
+        snprintf(s, sizeof s, tui_utf8() ? "%s \u25c2 %zu/%zu \u25b8" : "%s < %zu/%zu >", name,
+                 v->slider[d], view_dim_size(v, d));
+        seg(&l, s, d == v->slider_dim ? sl : hd);
+    }
+    for (int d = 0; d < AS_MAX_DIMS; d++) {
+        if (!v->ch.slice[d].on)
+            continue;
+        sep(&l, hd);
+        snprintf(s, sizeof s, "%d=%zu:%zu", d, v->ch.slice[d].a, v->ch.slice[d].b);
+        seg(&l, s, hd);
+    }
+}
+
+/* --------------------------------------------------------------- columns */
+
+static void draw_col_labels(tui *t)
+{
+    const tui_layout *L = &t->lay;
+    const view_state *v = &t->v;
+    int p = v->pane;
+    const view_grid *g = &v->grid[p];
+    tui_style idx = theme_role(ROLE_INDEX), lab = theme_role(ROLE_LABEL);
+    tui_style cur = theme_role(ROLE_LABEL_CUR), title = theme_role(ROLE_TITLE);
+    int y0 = L->collab_y, cw = L->cw;
+    for (int i = 0; i < L->collab; i++)
+        tui_fill(y0 + i, 0, L->W - L->panel_w, theme_role(ROLE_NORMAL));
+    /* corner: which pane, which dim */
+    const char *corner = view_shows(v, VIEW_SRC) && view_shows(v, VIEW_TGT)
+                             ? "source"
+                             : (p == VIEW_SRC ? "source" : "target");
+    tui_put(y0, 0, corner, L->label_w - 1, title, false, true);
+    if (L->collab == 2 && g->sub_dim >= 0)
+        tui_put(y0 + 1, 0, view_dim_name(v, g->sub_dim), L->label_w - 1, idx, false, true);
+    size_t c0 = v->left, c1 = g->ncols < c0 + (size_t)L->vis_cols ? g->ncols
+                                                                 : c0 + (size_t)L->vis_cols;
+    char s[64];
+    if (g->nsub <= 1) {
+        for (size_t c = c0; c < c1; c++) {
+            int x = L->label_w + (int)(c - c0) * cw;
+            bool on = c == v->col;
+            if (L->collab == 2) {
+                snprintf(s, sizeof s, " %zu", view_col_gen(v, p, c));
+                tui_put(y0, x, s, cw, on ? cur : idx, true, false);
+            }
+            const char *tx = tui_col_label(t, p, c);
+            if (!t->raw_tokens && tx[0] == ' ' && tx[1])
+                tx++;
+            tui_fill(y0 + L->collab - 1, x, cw, on ? cur : lab);
+            if (cw > 1)
+                tui_put(y0 + L->collab - 1, x + 1, tx, cw - 1, on ? cur : lab, true, true);
+            else
+                tui_put(y0 + L->collab - 1, x, tx, cw, on ? cur : lab, true, false);
+        }
+        return;
+    }
+    /* groups of sub-columns: the token over its group, sub-indices below */
+    size_t c = c0;
+    while (c < c1) {
+        size_t gen = view_col_gen(v, p, c);
+        size_t end = c;
+        while (end < c1 && view_col_gen(v, p, end) == gen)
+            end++;
+        int x = L->label_w + (int)(c - c0) * cw, w = (int)(end - c) * cw;
+        bool on = view_col_gen(v, p, v->col) == gen;
+        const char *tx = tui_col_label(t, p, c);
+        if (!t->raw_tokens && tx[0] == ' ' && tx[1])
+            tx++;
+        char gl[600];
+        snprintf(gl, sizeof gl, "%zu:%s", gen, tx);
+        tui_fill(y0, x, w, on ? cur : lab);
+        tui_put(y0, x + (w > 1), gl, w - (w > 1) - (w > 2), on ? cur : lab, false, true);
+        if (L->collab == 2 || cw >= 3) {
+            int ly = y0 + L->collab - 1;
+            if (ly != y0)
+                for (size_t k = c; k < end; k++) {
+                    snprintf(s, sizeof s, "%*zu", cw, view_col_sub(v, p, k) % (cw >= 3 ? 100 : 10));
+                    tui_put(ly, L->label_w + (int)(k - c0) * cw, s, cw,
+                            k == v->col ? cur : idx, true, false);
+                }
+        }
+        c = end;
+    }
+}
+
+/* ----------------------------------------------------------------- panes */
+
+/* One row of cells, built as a line of characters with their attributes
+ * and written at once (no per-cell cursor moves or text conversion). */
+static void draw_cells(tui *t, int p, size_t r, int y, bool step)
+{
+    const tui_layout *L = &t->lay;
+    const view_state *v = &t->v;
+    const view_grid *g = &v->grid[p];
+    int cw = L->cw;
+    size_t c0 = v->left, c1 = g->ncols < c0 + (size_t)L->vis_cols ? g->ncols
+                                                                 : c0 + (size_t)L->vis_cols;
+    bool wide = cw >= 5;
+    tui_style cur = theme_role(ROLE_CURSOR), norm = theme_role(ROLE_NORMAL);
+    bool cur_row = p == v->pane && r == v->row[p];
+    static cchar_t row[4096];
+    int n = 0, room = (int)(sizeof row / sizeof row[0]);
+    char txt[64];
+    for (size_t c = c0; c < c1 && n + cw <= room; c++) {
+        double val = view_cell(v, p, r, c);
+        tui_style st;
+        wchar_t glyph = L' ';
+        if (step) {
+            st = norm;
+            if (!isnan(val) && fabs(val) >= 0.5)
+                st.attr |= A_BOLD;
+        } else {
+            int b = isnan(val) ? -1 : cmap_bucket(val, v->vmin, v->vmax);
+            const tui_cell_style *cs = theme_cell(b);
+            st = wide ? cs->text : cs->fill;
+            glyph = cs->wglyph;
+        }
+        if (cur_row && c == v->col)
+            st = cur;
+        /* one styled blank per cell, copied with each character put in */
+        wchar_t wc[2] = {L' ', 0};
+        cchar_t blank;
+        setcchar(&blank, wc, st.attr, st.pair, NULL);
+        if (wide || step) {
+            if (wide && !isnan(val))
+                tui_fmt_value(val, cw - 1, txt, sizeof txt);
+            else
+                txt[0] = '\0';
+            int l = (int)strlen(txt), pad = cw - l;
+            for (int i = 0; i < cw; i++) {
+                row[n] = blank;
+                if (i >= pad)
+                    row[n].chars[0] = (wchar_t)(unsigned char)txt[i - pad];
+                n++;
+            }
+        } else {
+            blank.chars[0] = glyph;
+            for (int i = 0; i < cw; i++)
+                row[n++] = blank;
+        }
+    }
+    if (n)
+        mvadd_wchnstr(y, L->label_w, row, n);
+}
+
+static void draw_pane(tui *t, int p)
+{
+    const tui_layout *L = &t->lay;
+    const view_state *v = &t->v;
+    const view_grid *g = &v->grid[p];
+    if (!L->pane_h[p] || !view_shows(v, p))
+        return;
+    tui_style idx = theme_role(ROLE_INDEX), lab = theme_role(ROLE_LABEL);
+    tui_style cur = theme_role(ROLE_LABEL_CUR), step = theme_role(ROLE_STEP);
+    size_t total = g->nrows + g->nsteps;
+    int iw = g->nrows ? digits(g->row0 + g->nrows - 1) : 0;
+    for (int i = 0; i < L->pane_h[p]; i++) {
+        size_t r = v->top[p] + (size_t)i;
+        int y = L->pane_y[p] + i;
+        if (r >= total)
+            break;
+        bool on = p == v->pane && r == v->row[p];
+        int lw = L->label_w - 1;
+        if (r < g->nrows) {
+            char s[32];
+            snprintf(s, sizeof s, "%*zu ", iw, view_row_token(v, p, r));
+            int x = tui_put(y, 0, s, lw, on ? cur : idx, false, false);
+            x += tui_put(y, x, tui_row_label(t, p, r), lw - x, on ? cur : lab, true, true);
+            tui_fill(y, x, L->label_w - x, theme_role(ROLE_NORMAL));
+            draw_cells(t, p, r, y, false);
+        } else {
+            char sb[256];
+            const char *name = step_label(v, r - g->nrows, sb, sizeof sb);
+            int x = tui_put(y, 0, name, lw, on ? cur : step, true, true);
+            tui_fill(y, x, L->label_w - x, theme_role(ROLE_NORMAL));
+            draw_cells(t, p, r, y, true);
+        }
+    }
+}
+
+static void draw_separator(tui *t)
+{
+    const tui_layout *L = &t->lay;
+    if (L->sep_y < 0)
+        return;
+    tui_hline(L->sep_y, 0, L->W - L->panel_w, theme_role(ROLE_BORDER));
+    tui_put(L->sep_y, 1, " target ", L->W - 2, theme_role(ROLE_TITLE), false, false);
+}
+
+static void draw_topk(tui *t)
+{
+    const tui_layout *L = &t->lay;
+    const view_state *v = &t->v;
+    if (!L->panel_w)
+        return;
+    int x0 = L->W - L->panel_w, y0 = L->hdr, h = L->H - L->hdr - L->st;
+    tui_style b = theme_role(ROLE_BORDER), n = theme_role(ROLE_NORMAL);
+    for (int i = 0; i < h; i++)
+        tui_fill(y0 + i, x0, L->panel_w, n);
+    tui_vline(y0, x0, h, b);
+    int p = view_shows(v, VIEW_SRC) ? VIEW_SRC : VIEW_TGT;
+    const view_grid *g = &v->grid[p];
+    if (!g->present || !g->ncols)
+        return;
+    char s[600];
+    snprintf(s, sizeof s, "top %s for %zu:%s", p == VIEW_SRC ? "source" : "target",
+             view_col_gen(v, p, v->col), tui_col_label(t, p, v->col));
+    int w = L->panel_w - 2;
+    tui_put(y0, x0 + 2, s, w, theme_role(ROLE_TITLE), false, true);
+    size_t k = h > 2 ? (size_t)(h - 2) : 0;
+    if (k > 64)
+        k = 64;
+    size_t rows[64];
+    double vals[64];
+    size_t got = view_topk(v, p, v->col, k, rows, vals);
+    for (size_t i = 0; i < got; i++) {
+        char num[32];
+        tui_fmt_value(vals[i], 7, num, sizeof num);
+        snprintf(s, sizeof s, "%7s", num);
+        int b2 = cmap_bucket(vals[i], v->vmin, v->vmax);
+        int y = y0 + 2 + (int)i;
+        tui_put(y, x0 + 2, s, 7, theme_cell(b2)->text, true, false);
+        snprintf(s, sizeof s, " %zu %s", view_row_token(v, p, rows[i]),
+                 tui_row_label(t, p, rows[i]));
+        tui_put(y, x0 + 9, s, w - 7, n, false, true);
+    }
+    if (!got)
+        tui_put(y0 + 2, x0 + 2, "(no values)", w, theme_role(ROLE_DIM), false, false);
+}
+
+/* ---------------------------------------------------------------- status */
+
+static void draw_status(tui *t)
+{
+    const tui_layout *L = &t->lay;
+    const view_state *v = &t->v;
+    tui_style st = theme_role(ROLE_STATUS), key = theme_role(ROLE_STATUS_KEY);
+    int y_info = L->H - L->st, y_msg = L->H - 1;
+    char s[2048], sb[256];
+    bool msg_on_info = L->st == 1 && t->msg[0];
+    if (!msg_on_info) {
+        tui_fill(y_info, 0, L->W, st);
+        line l = {y_info, 0, L->W};
+        const as_seq *q = view_seq(v);
+        int p = v->pane;
+        const view_grid *g = &v->grid[p];
+        if (q && g->present && g->ncols) {
+            size_t r = v->row[p];
+            double val = view_cursor_value(v);
+            char num[64];
+            if (isnan(val))
+                snprintf(num, sizeof num, "NaN");
+            else
+                snprintf(num, sizeof num, "%.9g", val);
+            size_t gen = view_col_gen(v, p, v->col);
+            if (r < g->nrows)
+                snprintf(s, sizeof s, " %s %zu %s \u2190 %zu %s = %s",
+                         p == VIEW_SRC ? "src" : "tgt", view_row_token(v, p, r),
+                         tui_row_label(t, p, r), gen,
+                         tui_col_label(t, p, v->col), num);
+            else
+                snprintf(s, sizeof s, " %s @ %zu %s = %s",
+                         step_label(v, r - g->nrows, sb, sizeof sb), gen,
+                         tui_col_label(t, p, v->col), num);
+            if (!tui_utf8()) {
+                char *a = strstr(s, "\u2190");
+                if (a)
+                    memcpy(a, "<- ", 3);
+            }
+            seg(&l, s, st);
+            if (g->sub_dim >= 0) {
+                snprintf(s, sizeof s, "  %s %zu", view_dim_name(v, g->sub_dim),
+                         view_col_sub(v, p, v->col));
+                seg(&l, s, st);
+            }
+            for (int d = 2; d < view_ndim(v); d++)
+                if (view_is_slider(v, d)) {
+                    snprintf(s, sizeof s, "  %s %zu/%zu", view_dim_name(v, d), v->slider[d],
+                             view_dim_size(v, d));
+                    seg(&l, s, st);
+                }
+            if (r < g->nrows)
+                for (size_t k = 0; k < g->nsteps; k++) {
+                    double x = view_cell(v, p, g->nrows + k, v->col);
+                    snprintf(s, sizeof s, "  %s %.4g", step_label(v, k, sb, sizeof sb), x);
+                    seg(&l, s, st);
+                }
+        } else if (!q) {
+            seg(&l, " no view of this sequence", st);
+        } else {
+            seg(&l, " nothing to show in this pane", st);
+        }
+    }
+    if (t->msg[0]) {
+        int y = msg_on_info ? y_info : y_msg;
+        tui_style ms = theme_role(t->msg_err ? ROLE_ERROR : ROLE_MESSAGE);
+        tui_fill(y, 0, L->W, ms);
+        snprintf(s, sizeof s, " %s", t->msg);
+        tui_put(y, 0, s, L->W, ms, true, true);
+        return;
+    }
+    if (L->st < 2)
+        return;
+    tui_fill(y_msg, 0, L->W, st);
+    line l = {y_msg, 0, L->W};
+    seg(&l, " ", st);
+    for (int a = 0; a < ACT_COUNT; a++) {
+        if (!tui_action_table[a].hint)
+            continue;
+        seg(&l, tui_action_key(a), key);
+        snprintf(s, sizeof s, ":%s  ", tui_action_table[a].hint);
+        seg(&l, s, st);
+    }
+}
+
+void tui_draw_main(tui *t)
+{
+    const tui_layout *L = &t->lay;
+    erase();
+    if (L->W < 8 || L->H < 3) {
+        tui_put(0, 0, "too small", L->W, theme_role(ROLE_NORMAL), false, false);
+        return;
+    }
+    draw_header(t);
+    if (!t->view_ok || !view_seq(&t->v)) {
+        char s[AS_ERROR_MAX + 64];
+        snprintf(s, sizeof s, "Sequence %zu cannot be shown: %s", t->v.seq + 1,
+                 t->v.agg_error[0] ? t->v.agg_error : "no data");
+        char safe[sizeof s];
+        tui_safe(s, safe, sizeof safe);
+        tui_put(L->hdr + 1, 1, safe, L->W - 2, theme_role(ROLE_ERROR), false, true);
+    } else if (L->tiny) {
+        tui_put(L->hdr, 0, "too small", L->W, theme_role(ROLE_DIM), false, true);
+    } else {
+        draw_col_labels(t);
+        draw_pane(t, VIEW_SRC);
+        draw_separator(t);
+        draw_pane(t, VIEW_TGT);
+        draw_topk(t);
+    }
+    draw_status(t);
+}
+
+void tui_draw_progress(const char *what, double frac, const char *detail)
+{
+    int H, W;
+    getmaxyx(stdscr, H, W);
+    erase();
+    int w = imin(W - 4, 60);
+    if (w < 10)
+        w = W;
+    int x = (W - w) / 2, y = H / 2 - 1;
+    tui_put(y - 1 > 0 ? y - 1 : 0, x, what, w, theme_role(ROLE_TITLE), false, true);
+    if (frac < 0)
+        frac = 0;
+    if (frac > 1)
+        frac = 1;
+    int fill = (int)(frac * w + 0.5);
+    tui_fill(y, x, fill, theme_role(ROLE_PROGRESS));
+    theme_set(stdscr, theme_role(ROLE_DIM));
+    for (int i = fill; i < w; i++)
+        mvaddstr(y, x + i, tui_utf8() ? "\u2591" : ".");
+    if (theme_mode() == TUI_MONO)
+        for (int i = 0; i < fill; i++)
+            mvaddstr(y, x + i, tui_utf8() ? "\u2588" : "#");
+    tui_put(y + 1, x, detail, w, theme_role(ROLE_NORMAL), false, true);
+}

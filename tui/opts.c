@@ -1,0 +1,145 @@
+/* opts.c - the explorer's command-line options (see explore.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explore.h"
+
+const char *explore_opts_usage(void)
+{
+    return "  -p, --pipeline P      aggregation pipeline (default: default; none: raw tensors)\n"
+           "      --weight STEP     weight attributions by a step score\n"
+           "      --show-dim D      extra dim (name or index) shown as sub-columns\n"
+           "      --slice DIM=A:B   keep indices A..B-1 of a dim (repeatable)\n"
+           "      --max-show-size N largest dim shown as sub-columns (default 20)\n"
+           "      --min X, --max X  color range (default: symmetric from the data)\n"
+           "      --global-range    one color range over all sequences\n"
+           "      --color MODE      auto, truecolor, 256, 8 or mono (NO_COLOR is honoured)\n"
+           "      --raw-tokens      show token strings as stored, not decoded\n"
+           "      --stats           print frame times to stderr at exit\n";
+}
+
+static int fail(char *err, size_t n, const char *fmt, const char *a)
+{
+    snprintf(err, n, fmt, a);
+    return 2;
+}
+
+static int push(const char ***v, size_t *n, const char *s)
+{
+    const char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    nv[(*n)++] = s;
+    *v = nv;
+    return 0;
+}
+
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *err,
+                       size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    bool opts_done = false;
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        if (opts_done || a[0] != '-' || !strcmp(a, "-")) {
+            if (push(&o->files, &o->nfiles, a))
+                return fail(err, errlen, "%s", "out of memory");
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            opts_done = true;
+            continue;
+        }
+        /* --name=value or --name value */
+        char name[64];
+        const char *val = NULL;
+        const char *eq = strchr(a, '=');
+        if (eq && !strncmp(a, "--", 2)) {
+            size_t l = (size_t)(eq - a);
+            if (l >= sizeof name)
+                return fail(err, errlen, "unknown option '%s'", a);
+            memcpy(name, a, l);
+            name[l] = '\0';
+            val = eq + 1;
+        } else {
+            snprintf(name, sizeof name, "%s", a);
+        }
+        bool flag = !strcmp(name, "--global-range") || !strcmp(name, "--raw-tokens") ||
+                    !strcmp(name, "--stats");
+        if (flag) {
+            if (val)
+                return fail(err, errlen, "option '%s' takes no value", name);
+        } else if (!val) {
+            if (i + 1 >= argc)
+                return fail(err, errlen, "option '%s' needs a value", name);
+            val = argv[++i];
+        }
+        if (!strcmp(name, "--global-range")) {
+            o->global_range = true;
+        } else if (!strcmp(name, "--raw-tokens")) {
+            o->decode = EXPLORE_DECODE_RAW;
+        } else if (!strcmp(name, "--stats")) {
+            o->stats = true;
+        } else if (!strcmp(name, "-p") || !strcmp(name, "--pipeline")) {
+            o->pipeline = val;
+        } else if (!strcmp(name, "--weight")) {
+            o->weight = val;
+        } else if (!strcmp(name, "--show-dim")) {
+            o->show_dim = val;
+        } else if (!strcmp(name, "--slice")) {
+            if (push(&o->slices, &o->nslices, val))
+                return fail(err, errlen, "%s", "out of memory");
+        } else if (!strcmp(name, "--max-show-size")) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(val, &end, 10);
+            if (errno || end == val || *end || val[0] == '-' || n == 0)
+                return fail(err, errlen, "--max-show-size: '%s' is not a positive integer",
+                            val);
+            o->max_show_size = (size_t)n;
+        } else if (!strcmp(name, "--min")) {
+            if (parse_double(val, &o->min))
+                return fail(err, errlen, "--min: '%s' is not a number", val);
+            o->has_min = true;
+        } else if (!strcmp(name, "--max")) {
+            if (parse_double(val, &o->max))
+                return fail(err, errlen, "--max: '%s' is not a number", val);
+            o->has_max = true;
+        } else if (!strcmp(name, "--color")) {
+            static const char *modes[] = {"auto", "truecolor", "256", "8", "mono"};
+            size_t k = 0;
+            while (k < 5 && strcmp(val, modes[k]))
+                k++;
+            if (k == 5)
+                return fail(err, errlen,
+                            "--color: '%s' is not one of auto, truecolor, 256, 8, mono", val);
+            o->color = (explore_color)k;
+        } else {
+            return fail(err, errlen, "unknown option '%s'", name);
+        }
+    }
+    return 0;
+}
+
+void explore_opts_free(explore_opts *o)
+{
+    free(o->files);
+    free(o->slices);
+    o->files = NULL;
+    o->slices = NULL;
+    o->nfiles = o->nslices = 0;
+}

@@ -1,0 +1,510 @@
+/* screens.c - dialogs stacked over the grid: a pager (help, info), a list
+ * to pick from, a one-line prompt, a yes/no question; and the line editor
+ * they share with the pipeline editor. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "label.h"
+#include "tui.h"
+
+static int imin(int a, int b) { return a < b ? a : b; }
+static int imax(int a, int b) { return a > b ? a : b; }
+
+/* The usual dialog rectangle: most of the screen. */
+static void dialog_rect(int want_h, int want_w, int *y, int *x, int *h, int *w)
+{
+    int H, W;
+    getmaxyx(stdscr, H, W);
+    *w = imin(want_w, W - (W > 40 ? 4 : 0));
+    *h = imin(want_h, H - (H > 12 ? 2 : 0));
+    *w = imax(*w, imin(W, 10));
+    *h = imax(*h, imin(H, 3));
+    *y = (H - *h) / 2;
+    *x = (W - *w) / 2;
+}
+
+/* Moves *pos in [0, max] for a navigation key; false for other keys. */
+static bool nav_key(int key, size_t *pos, size_t max, size_t page)
+{
+    switch (key) {
+    case 'j':
+    case TUI_KEYCODE(KEY_DOWN):
+    case TUI_CTRL('n'):
+        *pos = *pos < max ? *pos + 1 : max;
+        return true;
+    case 'k':
+    case TUI_KEYCODE(KEY_UP):
+    case TUI_CTRL('p'):
+        *pos = *pos ? *pos - 1 : 0;
+        return true;
+    case ' ':
+    case TUI_KEYCODE(KEY_NPAGE):
+    case TUI_CTRL('f'):
+        *pos = *pos + page < max ? *pos + page : max;
+        return true;
+    case TUI_KEYCODE(KEY_PPAGE):
+    case TUI_CTRL('b'):
+        *pos = *pos > page ? *pos - page : 0;
+        return true;
+    case 'g':
+    case TUI_KEYCODE(KEY_HOME):
+        *pos = 0;
+        return true;
+    case 'G':
+    case TUI_KEYCODE(KEY_END):
+        *pos = max;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_close(int key, int extra)
+{
+    return key == 'q' || key == TUI_ESC || key == extra || key == TUI_CTRL('g');
+}
+
+/* ------------------------------------------------------------ line edit */
+
+void le_set(lineedit *le, const char *s)
+{
+    snprintf(le->buf, sizeof le->buf, "%s", s ? s : "");
+    le->cur = strlen(le->buf);
+    le->scroll = 0;
+    le->fresh = false;
+}
+
+static size_t prev_char(const char *s, size_t i)
+{
+    if (i == 0)
+        return 0;
+    i--;
+    while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
+        i--;
+    return i;
+}
+
+static size_t next_char(const char *s, size_t i)
+{
+    if (!s[i])
+        return i;
+    i++;
+    while (s[i] && ((unsigned char)s[i] & 0xc0) == 0x80)
+        i++;
+    return i;
+}
+
+static void del_range(lineedit *le, size_t a, size_t b)
+{
+    memmove(le->buf + a, le->buf + b, strlen(le->buf + b) + 1);
+    le->cur = a;
+}
+
+static int encode_utf8(int c, char *o)
+{
+    if (c < 0x80) {
+        o[0] = (char)c;
+        return 1;
+    } else if (c < 0x800) {
+        o[0] = (char)(0xc0 | (c >> 6));
+        o[1] = (char)(0x80 | (c & 0x3f));
+        return 2;
+    } else if (c < 0x10000) {
+        o[0] = (char)(0xe0 | (c >> 12));
+        o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+        o[2] = (char)(0x80 | (c & 0x3f));
+        return 3;
+    }
+    o[0] = (char)(0xf0 | (c >> 18));
+    o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+    o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+    o[3] = (char)(0x80 | (c & 0x3f));
+    return 4;
+}
+
+bool le_key(lineedit *le, int key)
+{
+    bool printable = key >= 0x20 && key != 127 && key < 0x110000 && !(key >= 0x80 && key < 0xa0);
+    if (le->fresh && printable)
+        le->buf[0] = '\0', le->cur = 0;
+    le->fresh = false;
+    size_t len = strlen(le->buf);
+    switch (key) {
+    case TUI_KEYCODE(KEY_LEFT):
+    case TUI_CTRL('b'):
+        le->cur = prev_char(le->buf, le->cur);
+        return true;
+    case TUI_KEYCODE(KEY_RIGHT):
+    case TUI_CTRL('f'):
+        le->cur = next_char(le->buf, le->cur);
+        return true;
+    case TUI_KEYCODE(KEY_HOME):
+    case TUI_CTRL('a'):
+        le->cur = 0;
+        return true;
+    case TUI_KEYCODE(KEY_END):
+    case TUI_CTRL('e'):
+        le->cur = len;
+        return true;
+    case TUI_KEYCODE(KEY_BACKSPACE):
+    case 127:
+    case TUI_CTRL('h'):
+        if (le->cur)
+            del_range(le, prev_char(le->buf, le->cur), le->cur);
+        return true;
+    case TUI_KEYCODE(KEY_DC):
+    case TUI_CTRL('d'):
+        del_range(le, le->cur, next_char(le->buf, le->cur));
+        return true;
+    case TUI_CTRL('u'):
+        del_range(le, 0, le->cur);
+        return true;
+    case TUI_CTRL('k'):
+        le->buf[le->cur] = '\0';
+        return true;
+    case TUI_CTRL('w'): {
+        size_t a = le->cur;
+        while (a > 0 && le->buf[a - 1] == ' ')
+            a--;
+        while (a > 0 && le->buf[a - 1] != ' ')
+            a--;
+        del_range(le, a, le->cur);
+        return true;
+    }
+    default:
+        break;
+    }
+    if (printable) {
+        char u[4];
+        int n = encode_utf8(key, u);
+        if (len + (size_t)n + 1 > sizeof le->buf)
+            return true;
+        memmove(le->buf + le->cur + n, le->buf + le->cur, len - le->cur + 1);
+        memcpy(le->buf + le->cur, u, (size_t)n);
+        le->cur += (size_t)n;
+        return true;
+    }
+    return false;
+}
+
+void le_draw(lineedit *le, int y, int x, int w, tui_style st)
+{
+    if (w < 2)
+        return;
+    /* keep the cursor inside the shown part */
+    if (le->cur < le->scroll)
+        le->scroll = le->cur;
+    char safe[VIEW_PIPE_MAX * 4];
+    for (;;) {
+        char head[VIEW_PIPE_MAX];
+        size_t n = le->cur - le->scroll;
+        memcpy(head, le->buf + le->scroll, n);
+        head[n] = '\0';
+        tui_safe(head, safe, sizeof safe);
+        if (tui_width(safe) < w || le->scroll >= le->cur)
+            break;
+        le->scroll = next_char(le->buf, le->scroll);
+    }
+    int cx = tui_width(safe);
+    tui_safe(le->buf + le->scroll, safe, sizeof safe);
+    tui_put(y, x, safe, w, st, true, false);
+    move(y, x + imin(cx, w - 1));
+}
+
+/* ---------------------------------------------------------------- pager */
+
+typedef struct pager {
+    screen s;
+    char title[128];
+    char **lines;
+    size_t n, top;
+    int close_key;
+    int page;
+} pager;
+
+static void pager_draw(tui *t, screen *sc)
+{
+    (void)t;
+    pager *p = (pager *)sc;
+    int y, x, h, w, iy, ix, ih, iw;
+    dialog_rect(10000, 10000, &y, &x, &h, &w);
+    tui_box(y, x, h, w, p->title, &iy, &ix, &ih, &iw);
+    p->page = imax(ih - 1, 1);
+    if (p->n > (size_t)p->page && p->top > p->n - (size_t)p->page)
+        p->top = p->n - (size_t)p->page;
+    for (int i = 0; i < p->page && p->top + (size_t)i < p->n; i++)
+        tui_put(iy + i, ix, p->lines[p->top + (size_t)i], iw, theme_role(ROLE_NORMAL), false,
+                true);
+    size_t end = p->top + (size_t)p->page < p->n ? p->top + (size_t)p->page : p->n;
+    char f[160];
+    snprintf(f, sizeof f, "%zu-%zu of %zu  %s scroll, q close", p->n ? p->top + 1 : 0, end, p->n,
+             tui_utf8() ? "\u2191\u2193 PgUp PgDn" : "j k PgUp PgDn");
+    tui_put(iy + ih - 1, ix, f, iw, theme_role(ROLE_DIM), false, true);
+}
+
+static unsigned pager_key(tui *t, screen *sc, int key)
+{
+    pager *p = (pager *)sc;
+    size_t page = (size_t)p->page;
+    size_t maxtop = p->n > page ? p->n - page : 0;
+    if (!nav_key(key, &p->top, maxtop, page) &&
+        (is_close(key, p->close_key) || key == '\n' || key == '\r' ||
+         key == TUI_KEYCODE(KEY_ENTER)))
+        tui_pop(t);
+    return TUI_REDRAW;
+}
+
+static void pager_free(screen *sc)
+{
+    pager *p = (pager *)sc;
+    tui_lines_free(p->lines, p->n);
+    free(p);
+}
+
+screen *pager_new(const char *title, char **lines, size_t n, int close_key)
+{
+    pager *p = calloc(1, sizeof *p);
+    if (!p) {
+        tui_lines_free(lines, n);
+        return NULL;
+    }
+    p->s = (screen){pager_draw, pager_key, pager_free, NULL};
+    snprintf(p->title, sizeof p->title, "%s", title);
+    p->lines = lines;
+    p->n = n;
+    p->close_key = close_key;
+    p->page = 1;
+    return &p->s;
+}
+
+/* ----------------------------------------------------------------- list */
+
+typedef struct list {
+    screen s;
+    char title[256];
+    char **items;
+    size_t n, sel, top;
+    int page;
+    tui_pick_fn pick;
+    void *ud;
+} list;
+
+static void list_draw(tui *t, screen *sc)
+{
+    (void)t;
+    list *l = (list *)sc;
+    int want_w = 20;
+    for (size_t i = 0; i < l->n; i++)
+        want_w = imax(want_w, tui_width(l->items[i]) + 6);
+    want_w = imax(want_w, tui_width(l->title) + 8);
+    int y, x, h, w, iy, ix, ih, iw;
+    dialog_rect((int)l->n + 3, want_w, &y, &x, &h, &w);
+    tui_box(y, x, h, w, l->title, &iy, &ix, &ih, &iw);
+    l->page = imax(ih - 1, 1);
+    if (l->sel < l->top)
+        l->top = l->sel;
+    else if (l->sel >= l->top + (size_t)l->page)
+        l->top = l->sel - (size_t)l->page + 1;
+    for (int i = 0; i < l->page && l->top + (size_t)i < l->n; i++) {
+        size_t k = l->top + (size_t)i;
+        tui_style st = theme_role(k == l->sel ? ROLE_SELECT : ROLE_NORMAL);
+        tui_fill(iy + i, ix - 1, iw + 2, st);
+        tui_put(iy + i, ix, l->items[k], iw, st, true, true);
+    }
+    tui_put(iy + ih - 1, ix, "Enter pick, Esc cancel", iw, theme_role(ROLE_DIM), false, true);
+}
+
+static unsigned list_key(tui *t, screen *sc, int key)
+{
+    list *l = (list *)sc;
+    if (nav_key(key, &l->sel, l->n ? l->n - 1 : 0, (size_t)l->page))
+        return TUI_REDRAW;
+    if (key == '\n' || key == '\r' || key == TUI_KEYCODE(KEY_ENTER)) {
+        tui_pick_fn pick = l->pick;
+        void *ud = l->ud;
+        size_t sel = l->sel;
+        bool any = l->n > 0;
+        tui_pop(t);
+        return TUI_REDRAW | (any ? pick(t, sel, ud) : 0);
+    }
+    if (is_close(key, 0))
+        tui_pop(t);
+    return TUI_REDRAW;
+}
+
+static void list_free(screen *sc)
+{
+    list *l = (list *)sc;
+    tui_lines_free(l->items, l->n);
+    free(l);
+}
+
+screen *list_new(const char *title, char **items, size_t n, size_t sel, tui_pick_fn pick,
+                 void *ud)
+{
+    list *l = calloc(1, sizeof *l);
+    if (!l) {
+        tui_lines_free(items, n);
+        return NULL;
+    }
+    l->s = (screen){list_draw, list_key, list_free, NULL};
+    snprintf(l->title, sizeof l->title, "%s", title);
+    l->items = items;
+    l->n = n;
+    l->sel = sel < n ? sel : 0;
+    l->pick = pick;
+    l->ud = ud;
+    l->page = 1;
+    return &l->s;
+}
+
+/* --------------------------------------------------------------- prompt */
+
+typedef struct prompt {
+    screen s;
+    char title[256];
+    lineedit le;
+    char error[AS_ERROR_MAX];
+    tui_enter_fn enter;
+    void *ud;
+} prompt;
+
+static void prompt_draw(tui *t, screen *sc)
+{
+    (void)t;
+    prompt *p = (prompt *)sc;
+    int y, x, h, w, iy, ix, ih, iw;
+    dialog_rect(p->error[0] ? 5 : 4, 72, &y, &x, &h, &w);
+    tui_box(y, x, h, w, p->title, &iy, &ix, &ih, &iw);
+    if (ih >= 2) {
+        if (p->error[0]) {
+            char safe[AS_ERROR_MAX * 2];
+            tui_safe(p->error, safe, sizeof safe);
+            tui_put(iy + 1, ix, safe, iw, theme_role(ROLE_ERROR), false, true);
+        } else {
+            tui_put(iy + ih - 1, ix, "Enter accept, Esc cancel", iw, theme_role(ROLE_DIM),
+                    false, true);
+        }
+    }
+    le_draw(&p->le, iy, ix, iw, theme_role(ROLE_SELECT));
+    curs_set(1);
+}
+
+static unsigned prompt_key(tui *t, screen *sc, int key)
+{
+    prompt *p = (prompt *)sc;
+    if (key == '\n' || key == '\r' || key == TUI_KEYCODE(KEY_ENTER)) {
+        as_error e = {0};
+        char text[VIEW_PIPE_MAX];
+        snprintf(text, sizeof text, "%s", p->le.buf);
+        tui_enter_fn enter = p->enter;
+        void *ud = p->ud;
+        /* the callback may push another screen: leave first, come back on error */
+        p->error[0] = '\0';
+        screen *self = t->top;
+        t->top = self->below;
+        unsigned bits = enter(t, text, ud, &e);
+        if (e.code) {
+            self->below = t->top;
+            t->top = self;
+            snprintf(p->error, sizeof p->error, "%s", e.msg);
+            return TUI_REDRAW | bits;
+        }
+        self->below = NULL;
+        self->free(self);
+        curs_set(0);
+        return TUI_REDRAW | bits;
+    }
+    if (key == TUI_ESC || key == TUI_CTRL('g')) {
+        curs_set(0);
+        tui_pop(t);
+        return TUI_REDRAW;
+    }
+    if (le_key(&p->le, key))
+        p->error[0] = '\0';
+    return TUI_REDRAW;
+}
+
+static void prompt_free(screen *sc)
+{
+    free(sc);
+}
+
+screen *prompt_new(const char *title, const char *init, bool replace, tui_enter_fn enter,
+                   void *ud)
+{
+    prompt *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->s = (screen){prompt_draw, prompt_key, prompt_free, NULL};
+    snprintf(p->title, sizeof p->title, "%s", title);
+    le_set(&p->le, init);
+    p->le.fresh = replace;
+    p->enter = enter;
+    p->ud = ud;
+    return &p->s;
+}
+
+/* -------------------------------------------------------------- confirm */
+
+typedef struct confirm {
+    screen s;
+    char question[1024];
+    tui_pick_fn yes;
+    void *ud;
+    void (*ud_free)(void *);
+} confirm;
+
+static void confirm_draw(tui *t, screen *sc)
+{
+    (void)t;
+    confirm *c = (confirm *)sc;
+    int y, x, h, w, iy, ix, ih, iw;
+    dialog_rect(4, tui_width(c->question) + 6, &y, &x, &h, &w);
+    tui_box(y, x, h, w, "confirm", &iy, &ix, &ih, &iw);
+    tui_put(iy, ix, c->question, iw, theme_role(ROLE_NORMAL), false, true);
+    if (ih > 1)
+        tui_put(iy + 1, ix, "y yes, any other key no", iw, theme_role(ROLE_DIM), false, true);
+}
+
+static unsigned confirm_key(tui *t, screen *sc, int key)
+{
+    confirm *c = (confirm *)sc;
+    tui_pick_fn yes = c->yes;
+    void *ud = c->ud;
+    void (*ud_free)(void *) = c->ud_free;
+    c->ud_free = NULL;
+    tui_pop(t);
+    unsigned bits = TUI_REDRAW;
+    if (key == 'y' || key == 'Y')
+        bits |= yes(t, 1, ud);
+    else
+        tui_msg(t, false, "cancelled");
+    if (ud_free)
+        ud_free(ud);
+    return bits;
+}
+
+static void confirm_free(screen *sc)
+{
+    confirm *c = (confirm *)sc;
+    if (c->ud_free)
+        c->ud_free(c->ud);
+    free(c);
+}
+
+screen *confirm_new(const char *question, tui_pick_fn yes, void *ud, void (*ud_free)(void *))
+{
+    confirm *c = calloc(1, sizeof *c);
+    if (!c) {
+        if (ud_free)
+            ud_free(ud);
+        return NULL;
+    }
+    c->s = (screen){confirm_draw, confirm_key, confirm_free, NULL};
+    tui_safe(question, c->question, sizeof c->question);
+    c->yes = yes;
+    c->ud = ud;
+    c->ud_free = ud_free;
+    return &c->s;
+}

@@ -1,0 +1,175 @@
+/* term.c - the terminal: signals, starting and ending curses (with the
+ * color mode), stopping on Ctrl-Z.  The terminal is restored by term_end()
+ * on every way out. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui.h"
+
+/* -------------------------------------------------------------- signals */
+
+static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_cont;
+static volatile sig_atomic_t got_tstp;
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+static void on_cont(int sig)
+{
+    (void)sig;
+    got_cont = 1;
+}
+
+static void on_tstp(int sig)
+{
+    (void)sig;
+    got_tstp = 1;
+}
+
+void term_signals_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_signal;   /* no SA_RESTART: a blocked read returns */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_cont;
+    sigaction(SIGCONT, &sa, NULL);
+    /* SIGTSTP (Ctrl-Z): the main loop gives the terminal back, stops, and
+     * repaints everything once continued (see suspend_now). */
+    sa.sa_handler = on_tstp;
+    sigaction(SIGTSTP, &sa, NULL);
+}
+
+int term_pending_signal(void)
+{
+    return got_signal;
+}
+
+bool term_take_tstp(void)
+{
+    if (!got_tstp)
+        return false;
+    got_tstp = 0;
+    return true;
+}
+
+bool term_take_cont(void)
+{
+    if (!got_cont)
+        return false;
+    got_cont = 0;
+    return true;
+}
+
+/* --------------------------------------------------------------- curses */
+
+static SCREEN *scr;
+static FILE *tty_in;
+static bool curses_on;
+
+int term_start(tui *t, char *err, size_t errlen)
+{
+    const explore_opts *o = t->opts;
+    tty_in = stdin;
+    if (!isatty(STDIN_FILENO)) {
+        tty_in = fopen("/dev/tty", "r");
+        if (!tty_in) {
+            snprintf(err, errlen, "cannot read the keyboard: /dev/tty: %s", strerror(errno));
+            return -1;
+        }
+    }
+    const char *no_color = getenv("NO_COLOR");
+    bool nocolor = (no_color && no_color[0] && o->color == EXPLORE_COLOR_AUTO) ||
+                   o->color == EXPLORE_COLOR_MONO;
+    const char *direct = NULL;
+    if (!nocolor && (o->color == EXPLORE_COLOR_AUTO || o->color == EXPLORE_COLOR_TRUE))
+        direct = theme_direct_term();
+    scr = direct ? newterm(direct, stdout, tty_in) : NULL;
+    if (!scr)
+        scr = newterm(NULL, stdout, tty_in);
+    if (!scr) {
+        const char *term = getenv("TERM");
+        snprintf(err, errlen, "cannot drive this terminal (TERM=%s)", term ? term : "unset");
+        if (tty_in != stdin)
+            fclose(tty_in);
+        tty_in = NULL;
+        return -1;
+    }
+    set_term(scr);
+    curses_on = true;
+    cbreak();
+    noecho();
+    nonl();
+    intrflush(stdscr, FALSE);
+    keypad(stdscr, TRUE);
+    idlok(stdscr, TRUE);   /* vertical scrolls move lines instead of resending them */
+    set_escdelay(25);
+    curs_set(0);
+    wtimeout(stdscr, 100);
+    tui_color_mode mode = TUI_MONO;
+    if (!nocolor && has_colors()) {
+        start_color();
+        mode = theme_detect();
+    }
+    t->max_mode = mode;
+    switch (o->color) {
+    case EXPLORE_COLOR_256:
+        mode = mode > TUI_256 ? TUI_256 : mode;
+        break;
+    case EXPLORE_COLOR_8:
+        mode = mode > TUI_8 ? TUI_8 : mode;
+        break;
+    default:
+        break;
+    }
+    theme_init(mode);
+    return 0;
+}
+
+void term_end(void)
+{
+    if (!curses_on)
+        return;
+    curs_set(1);
+    endwin();
+    delscreen(scr);
+    scr = NULL;
+    curses_on = false;
+    if (tty_in && tty_in != stdin)
+        fclose(tty_in);
+    tty_in = NULL;
+    fflush(stdout);
+}
+
+/* Ctrl-Z: leave curses mode, stop with the default action, and return once
+ * continued; the caller repaints (curses resumes on the next update). */
+void term_suspend(void)
+{
+    if (curses_on) {
+        curs_set(1);
+        endwin();
+        fflush(stdout);
+    }
+    struct sigaction dfl, old;
+    memset(&dfl, 0, sizeof dfl);
+    sigemptyset(&dfl.sa_mask);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGTSTP, &dfl, &old);
+    raise(SIGTSTP);
+    sigaction(SIGTSTP, &old, NULL);
+}
+
+bool term_active(void)
+{
+    return curses_on;
+}

@@ -1,0 +1,234 @@
+/* tui.h - the explorer's state and the pieces its files share.
+ *
+ * One `tui` lives in explore_main().  The grid is the base screen; dialogs
+ * (help, info, lists, prompts, the pipeline editor) are screens stacked on
+ * top, each {draw, key, free}.  Keys go to the top screen; every handler
+ * returns TUI_* bits of what changed and only the main loop redraws.
+ */
+#ifndef AS_TUI_TUI_H
+#define AS_TUI_TUI_H
+
+#include <curses.h>
+#include <stdbool.h>
+
+#include "actions.h"
+#include "explore.h"
+#include "theme.h"
+#include "tokens.h"
+#include "view.h"
+
+/* Key codes: characters as themselves, curses KEY_* offset above Unicode. */
+#define TUI_KEYCODE(k) (0x200000 | (k))
+#define TUI_CTRL(c) ((c) & 0x1f)
+#define TUI_ESC 27
+
+/* What a key changed (OR-ed). */
+enum {
+    TUI_REDRAW = 1 << 0,  /* draw again */
+    TUI_LAYOUT = 1 << 1,  /* recompute the layout first */
+    TUI_LABELS = 1 << 2,  /* token labels changed (sequence, raw/decoded) */
+    TUI_DATA = 1 << 3,    /* the shown data changed (for frame statistics) */
+    TUI_MOVE = 1 << 4,    /* only the cursor or the window moved */
+    TUI_CLEAR = 1 << 5,   /* repaint the whole terminal */
+    TUI_RELOAD = 1 << 6,  /* load the files again */
+    TUI_QUIT = 1 << 7,
+};
+
+typedef struct tui tui;
+typedef struct screen screen;
+struct screen {
+    void (*draw)(tui *t, screen *s);
+    unsigned (*key)(tui *t, screen *s, int key);
+    void (*free)(screen *s);
+    screen *below;
+};
+
+/* Display text of a token list, made safe. */
+typedef struct tui_labels {
+    char **text;
+    int *width;
+    size_t n;
+    int maxw;
+} tui_labels;
+
+typedef struct tui_layout {
+    int W, H;
+    bool tiny;                 /* too small for a grid */
+    int hdr, st;               /* header and status lines */
+    int collab;                /* column-label lines */
+    int collab_y;
+    int label_w;               /* frozen row-label column */
+    int cw;                    /* cell width */
+    int panel_w;               /* top-k panel (0: hidden) */
+    int vis_cols;
+    int pane_y[2], pane_h[2];  /* 0 height: not shown */
+    int sep_y;                 /* line between stacked panes, -1 none */
+} tui_layout;
+
+typedef struct tui_match {
+    int pane;
+    bool col;                  /* a column (generated token), else a row */
+    size_t index;              /* grid row or column */
+} tui_match;
+
+typedef struct tui_times {
+    double *ms;
+    size_t n, cap;
+} tui_times;
+
+#define TUI_HIST_MAX 100
+
+struct tui {
+    const explore_opts *opts;
+    as_output *out;
+    view_state v;
+    bool view_ok;
+    bool raw_tokens;
+    int *file_mode;            /* tokens_mode per file, -1 until resolved */
+    size_t nfile_mode;
+    int cw_level;              /* index into the cell widths (draw.c) */
+    bool cw_auto;              /* width follows the view until ( or ) */
+    bool topk;
+    tui_color_mode max_mode;
+    tui_labels lab[2];         /* source and target tokens of the shown sequence */
+    bool lab_built, lab_raw;   /* lab made for view cur_gen lab_gen, raw or not */
+    unsigned long lab_gen;
+    tui_layout lay;
+    char msg[AS_ERROR_MAX + 128];
+    bool msg_err;
+    char query[256];
+    tui_match *matches;
+    size_t nmatch, match_i;
+    screen *top;
+    char *hist[TUI_HIST_MAX];  /* pipelines, oldest first */
+    size_t nhist;
+    bool hist_loaded;
+    /* statistics */
+    bool stats;
+    double t_start, first_frame_ms, load_ms;
+    tui_times t_move, t_data, t_other;
+    tui_times t_draw, t_output;   /* every frame: building it, sending it */
+};
+
+/* explore.c */
+double tui_now_ms(void);
+void tui_msg(tui *t, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void tui_push(tui *t, screen *s);
+void tui_pop(tui *t);
+/* The token decoding of sequence seq: TOKENS_NONE with raw tokens on,
+ * else what tokens_resolve() finds for the sequence's file (once per
+ * file).  tui_modes_reset() forgets them (after a reload). */
+tokens_mode tui_token_mode(const tui *t, size_t seq);
+/* The same whatever the raw-tokens switch says (for texts). */
+tokens_mode tui_file_mode(const tui *t, size_t seq);
+void tui_modes_reset(tui *t);
+/* TUI_* bits for VIEW_CH_* changes. */
+unsigned tui_view_bits(unsigned view_changes);
+const char *tui_file_name(const tui *t);
+
+/* term.c: signals and the terminal.  term_signals_install() first (before
+ * any curses call); term_start() brings curses up with the color mode of
+ * the options and the terminal; term_end() restores the terminal and may be
+ * called any number of times. */
+void term_signals_install(void);
+int term_start(tui *t, char *err, size_t errlen);
+void term_end(void);
+bool term_active(void);
+/* The signal asking to end (SIGINT, SIGTERM, SIGHUP), 0 when none. */
+int term_pending_signal(void);
+/* Ctrl-Z and continue requests since the last call. */
+bool term_take_tstp(void);
+bool term_take_cont(void);
+/* Leaves curses mode and stops until continued; the caller repaints. */
+void term_suspend(void);
+
+/* loading.c: the files (or the in-memory example) of t->opts, a progress
+ * bar after 300 ms (starting the terminal if needed).  res->out is NULL when
+ * nothing loaded; errors lists the failures, one per line. */
+typedef struct tui_loaded {
+    as_output *out;
+    char errors[4096];
+    size_t nfailed;
+} tui_loaded;
+int tui_load(tui *t, tui_loaded *res);
+
+/* history.c */
+void tui_hist_add(tui *t, const char *pipeline);
+void tui_hist_load(tui *t);
+
+/* actions.c */
+void tui_bind_keys(void);
+/* Runs the action bound to key on the grid screen. */
+unsigned tui_dispatch(tui *t, int key);
+/* The first key name of an action, for hints ("a", "Tab"). */
+const char *tui_action_key(int action);
+/* The input and generated text of sequence i, made safe: from info's
+ * input_texts / generated_texts when they line up with the sequences, else
+ * the decoded tokens. */
+void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size_t genn);
+
+/* draw.c */
+void tui_labels_build(tui *t);
+void tui_labels_free(tui *t);
+void tui_layout_compute(tui *t);
+void tui_draw_main(tui *t);
+/* Writes safe text at (y, x) in at most w columns with style st; pads to w
+ * when pad; marks truncation with an ellipsis when ell.  Returns the
+ * columns written. */
+int tui_put(int y, int x, const char *s, int w, tui_style st, bool pad, bool ell);
+void tui_fill(int y, int x, int w, tui_style st);
+void tui_hline(int y, int x, int w, tui_style st);
+void tui_vline(int y, int x, int h, tui_style st);
+/* A bordered box with a title; returns the inner rectangle. */
+void tui_box(int y, int x, int h, int w, const char *title, int *iy, int *ix, int *ih, int *iw);
+/* A value in at most w characters (fixed decimals when they fit). */
+void tui_fmt_value(double v, int w, char *buf, size_t n);
+/* The display label of row `row` of a pane and of a grid column's token. */
+const char *tui_row_label(const tui *t, int pane, size_t row);
+const char *tui_col_label(const tui *t, int pane, size_t col);
+void tui_draw_progress(const char *what, double frac, const char *detail);
+
+/* screens.c */
+typedef unsigned (*tui_pick_fn)(tui *t, size_t index, void *ud);
+typedef unsigned (*tui_enter_fn)(tui *t, const char *text, void *ud, as_error *err);
+screen *pager_new(const char *title, char **lines, size_t n, int close_key);
+screen *list_new(const char *title, char **items, size_t n, size_t sel, tui_pick_fn pick,
+                 void *ud);
+/* A prompt; with `replace`, typing replaces init instead of adding to it. */
+screen *prompt_new(const char *title, const char *init, bool replace, tui_enter_fn enter,
+                   void *ud);
+screen *confirm_new(const char *question, tui_pick_fn yes, void *ud, void (*ud_free)(void *));
+
+/* A one-line UTF-8 editor shared by the prompt and the pipeline editor. */
+typedef struct lineedit {
+    char buf[VIEW_PIPE_MAX];
+    size_t cur;                /* byte offset */
+    size_t scroll;             /* first byte shown */
+    bool fresh;                /* the first character typed replaces the text */
+} lineedit;
+void le_set(lineedit *le, const char *s);
+/* Handles an editing key; returns true when it was one. */
+bool le_key(lineedit *le, int key);
+/* Draws the line in w columns at (y, x) and places the terminal cursor. */
+void le_draw(lineedit *le, int y, int x, int w, tui_style st);
+
+/* editor.c */
+screen *editor_new(tui *t);
+
+/* info.c: the info panel's lines (owned by the caller: free each, then the
+ * array). */
+char **tui_info_lines(const tui *t, size_t *n);
+void tui_lines_free(char **lines, size_t n);
+
+/* export.c */
+/* Exports by the name's extension: .csv and .json the focused pane's grid;
+ * .html the shown sequence as a heatmap page (2D view) or a granular page
+ * (extra dims: show_dim and slices as in the view); .tokens.html its tokens
+ * page.  tui_export_check() only checks the name; tui_export_is_tokens()
+ * tells a tokens page name. */
+bool tui_export_is_tokens(const char *path);
+int tui_export_check(const char *path, as_error *err);
+int tui_export(tui *t, const char *path, as_error *err);
+char *tui_export_default_name(const tui *t);
+
+#endif
