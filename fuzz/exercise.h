@@ -100,8 +100,9 @@ static void ex_scan_chunks(const uint8_t *data, size_t size)
 {
     as_scan a, b;
     as_error ea = {0}, eb = {0};
-    /* A chunk size from the data, so the fuzzer can move the boundaries. */
-    size_t chunk = size ? 1 + (size_t)data[size - 1] % 13 : 1;
+    /* A chunk size from the data (1 to 4096 bytes), so the fuzzer can move
+     * the boundaries. */
+    size_t chunk = size ? 1 + ((size_t)data[size - 1] * 61 + (size_t)data[0]) % 4096 : 1;
     int ra = ex_scan(data, size, 0, &a, &ea);
     int rb = ex_scan(data, size, chunk, &b, &eb);
     if (ra != rb)
