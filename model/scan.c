@@ -665,6 +665,20 @@ static size_t string_bytes(scanner *s, const uint8_t *p, size_t n, int *rc)
     size_t i = 0;
     *rc = AS_OK;
     while (i < n) {
+        if (!s->str_esc && !s->str_b64 && (!s->str_is_key || s->keylen >= sizeof s->keybuf)) {
+            /* Plain text: copy the run up to the next quote, backslash or
+             * line break in one go. */
+            size_t j = i;
+            while (j < n && p[j] != '"' && p[j] != '\\' && p[j] != '\n')
+                j++;
+            if (j > i) {
+                if ((*rc = emit(s, p + i, j - i)))
+                    return i;
+                s->str_len += j - i;
+                i = j;
+                continue;
+            }
+        }
         unsigned char c = p[i];
         if (s->str_esc) {
             s->str_esc = false;
@@ -776,25 +790,27 @@ static int feed(scanner *s, const uint8_t *p, size_t n)
         switch (s->mode) {
         case M_NORMAL: {
             /* Fast path: copy a run of plain structural bytes. */
-            size_t j = i;
+            size_t j = i, added = 0;
             bool drop = false;
-            while (j < n) {
+            while (j < n && !s->minus_pending) {
                 unsigned char c = p[j];
                 if (c == '"' || c == '{' || c == '[' || c == '}' || c == ']' || c == ':' ||
-                    c == ',' || c == 'N' || c == 'I' || c == '-' || c == '\n' || s->minus_pending)
+                    c == ',' || c == 'N' || c == 'I' || c == '-' || c == '\n')
                     break;
                 if (c == ' ' || c == '\t' || c == '\r') {
-                    if (s->ws_run >= WS_KEEP) {
+                    if (s->ws_run + added >= WS_KEEP) {
                         drop = true;
                         break;
                     }
-                    if (ws_count(s, 1))
-                        return AS_EDATA;
+                    added++;
                 } else {
                     s->ws_run = 0;
+                    added = 0;
                 }
                 j++;
             }
+            if (added && ws_count(s, added))
+                return AS_EDATA;
             if (j > i) {
                 if (emit(s, p + i, j - i))
                     return AS_ENOMEM;
