@@ -28,12 +28,12 @@ for t in build/test_*; do
   echo "valgrind clean: $(basename "$t")"
 done
 
-echo "== suite"
-(cd build && ctest --output-on-failure -j"$jobs")
-
 echo "== fuzzing (60 s per target)"
 if fuzz/run.sh --available; then
   fuzz/run.sh 60
 else
   echo "skipped: clang with libFuzzer is not installed (tools/setup.sh --test installs it)"
 fi
+
+echo "== suite"
+(cd build && ctest --output-on-failure -j"$jobs")
