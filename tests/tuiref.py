@@ -7,6 +7,11 @@
   tuiref.py raw FILE SEQ FIELD I J [K ...]
       an element of a v0.7 (safetensors base64) tensor of the file
   tuiref.py shape FILE SEQ FIELD
+  tuiref.py cells < CAPTURE
+      a `tmux capture-pane -e` screen as what is seen: per line, each cell's
+      character with its foreground, background, bold, reverse..., blank cells in
+      the default background at the end of a line left out (how a terminal
+      got a cell - written, erased, moved - does not show)
 """
 import base64
 import json
@@ -32,7 +37,73 @@ def tensor(doc, seq, field):
     return head["shape"], data
 
 
+def cells(text):
+    out = []
+    for line in text.split("\n"):
+        fg, bg, bold = None, None, False
+        attrs = set()   # underline, reverse and the like
+        row = []
+        i = 0
+        while i < len(line):
+            if line[i] == "\x1b" and line[i + 1:i + 2] == "[":
+                j = i + 2
+                while j < len(line) and not line[j].isalpha():
+                    j += 1
+                if line[j:j + 1] == "m":
+                    codes = [int(c) if c else 0 for c in line[i + 2:j].split(";")]
+                    k = 0
+                    while k < len(codes):
+                        c = codes[k]
+                        if c == 0:
+                            fg, bg, bold = None, None, False
+                            attrs = set()
+                        elif c == 1:
+                            bold = True
+                        elif c == 22:
+                            bold = False
+                            attrs.discard(2)
+                        elif c in (2, 3, 4, 5, 7, 8, 9):
+                            attrs.add(c)
+                        elif c in (23, 24, 25, 27, 28, 29):
+                            attrs.discard(c - 20)
+                        elif 30 <= c <= 37 or 90 <= c <= 97:
+                            fg = c
+                        elif c == 39:
+                            fg = None
+                        elif 40 <= c <= 47 or 100 <= c <= 107:
+                            bg = c
+                        elif c == 49:
+                            bg = None
+                        elif c in (38, 48) and k + 1 < len(codes):
+                            n = 3 if codes[k + 1] == 5 else 5
+                            val = tuple(codes[k + 1:k + n])
+                            if c == 38:
+                                fg = val
+                            else:
+                                bg = val
+                            k += n - 1
+                        k += 1
+                i = j + 1
+                continue
+            if line[i] == "\x1b":   # other escapes (charset selection)
+                i += 3 if line[i + 1:i + 2] == "(" else 2
+                continue
+            blank = line[i] == " "
+            row.append((line[i], None if blank else fg, bg, bold and not blank,
+                        tuple(sorted(a for a in attrs if not blank or a in (4, 7, 9)))))
+            i += 1
+        while row and row[-1][0] == " " and row[-1][2] is None and not row[-1][4]:
+            row.pop()
+        out.append(repr(row))
+    while out and out[-1] == "[]":
+        out.pop()
+    return "\n".join(out)
+
+
 def main(argv):
+    if argv[1] == "cells":
+        print(cells(sys.stdin.read()))
+        return
     if argv[1] == "golden":
         g = json.load(open(argv[2]))[argv[3]][argv[4]][int(argv[5])]
         field = argv[6]

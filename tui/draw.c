@@ -559,14 +559,30 @@ static void draw_col_labels(tui *t)
 
 /* One row of cells, built as a line of characters with their attributes
  * and written at once (no per-cell cursor moves or text conversion). */
+/* The visible grid columns of pane p: [*c0, *c1). */
+static void visible_cols(const tui *t, int p, size_t *c0, size_t *c1)
+{
+    const view_grid *g = &t->v.grid[p];
+    *c0 = t->v.left;
+    *c1 = g->ncols < *c0 + (size_t)t->lay.vis_cols ? g->ncols : *c0 + (size_t)t->lay.vis_cols;
+}
+
+static void draw_cells_range(tui *t, int p, size_t r, int y, bool step, size_t ca, size_t cb);
+
 static void draw_cells(tui *t, int p, size_t r, int y, bool step)
+{
+    size_t c0, c1;
+    visible_cols(t, p, &c0, &c1);
+    draw_cells_range(t, p, r, y, step, c0, c1);
+}
+
+/* Cells [ca, cb) (visible columns) of row r. */
+static void draw_cells_range(tui *t, int p, size_t r, int y, bool step, size_t ca, size_t cb)
 {
     const tui_layout *L = &t->lay;
     const view_state *v = &t->v;
-    const view_grid *g = &v->grid[p];
     int cw = L->cw;
-    size_t c0 = v->left, c1 = g->ncols < c0 + (size_t)L->vis_cols ? g->ncols
-                                                                 : c0 + (size_t)L->vis_cols;
+    size_t c0 = ca, c1 = cb;
     bool wide = cw >= 5;
     tui_style cur = theme_role(ROLE_CURSOR), norm = theme_role(ROLE_NORMAL);
     bool cur_row = p == v->pane && r == v->row[p];
@@ -612,42 +628,47 @@ static void draw_cells(tui *t, int p, size_t r, int y, bool step)
         }
     }
     if (n)
-        mvadd_wchnstr(y, L->label_w, row, n);
+        mvadd_wchnstr(y, L->label_w + (int)(ca - v->left) * cw, row, n);
+}
+
+/* Row r of pane p (visible) at its line: label and cells. */
+static void draw_pane_row(tui *t, int p, size_t r)
+{
+    const tui_layout *L = &t->lay;
+    const view_state *v = &t->v;
+    const view_grid *g = &v->grid[p];
+    if (r < v->top[p] || r >= v->top[p] + (size_t)L->pane_h[p] || r >= g->nrows + g->nsteps)
+        return;
+    int y = L->pane_y[p] + (int)(r - v->top[p]);
+    tui_style idx = theme_role(ROLE_INDEX), lab = theme_role(ROLE_LABEL);
+    tui_style cur = theme_role(ROLE_LABEL_CUR), step = theme_role(ROLE_STEP);
+    int iw = g->nrows ? digits(g->row0 + g->nrows - 1) : 0;
+    bool on = p == v->pane && r == v->row[p];
+    int lw = L->label_w - 1;
+    if (r < g->nrows) {
+        char s[32];
+        snprintf(s, sizeof s, "%*zu ", iw, view_row_token(v, p, r));
+        int x = tui_put(y, 0, s, lw, on ? cur : idx, false, false);
+        x += tui_put(y, x, tui_row_label(t, p, r), lw - x, on ? cur : lab, true, true);
+        tui_fill(y, x, L->label_w - x, theme_role(ROLE_NORMAL));
+        draw_cells(t, p, r, y, false);
+    } else {
+        char sb[256];
+        const char *name = step_label(v, r - g->nrows, sb, sizeof sb);
+        int x = tui_put(y, 0, name, lw, on ? cur : step, true, true);
+        tui_fill(y, x, L->label_w - x, theme_role(ROLE_NORMAL));
+        draw_cells(t, p, r, y, true);
+    }
 }
 
 static void draw_pane(tui *t, int p)
 {
     const tui_layout *L = &t->lay;
     const view_state *v = &t->v;
-    const view_grid *g = &v->grid[p];
     if (!L->pane_h[p] || !view_shows(v, p))
         return;
-    tui_style idx = theme_role(ROLE_INDEX), lab = theme_role(ROLE_LABEL);
-    tui_style cur = theme_role(ROLE_LABEL_CUR), step = theme_role(ROLE_STEP);
-    size_t total = g->nrows + g->nsteps;
-    int iw = g->nrows ? digits(g->row0 + g->nrows - 1) : 0;
-    for (int i = 0; i < L->pane_h[p]; i++) {
-        size_t r = v->top[p] + (size_t)i;
-        int y = L->pane_y[p] + i;
-        if (r >= total)
-            break;
-        bool on = p == v->pane && r == v->row[p];
-        int lw = L->label_w - 1;
-        if (r < g->nrows) {
-            char s[32];
-            snprintf(s, sizeof s, "%*zu ", iw, view_row_token(v, p, r));
-            int x = tui_put(y, 0, s, lw, on ? cur : idx, false, false);
-            x += tui_put(y, x, tui_row_label(t, p, r), lw - x, on ? cur : lab, true, true);
-            tui_fill(y, x, L->label_w - x, theme_role(ROLE_NORMAL));
-            draw_cells(t, p, r, y, false);
-        } else {
-            char sb[256];
-            const char *name = step_label(v, r - g->nrows, sb, sizeof sb);
-            int x = tui_put(y, 0, name, lw, on ? cur : step, true, true);
-            tui_fill(y, x, L->label_w - x, theme_role(ROLE_NORMAL));
-            draw_cells(t, p, r, y, true);
-        }
-    }
+    for (int i = 0; i < L->pane_h[p]; i++)
+        draw_pane_row(t, p, v->top[p] + (size_t)i);
 }
 
 static void draw_separator(tui *t)
@@ -843,4 +864,176 @@ void tui_draw_progress(const char *what, double frac, const char *detail)
         for (int i = 0; i < fill; i++)
             mvaddstr(y, x + i, tui_utf8() ? "\u2588" : "#");
     tui_put(y + 1, x, detail, w, theme_role(ROLE_NORMAL), false, true);
+}
+
+/* ------------------------------------------------------- partial frames */
+
+/* After the cells moved by d columns on the terminal and stdscr: the
+ * columns that came into view on every row, the space after the grid,
+ * and the rows of the old and new cursor (its highlight moved with the
+ * cells). */
+static void draw_new_columns(tui *t, long d)
+{
+    const tui_layout *L = &t->lay;
+    const view_state *v = &t->v;
+    for (int p = 0; p < 2; p++) {
+        if (!L->pane_h[p] || !view_shows(v, p))
+            continue;
+        const view_grid *g = &v->grid[p];
+        size_t c0, c1;
+        visible_cols(t, p, &c0, &c1);
+        size_t ad = (size_t)(d < 0 ? -d : d);
+        size_t ca = d > 0 ? (c1 > ad ? c1 - ad : c0) : c0;
+        size_t cb = d > 0 ? c1 : (c0 + ad < c1 ? c0 + ad : c1);
+        if (ca < c0)
+            ca = c0;
+        int xend = L->label_w + (int)(c1 - c0) * L->cw;
+        size_t total = g->nrows + g->nsteps;
+        for (int i = 0; i < L->pane_h[p] && v->top[p] + (size_t)i < total; i++) {
+            size_t r = v->top[p] + (size_t)i;
+            int y = L->pane_y[p] + i;
+            draw_cells_range(t, p, r, y, r >= g->nrows, ca, cb);
+            tui_fill(y, xend, L->W - xend, theme_role(ROLE_NORMAL));
+        }
+    }
+}
+
+void tui_draw_forget(tui *t)
+{
+    t->drawn.valid = false;
+}
+
+static void remember(tui *t)
+{
+    tui_drawn *d = &t->drawn;
+    const view_state *v = &t->v;
+    d->valid = t->view_ok && view_seq(v) && !t->lay.tiny;
+    d->lay = t->lay;
+    d->pane = v->pane;
+    for (int p = 0; p < 2; p++) {
+        d->row[p] = v->row[p];
+        d->top[p] = v->top[p];
+        d->panes[p] = view_shows(v, p);
+    }
+    d->col = v->col;
+    d->left = v->left;
+}
+
+/* The last frame is still on screen with the same layout, panes and rows. */
+static bool same_frame(const tui *t)
+{
+    const tui_drawn *d = &t->drawn;
+    const view_state *v = &t->v;
+    if (!d->valid || t->top || !view_seq(v) || memcmp(&d->lay, &t->lay, sizeof d->lay))
+        return false;
+    for (int p = 0; p < 2; p++)
+        if (d->panes[p] != view_shows(v, p))
+            return false;
+    return true;
+}
+
+/* The lines of the panes' rows (grid and step rows) on screen now. */
+static int pane_lines(const tui *t, int *ys, int max)
+{
+    const tui_layout *L = &t->lay;
+    const view_state *v = &t->v;
+    int n = 0;
+    for (int p = 0; p < 2; p++) {
+        if (!L->pane_h[p] || !view_shows(v, p))
+            continue;
+        size_t total = v->grid[p].nrows + v->grid[p].nsteps;
+        for (int i = 0; i < L->pane_h[p] && v->top[p] + (size_t)i < total && n < max; i++)
+            ys[n++] = L->pane_y[p] + i;
+    }
+    return n;
+}
+
+/* A horizontal scroll by d cells: the cells of every grid line move on
+ * the terminal itself and on stdscr (term_shift_columns), so the frame
+ * only draws and sends the cells that came into view instead of every cell
+ * again.  Only without the side panel, whose text may have characters of
+ * any width. */
+static bool shift_columns(tui *t, long d)
+{
+    const tui_layout *L = &t->lay;
+    if (L->panel_w)
+        return false;
+    int ys[1024];
+    int ny = pane_lines(t, ys, 1024);
+    return term_shift_columns(ys, ny, L->label_w, d * L->cw);
+}
+
+/* A vertical scroll of one or both panes by fewer rows than they show:
+ * the pane's lines of stdscr scroll (curses then scrolls the terminal
+ * instead of sending the lines again) and only the rows that came into view
+ * are drawn.  False (nothing done) when a pane moved by a whole screen. */
+static bool scroll_rows(tui *t)
+{
+    const tui_layout *L = &t->lay;
+    const view_state *v = &t->v;
+    const tui_drawn *d = &t->drawn;
+    long dt[2];
+    for (int p = 0; p < 2; p++) {
+        dt[p] = (long)v->top[p] - (long)d->top[p];
+        if (dt[p] && (!L->pane_h[p] || labs(dt[p]) >= L->pane_h[p]))
+            return false;
+    }
+    if (!dt[0] && !dt[1])
+        return false;
+    for (int p = 0; p < 2; p++) {
+        if (!dt[p])
+            continue;
+        int y0 = L->pane_y[p], y1 = y0 + L->pane_h[p] - 1;
+        wsetscrreg(stdscr, y0, y1);
+        scrollok(stdscr, TRUE);
+        wscrl(stdscr, (int)dt[p]);
+        scrollok(stdscr, FALSE);
+        wsetscrreg(stdscr, 0, L->H - 1);
+        size_t n = (size_t)labs(dt[p]);
+        size_t first = dt[p] > 0 ? v->top[p] + (size_t)L->pane_h[p] - n : v->top[p];
+        for (size_t r = first; r < first + n; r++)
+            draw_pane_row(t, p, r);
+    }
+    return true;
+}
+
+void tui_draw_frame(tui *t, unsigned bits)
+{
+    const view_state *v = &t->v;
+    const tui_drawn *d = &t->drawn;
+    bool same = !(bits & (TUI_LAYOUT | TUI_LABELS | TUI_CLEAR | TUI_DATA)) && same_frame(t);
+    if (same && (bits & TUI_CURSOR) && d->top[0] == v->top[0] && d->top[1] == v->top[1] &&
+        d->left == v->left) {
+        /* the cursor moved inside the window: its old and new rows, the
+         * column labels, the side panel and the status */
+        draw_col_labels(t);
+        draw_pane_row(t, d->pane, d->row[d->pane]);
+        draw_pane_row(t, v->pane, v->row[v->pane]);
+        draw_topk(t);
+        draw_status(t);
+        remember(t);
+        return;
+    }
+    long dl = (long)v->left - (long)d->left;
+    if (same && (bits & TUI_MOVE) && d->top[0] == v->top[0] && d->top[1] == v->top[1] && dl &&
+        shift_columns(t, dl)) {
+        draw_col_labels(t);
+        draw_new_columns(t, dl);
+        draw_pane_row(t, d->pane, d->row[d->pane]);
+        draw_pane_row(t, v->pane, v->row[v->pane]);
+        draw_status(t);
+        remember(t);
+        return;
+    }
+    if (same && (bits & TUI_MOVE) && !dl && scroll_rows(t)) {
+        draw_col_labels(t);
+        draw_pane_row(t, d->pane, d->row[d->pane]);
+        draw_pane_row(t, v->pane, v->row[v->pane]);
+        draw_topk(t);
+        draw_status(t);
+        remember(t);
+        return;
+    }
+    tui_draw_main(t);
+    remember(t);
 }

@@ -97,6 +97,8 @@ unsigned tui_view_bits(unsigned ch)
         b |= TUI_LAYOUT;
     if (ch && !(ch & ~(unsigned)(VIEW_CH_CURSOR | VIEW_CH_SCROLL)))
         b |= TUI_MOVE;
+    if (ch == VIEW_CH_CURSOR)
+        b |= TUI_CURSOR;
     return b;
 }
 
@@ -260,11 +262,11 @@ static unsigned reload(tui *t)
 
 /* ----------------------------------------------------------------- main */
 
-static void render(tui *t)
+static void render(tui *t, unsigned bits)
 {
     double t0 = tui_now_ms();
     curs_set(0);
-    tui_draw_main(t);
+    tui_draw_frame(t, bits);
     /* dialogs, lowest first */
     screen *stack[32];
     int n = 0;
@@ -272,6 +274,8 @@ static void render(tui *t)
         stack[n++] = s;
     while (n--)
         stack[n]->draw(t, stack[n]);
+    if (t->top)
+        tui_draw_forget(t);   /* dialogs cover the grid: the next frame is whole */
     wnoutrefresh(stdscr);
     double t1 = tui_now_ms();
     doupdate();
@@ -443,7 +447,7 @@ int explore_main(const explore_opts *o)
         if (bits & TUI_CLEAR)
             clearok(curscr, TRUE);
         if (bits & (TUI_REDRAW | TUI_LAYOUT | TUI_LABELS | TUI_CLEAR)) {
-            render(&t);
+            render(&t, bits);
             double tn = tui_now_ms();
             if (!t.first_frame_ms)
                 t.first_frame_ms = tn - t.t_start;

@@ -108,8 +108,10 @@ int tui_busy(tui *t, const char *what, uint64_t total, int (*fn)(tui *t, void *u
         refresh();
     }
     pthread_join(th, NULL);
-    if (drawn)
+    if (drawn) {
         clearok(curscr, TRUE);
+        tui_draw_forget(t);
+    }
     return j.rc;
 }
 

@@ -10,6 +10,9 @@
 
 #include "tui.h"
 
+/* after tui.h: it defines macros (lines, columns) that clash with names */
+#include <term.h>
+
 /* -------------------------------------------------------------- signals */
 
 static volatile sig_atomic_t got_signal;
@@ -172,4 +175,57 @@ void term_suspend(void)
 bool term_active(void)
 {
     return curses_on;
+}
+
+/* Moves line y of window w from column x0 by n (n > 0: to the left)
+ * through tmp, blanks coming in. */
+static void shift_line(WINDOW *w, WINDOW *tmp, int y, int x0, int width, long n,
+                       const cchar_t *blank)
+{
+    int an = (int)(n < 0 ? -n : n), keep = width - an;
+    int from = n > 0 ? x0 + an : x0, to = n > 0 ? x0 : x0 + an;
+    copywin(w, tmp, y, from, 0, 0, 0, keep - 1, FALSE);
+    copywin(tmp, w, 0, 0, y, to, y, to + keep - 1, FALSE);
+    mvwhline_set(w, y, n > 0 ? x0 + keep : x0, blank, an);
+}
+
+bool term_shift_columns(const int *ys, int ny, int x0, long n)
+{
+    int W = COLS;
+    long an = n < 0 ? -n : n;
+    /* blanks that come in must be the default background: back color erase
+     * after an attribute reset */
+    if (!curses_on || !an || an >= W - x0 || !parm_dch || !parm_ich || !back_color_erase)
+        return false;
+    int w = W - x0;
+    /* lines go through this window: a copy within one window would
+     * overwrite what it still has to read */
+    WINDOW *tmp = newwin(1, w, 0, 0);
+    if (!tmp)
+        return false;
+    cchar_t blank;
+    wchar_t sp[2] = {L' ', 0};
+    setcchar(&blank, sp, A_NORMAL, 0, NULL);
+    /* where curses believes the terminal's cursor is (where the last update
+     * left it): it goes back there at the end */
+    int cy, cx, sy, sx;
+    getyx(curscr, cy, cx);
+    getyx(stdscr, sy, sx);
+    vid_attr(A_NORMAL, 0, NULL);
+    for (int i = 0; i < ny; i++) {
+        int y = ys[i];
+        mvcur(-1, -1, y, x0);
+        putp(tiparm(n > 0 ? parm_dch : parm_ich, (int)an));
+        /* the same on curses' copy of the screen, and on the window */
+        shift_line(curscr, tmp, y, x0, w, n, &blank);
+        shift_line(stdscr, tmp, y, x0, w, n, &blank);
+    }
+    delwin(tmp);
+    mvcur(-1, -1, cy, cx);
+    wmove(curscr, cy, cx);
+    wmove(stdscr, sy, sx);
+    /* these go through stdio, curses' updates through its own buffer:
+     * they must reach the terminal before the next update */
+    fflush(stdout);
+    return true;
 }

@@ -34,6 +34,7 @@ enum {
     TUI_CLEAR = 1 << 5,   /* repaint the whole terminal */
     TUI_RELOAD = 1 << 6,  /* load the files again */
     TUI_QUIT = 1 << 7,
+    TUI_CURSOR = 1 << 8,  /* only the cursor moved (no scroll): a partial frame will do */
 };
 
 typedef struct tui tui;
@@ -73,6 +74,15 @@ typedef struct tui_match {
     size_t index;              /* grid row or column */
 } tui_match;
 
+/* What the last frame showed, so the next one can redraw less. */
+typedef struct tui_drawn {
+    bool valid;
+    tui_layout lay;
+    int pane;
+    size_t row[2], col, top[2], left;
+    bool panes[2];             /* which panes were shown */
+} tui_drawn;
+
 typedef struct tui_times {
     double *ms;
     size_t n, cap;
@@ -108,6 +118,7 @@ struct tui {
     bool lab_built, lab_raw;   /* lab made for view cur_gen lab_gen, raw or not */
     unsigned long lab_gen;
     tui_layout lay;
+    tui_drawn drawn;
     char msg[AS_ERROR_MAX + 128];
     bool msg_err;
     char query[256];
@@ -162,6 +173,13 @@ bool term_take_tstp(void);
 bool term_take_cont(void);
 /* Leaves curses mode and stops until continued; the caller repaints. */
 void term_suspend(void);
+/* Moves the text of lines ys[0..ny) from column x0 to the right edge by n
+ * columns (n > 0: to the left) on the terminal itself, with its delete- or
+ * insert-character capability, on curses' copy of the screen and on
+ * stdscr: only what comes into view needs drawing, and the next update
+ * only sends that.  The moved part must hold characters one column wide.
+ * False (nothing done) when the terminal cannot. */
+bool term_shift_columns(const int *ys, int ny, int x0, long n);
 
 /* loading.c: tui_busy() runs fn(t, ud) in a thread and returns what it
  * returns; after 300 ms it shows a progress bar titled `what` (starting the
@@ -203,6 +221,13 @@ void tui_labels_build(tui *t);
 void tui_labels_free(tui *t);
 void tui_layout_compute(tui *t);
 void tui_draw_main(tui *t);
+/* The grid screen for a frame with these TUI_* bits: only what changed
+ * when the last frame allows it (a cursor move redraws two rows, the
+ * column labels and the status; a horizontal scroll moves the columns on
+ * the terminal itself), else tui_draw_main(); dialogs on top must be
+ * drawn after.  tui_draw_forget() makes the next frame a full one. */
+void tui_draw_frame(tui *t, unsigned bits);
+void tui_draw_forget(tui *t);
 /* Writes safe text at (y, x) in at most w columns with style st; pads to w
  * when pad; marks truncation with an ellipsis when ell.  Returns the
  * columns written. */
