@@ -126,7 +126,7 @@ grep -q 'data-text=" mondo"' "$WORK/view.tokens.html" && ok "tokens page written
 keys e C-u
 type_text "view.txt"
 keys Enter
-expect "name it .csv, .json, .html or .tokens.html" "unknown extension: error in place"
+expect "name it .csv, .json, .html, .tokens.html" "unknown extension: error in place"
 keys C-u
 type_text "."
 keys Enter
@@ -166,6 +166,33 @@ type_text "gran.tokens.html"
 keys Enter
 expect "the tokens view needs 2D attributions" "tokens page of a tensor view: error in the prompt"
 keys Escape
+# Save as an inseq file: the whole file under the view's pipeline; 2D results
+# become coarse sequences with the golden values.
+keys a C-u
+type_text "default"
+keys Enter
+expect "pipeline: default" "back to the default pipeline"
+keys e C-u
+type_text "saved.inseq.json"
+keys Enter
+wait_for 'saved.inseq.json' || true
+for _ in $(seq 50); do [ -s "$WORK/saved.inseq.json" ] && break; sleep 0.1; done
+"$BIN" export "$WORK/saved.inseq.json" -o "$WORK/saved_export.json" >/dev/null 2>&1
+python3 - "$WORK/saved.inseq.json" "$WORK/saved_export.json" "$AGG" <<'PY' && ok "explorer saves an inseq file inseq can load" || fail "inseq save content"
+import json, sys
+raw = json.load(open(sys.argv[1]))
+assert raw["__instance_type__"] == ["inseq.data.attribution", "FeatureAttributionOutput"]
+seqs = raw["attributes"]["sequence_attributions"]
+assert all(s["__instance_type__"][1] == "CoarseFeatureAttributionSequenceOutput" for s in seqs)
+got = json.load(open(sys.argv[2]))["sequences"]
+want = json.load(open(sys.argv[3]))["encdec_ig_granular"]["default"]
+assert len(got) == len(want) == 2
+for g, w in zip(got, want):
+    for k in ("source_attributions", "target_attributions"):
+        for gr, wr in zip(g[k], w[k]):
+            for a, b in zip(gr, wr):
+                assert (a is None and b is None) or abs(a - b) < 1e-5, (k, a, b)
+PY
 keys q
 expect_restored 0
 finish

@@ -558,7 +558,7 @@ static unsigned export_enter(tui *t, const char *text, void *ud, as_error *err)
 {
     (void)ud;
     if (!text[0]) {
-        as_error_set(err, AS_EUSAGE, "give a file name (.csv, .json, .html or .tokens.html)");
+        as_error_set(err, AS_EUSAGE, "give a file name (.csv, .json, .html, .tokens.html or .inseq.json)");
         return 0;
     }
     struct stat st;
@@ -588,7 +588,7 @@ ACT(EXPORT)
         return TUI_REDRAW;
     }
     char *name = tui_export_default_name(t);
-    tui_push(t, prompt_new("export the view to (.csv, .json, .html, .tokens.html)",
+    tui_push(t, prompt_new("export the view to (.csv, .json, .html, .tokens.html, .inseq.json)",
                            name ? name : "", true,
                            export_enter, NULL));
     free(name);

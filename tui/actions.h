@@ -57,7 +57,7 @@
     X(SLIDER_NEXT, "Data", "slider-next", ">", "next index of the slider dim", NULL)          \
     X(SLIDER_DIM, "Data", "slider-dim", "D", "choose which slider < and > step", NULL)        \
     X(SLICE, "Data", "slice", "S", "slice a dim to a range (DIM=A:B)", NULL)                  \
-    X(EXPORT, "Data", "export", "e", "export (.csv .json .html .tokens.html)", "export")     \
+    X(EXPORT, "Data", "export", "e", "export (.csv .json .html .tokens.html .inseq.json)", "export")     \
     X(RELOAD, "Data", "reload", "r", "reload the files from disk", NULL)                      \
     X(HELP, "Other", "help", "? F1", "this help", "help")                                     \
     X(REDRAW, "Other", "redraw", "C-l", "redraw the screen", NULL)                            \

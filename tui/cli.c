@@ -293,7 +293,10 @@ int cli_aggregate(const as_output *o, const cli_common *c, bool need_2d, cli_res
         }
         as_seq *s = agg_apply(o, idx[k], &p, c->weight, &err);
         if (!s || (need_2d && agg_check_2d(s, &err))) {
-            cli_error("%s: sequence %zu: %s", file, idx[k], err.msg);
+            if (s) /* agg_apply's own messages name the sequence */
+                cli_error("%s: sequence %zu: %s", file, idx[k], err.msg);
+            else
+                cli_error("%s: %s", file, err.msg);
             agg_seq_free(s);
             pipe_free(&p);
             cli_results_free(r);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "resave.h"
 #include "save.h"
 
 static const char save_usage[] =
@@ -77,23 +78,6 @@ fail:
     return NULL;
 }
 
-/* info with input_texts / generated_texts cut to the selected sequences. */
-static json_t *select_info(const json_t *info, const size_t *idx, size_t n, size_t nseqs)
-{
-    json_t *r = json_deep_copy(info);
-    static const char *const keys[] = {"input_texts", "generated_texts"};
-    for (int k = 0; r && k < 2; k++) {
-        json_t *a = json_object_get(r, keys[k]);
-        if (!json_is_array(a) || json_array_size(a) != nseqs || n == nseqs)
-            continue;
-        json_t *sel = json_array();
-        for (size_t i = 0; i < n; i++)
-            json_array_append(sel, json_array_get(a, idx[i]));
-        json_object_set_new(r, keys[k], sel);
-    }
-    return r;
-}
-
 int cmd_save(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -155,66 +139,46 @@ int cmd_save(int argc, char **argv)
     as_output *o = load_merged(argv + optind, argc - optind);
     if (!o)
         return EXIT_DATA;
-    int rc;
-    cli_results r = {0};
-    bool aggregate = cc.pipeline || cc.weight;
     size_t *idx = NULL, n = 0;
-    as_output view = {0};
-    if (aggregate) {
-        if ((rc = cli_aggregate(o, &cc, false, &r)))
-            goto done;
-        idx = r.idx;
-        n = r.n;
-    } else {
-        if (!cli_parse_seq_list(cc.seq ? cc.seq : "all", o->nseqs, &idx, &n)) {
-            rc = EXIT_USAGE;
-            goto done;
+    if (!cli_parse_seq_list(cc.seq ? cc.seq : "all", o->nseqs, &idx, &n)) {
+        attr_output_free(o);
+        return EXIT_USAGE;
+    }
+    if (cc.weight) {
+        for (size_t i = 0; i < n; i++) {
+            if (!attr_scores_get(&o->seqs[idx[i]].step_scores, cc.weight)) {
+                cli_error("%s: sequence %zu: --weight %s: no such step score",
+                          o->files[o->seqs[idx[i]].file_index], idx[i], cc.weight);
+                free(idx);
+                attr_output_free(o);
+                return EXIT_USAGE;
+            }
         }
     }
-    /* A shallow view: sequences borrowed from o or from the results. */
-    view.seqs = calloc(n ? n : 1, sizeof *view.seqs);
-    if (!view.seqs) {
-        cli_error("out of memory");
-        rc = EXIT_DATA;
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++) {
-        view.seqs[i] = aggregate ? *r.seqs[i] : o->seqs[idx[i]];
-        as_seq *s = &view.seqs[i];
-        bool flat = (!s->source_attr || s->source_attr->ndim == 2) &&
-                    (!s->target_attr || s->target_attr->ndim == 2);
-        if (aggregate && flat && s->cls != AS_CLS_COARSE) {
-            /* Shown as is by inseq: no second aggregation on load. */
-            s->cls = AS_CLS_COARSE;
-            s->class_name = (char *)attr_class_name(AS_CLS_COARSE);
-            s->class_module = (char *)"inseq.data.attribution";
+    if (cc.pipeline) {
+        as_pipeline p;
+        as_pipe_errpos pos;
+        as_error perr = {0};
+        int bad = pipe_parse(cc.pipeline, &p, &pos, &perr);
+        pipe_free(&p);
+        if (bad) {
+            cli_error("-a '%s': %s", cc.pipeline, perr.msg);
+            free(idx);
+            attr_output_free(o);
+            return EXIT_USAGE;
         }
     }
-    view.nseqs = n;
-    bool all = n == o->nseqs && !aggregate;
-    view.steps = all ? o->steps : NULL;
-    view.nsteps = all ? o->nsteps : 0;
-    view.steps_null = all ? o->steps_null : true;
-    if (!all && o->nsteps)
-        fprintf(stderr, "attrscope: note: step_attributions are not saved for a selection or "
-                        "an aggregation\n");
-    view.info = select_info(o->info, idx, n, o->nseqs);
-    view.files = o->files;
-    view.nfiles = o->nfiles;
     as_error err = {0};
-    if (as_save(&view, out, &so, &err)) {
+    bool dropped = false;
+    int rc = EXIT_OK;
+    if (resave(o, idx, n, cc.pipeline, cc.weight, out, &so, &dropped, &err)) {
         cli_error("%s", err.msg);
         rc = cli_exit_code(err.code);
-    } else {
-        rc = EXIT_OK;
+    } else if (dropped) {
+        fprintf(stderr, "attrscope: note: step_attributions are not saved for a selection or "
+                        "an aggregation\n");
     }
-    json_decref(view.info);
-done:
-    free(view.seqs);
-    if (aggregate)
-        cli_results_free(&r);
-    else
-        free(idx);
+    free(idx);
     attr_output_free(o);
     return rc;
 }

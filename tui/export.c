@@ -4,7 +4,10 @@
  *                     the view's color range; a granular / multi-dimensional
  *                     view (pipeline none): the granular page with the
  *                     view's show_dim and slices;
- *   NAME.tokens.html  the tokens page of the shown sequence (needs 2D).
+ *   NAME.tokens.html  the tokens page of the shown sequence (needs 2D);
+ *   NAME.inseq.json   an inseq file (FeatureAttributionOutput.load() reads
+ *   (.gz: gzip)       it) of every sequence of the shown sequence's file,
+ *                     under the view's pipeline and weight (model/resave.h).
  * Token text in the pages is decoded as on screen (raw with raw tokens on). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,7 @@
 #include "atomic.h"
 #include "html.h"
 #include "label.h"
+#include "resave.h"
 #include "tui.h"
 #include "viewexport.h"
 
@@ -33,6 +37,29 @@ static bool ends_with_ci(const char *s, const char *suffix)
 {
     size_t l = strlen(s), k = strlen(suffix);
     return l >= k && !strcasecmp(s + l - k, suffix);
+}
+
+static bool is_inseq(const char *path)
+{
+    return ends_with_ci(path, ".inseq.json") || ends_with_ci(path, ".inseq.json.gz");
+}
+
+/* Saves the shown sequence's whole file under the view's pipeline. */
+static int save_inseq(tui *t, const char *path, as_error *err)
+{
+    const as_output *o = t->out;
+    if (!o && t->cat) {
+        size_t local;
+        o = catalog_full(t->cat, t->v.seq, &local, NULL, err);
+        if (!o)
+            return err ? err->code : AS_EDATA;
+    }
+    if (!o)
+        return as_error_set(err, AS_EUSAGE, "nothing is loaded to save");
+    as_save_opts so = {.force = true, .compress = ends_with_ci(path, ".gz")};
+    bool dropped = false;
+    const char *w = t->v.ch.weight[0] ? t->v.ch.weight : NULL;
+    return resave(o, NULL, 0, t->v.ch.pipeline, w, path, &so, &dropped, err);
 }
 
 bool tui_export_is_tokens(const char *path)
@@ -125,10 +152,13 @@ int tui_export_check(const char *path, as_error *err)
 {
     const char *ext = ext_of(path);
     static const char *const known[] = {"csv", "json", "html", "htm"};
+    if (is_inseq(path))
+        return AS_OK;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (!strcasecmp(ext, known[i]))
             return AS_OK;
-    return as_error_set(err, AS_EUSAGE, "%s: name it .csv, .json, .html or .tokens.html", path);
+    return as_error_set(err, AS_EUSAGE,
+                        "%s: name it .csv, .json, .html, .tokens.html or .inseq.json(.gz)", path);
 }
 
 int tui_export(tui *t, const char *path, as_error *err)
@@ -136,6 +166,8 @@ int tui_export(tui *t, const char *path, as_error *err)
     const char *ext = ext_of(path);
     if (tui_export_check(path, err))
         return AS_EUSAGE;
+    if (is_inseq(path))
+        return save_inseq(t, path, err);
     if (!strcasecmp(ext, "csv"))
         return view_export(&t->v, t->v.pane, VIEW_EXPORT_CSV, path, err);
     if (!strcasecmp(ext, "json"))
