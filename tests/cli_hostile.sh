@@ -53,11 +53,11 @@ assert "abcdefghij" * 1000 in src
 assert d["info"]["model_name"] == "\x1b]0;title\x07model\u202e"
 assert d["info"]["key\x1b[5mblink"] == "value\ttab"
 PY
-# Known defect (tui/cmd_info.c tokens_json): a token holding NUL is left out.
+# A token holding NUL is listed (as U+0000); DEL is escaped.
 n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["sequences"][0]["source"]))' "$tmp/info.json")
-[ "$n" = 19 ] || echo "KNOWN: info --json lists $n of 19 tokens (the token holding NUL is dropped)"
-# Known defect (the same): DEL is left raw (jansson does not escape it).
-LC_ALL=C grep -qaP '\x7f' "$tmp/info.json" && echo "KNOWN: info --json keeps DEL raw"
+[ "$n" = 19 ] && ok || bad "info --json lists $n of 19 tokens"
+python3 -c 'import json,sys; assert any("\x00" in t for t in json.load(open(sys.argv[1]))["sequences"][0]["source"])' "$tmp/info.json" && ok || bad "info --json: NUL token as U+0000"
+LC_ALL=C grep -qaP '\x7f' "$tmp/info.json" && bad "info --json keeps DEL raw" || ok
 
 # export: JSON strings escape what JSON escapes; with --decode-tokens the
 # token text is escaped for display (as info shows it).
@@ -69,12 +69,12 @@ for fmt in json csv; do
   no_raw_controls "$tmp/dec.$fmt" "export --decode-tokens auto $fmt" cr
 done
 grep -qF '\\x1b[2J' "$tmp/dec.json" && grep -qF '\x1b]0;title\x07' "$tmp/dec.csv" && ok || bad "decoded tokens escaped"
-# Known defects (tui/cmd_export.c token_out, put_json_string): without
-# --decode-tokens, CSV fields keep control bytes raw and JSON keeps DEL raw
-# and shows NUL as U+FFFD.
+# Without --decode-tokens too: CSV fields escape control bytes, JSON escapes
+# DEL and keeps NUL as U+0000.
 "$bin" export "$h/tokens_control.json" -o "$tmp/tc.csv" || bad "export csv"
-LC_ALL=C grep -qaP '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]' "$tmp/tc.csv" && echo "KNOWN: export csv keeps raw control bytes in token fields"
-LC_ALL=C grep -qaP '\x7f' "$tmp/tc.json" && echo "KNOWN: export json keeps DEL raw"
+LC_ALL=C grep -qaP '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]' "$tmp/tc.csv" && bad "export csv keeps raw control bytes" || ok
+LC_ALL=C grep -qaP '\x7f' "$tmp/tc.json" && bad "export json keeps DEL raw" || ok
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["sequences"][0]["source"]; assert any("\x00" in t["token"] for t in s) and not any("\ufffd" in t["token"] for t in s)' "$tmp/tc.json" && ok || bad "export json: NUL token as U+0000"
 
 # ---- HTML payloads ------------------------------------------------------
 

@@ -122,12 +122,8 @@ static char *token_out(const export_opts *e, tokens_mode m, const char *raw)
 
 static void put_json_string(FILE *f, const char *s)
 {
-    json_t *j = json_string(s);
-    if (!j) /* not valid UTF-8: keep what can be kept */
-        j = json_string("\xef\xbf\xbd");
-    char *t = json_dumps(j, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
-    fputs(t ? t : "\"\"", f);
-    free(t);
+    json_t *j = cli_json_text(s);
+    cli_dump_json(f, j, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
     json_decref(j);
 }
 
@@ -233,10 +229,20 @@ static int write_json(FILE *f, const export_opts *e, const as_output *o, const c
 
 /* ---- CSV (RFC 4180) ---- */
 
-static void put_csv_field(FILE *f, const char *s)
+static void put_csv_field(FILE *f, const char *raw)
 {
+    /* Control characters from the file are written escaped (\x1b, \n...). */
+    char small[512], *big = NULL;
+    const char *s = raw;
+    size_t need = TOKENS_ESCAPE_MAX(strlen(raw));
+    char *dst = need <= sizeof small ? small : (big = malloc(need));
+    if (dst) {
+        tokens_escape(dst, need, raw, strlen(raw), 0);
+        s = dst;
+    }
     if (!strpbrk(s, ",\"\r\n")) {
         fputs(s, f);
+        free(big);
         return;
     }
     fputc('"', f);
@@ -246,6 +252,7 @@ static void put_csv_field(FILE *f, const char *s)
         fputc(*s, f);
     }
     fputc('"', f);
+    free(big);
 }
 
 static int write_csv(FILE *f, const export_opts *e, const cli_results *r)
