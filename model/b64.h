@@ -3,7 +3,7 @@
  * The decoder is incremental so the loader can feed it a string that arrives
  * in chunks; it stops at the first byte that is not in the alphabet and lets
  * the caller decide (closing quote, padding, or not base64 after all).
- * Pure functions over caller buffers; no allocation.
+ * Functions over caller buffers; no allocation (a table is built once).
  */
 #ifndef AS_B64_H
 #define AS_B64_H
@@ -20,6 +20,10 @@ static inline size_t b64_decoded_max(size_t n) { return n / 4 * 3 + 3; } /* incl
 /* Encodes n bytes into out (b64_encoded_len(n) bytes, no NUL). Returns the
  * number of characters written. */
 size_t b64_encode(const uint8_t *in, size_t n, char *out);
+
+/* Encodes n bytes, a multiple of 3, into n / 3 * 4 characters (no padding,
+ * no NUL); AVX2 where the processor has it.  For writers that stream. */
+void b64_encode_groups(const uint8_t *in, size_t n, char *out);
 
 /* True when c is one of the 64 alphabet characters (not '='). */
 bool b64_is_alpha(unsigned char c);
