@@ -155,7 +155,7 @@ static void cmp_matrix(report *r, const char *where, const char *name, const as_
     }
     for (size_t i = 0; i < rows; i++)
         for (size_t k = 0; k < cols; k++) {
-            double w, g = got->data[i * cols + k];
+            double w = NAN, g = got->data[i * cols + k];
             if (!golden_num(json_array_get(json_array_get(want, i), k), &w))
                 mismatch(r, "%s: %s[%zu][%zu]: golden is not a number", where, name, i, k);
             else if (!close_enough(g, w))
@@ -174,7 +174,7 @@ static void cmp_vector(report *r, const char *where, const char *name, const as_
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        double w, g = got->data[i];
+        double w = NAN, g = got->data[i];
         if (!golden_num(json_array_get(want, i), &w) || !close_enough(g, w))
             mismatch(r, "%s: %s[%zu] = %.9g, want %.9g", where, name, i, g, w);
     }
@@ -428,7 +428,7 @@ START_TEST(test_scores_dicts)
                 json_t *wv;
                 json_object_foreach(win, k2, wv) {
                     json_t *gv = json_object_get(gin, k2);
-                    double g, w, dummy;
+                    double g, w = NAN, dummy;
                     if (!gv) {
                         mismatch(&r, "seq %zu: %s[%s]: no key '%s'", i, field, wk, k2);
                         continue;
