@@ -25,7 +25,7 @@ wait_for() {
     return 1
 }
 T new-session -d -s f -x "${size%x*}" -y "${size#*x}" \
-    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color ATTRSCOPE_HISTORY= '$bin' --stats '$file' 2>'$out/stats'; echo EXIT=\$?; sleep 30"
+    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color ATTRSCOPE_HISTORY= '$bin' --stats ${FRAMES_ARGS:-} '$file' 2>'$out/stats'; echo EXIT=\$?; sleep 30"
 wait_for "seq 1/"
 step() { T send-keys -t f "$@"; sleep 0.05; }
 for i in $(seq 40); do step l; done

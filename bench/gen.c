@@ -3,7 +3,7 @@
  *
  * Usage: gen OUT.json [--gzip] [--level N] [--src S] [--tgt T] [--dim D]
  *            [--decoder-only | --encoder-decoder] [--precision P]
- *            [--seqs N] [--no-sync] [--force]
+ *            [--seqs N] [--noisy] [--no-sync] [--force]
  *
  * Default: one decoder-only granular sequence as a GPT-2 saliency run would
  * give: a prompt of S = 400 tokens, T = 200 generated tokens, embedding size
@@ -13,7 +13,9 @@
  * source (S, T, D) and target (T, T, D).  Only the attribution tensors are
  * held in memory (one in the default mode).  --seqs N writes N such
  * sequences (copies with their first token renamed "seqK"), as a dataset
- * run's files hold many.  Prints the time spent generating and saving.
+ * run's files hold many.  --noisy scales every cell by its own random factor,
+ * for a heatmap whose neighbouring cells mostly differ in color (the most a
+ * screen of it costs to draw).  Prints the time spent generating and saving.
  */
 #include <math.h>
 #include <stdint.h>
@@ -116,11 +118,22 @@ static as_tensor *step_vector(size_t n, bool probability)
     return t;
 }
 
+static bool noisy;
+
+/* A cell's scale, or a random part of it with --noisy. */
+static float cell_scale(double scale)
+{
+    if (!noisy)
+        return (float)scale;
+    double u = (double)(next() >> 11) / 9007199254740992.0;
+    return (float)(scale * (0.02 + u));
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: gen OUT.json [--gzip] [--level N] [--src S] [--tgt T] [--dim D]\n"
                     "           [--decoder-only | --encoder-decoder] [--precision P]\n"
-                    "           [--seqs N] [--no-sync] [--force]\n");
+                    "           [--seqs N] [--noisy] [--no-sync] [--force]\n");
     exit(2);
 }
 
@@ -153,7 +166,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "gen: unknown precision %s\n", argv[i]);
                 return 2;
             }
-        } else if (!strcmp(a, "--no-sync"))
+        } else if (!strcmp(a, "--noisy"))
+            noisy = true;
+        else if (!strcmp(a, "--no-sync"))
             opts.no_sync = true;
         else if (!strcmp(a, "--force"))
             opts.force = true;
@@ -189,7 +204,7 @@ int main(int argc, char **argv)
                 /* roughly monotonic alignment */
                 double dist = fabs((double)i / (double)S - (double)j / (double)T) * 10.0;
                 fill_vector(&s->source_attr->data[(i * T + j) * D], D,
-                            (float)(0.05 + 0.8 * exp(-dist * dist)));
+                            cell_scale(0.05 + 0.8 * exp(-dist * dist)));
             }
     } else {
         P = S;
@@ -217,7 +232,7 @@ int main(int argc, char **argv)
             }
             /* recency, a sink on the first token, the rest small */
             double back = (double)(P + j - 1 - i);
-            float scale = (float)(0.02 + 0.5 * exp(-back / 6.0) + (i == 0 ? 0.3 : 0.0));
+            float scale = cell_scale(0.02 + 0.5 * exp(-back / 6.0) + (i == 0 ? 0.3 : 0.0));
             fill_vector(v, D, scale);
         }
     s->step_scores.n = 1;

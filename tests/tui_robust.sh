@@ -49,9 +49,9 @@ keys j
 wait_status "^ src 1 " && ok "keys work after fg" || fail "status after fg: $(status_line)"
 keys q
 wait_for 'shell$' 5
-T send-keys -t "$SESSION" -l 'echo EXIT=$?'
+T send-keys -t "$SESSION" -l 'echo EXIT=$?; for w in icanon echo opost icrnl; do stty -a | tr -s " ;" "\n\n" | grep -qx $w && echo TTY-$w; done'
 keys Enter
-expect_restored 0
+expect_restored 0 shell
 
 # --- resizing
 start 100 30 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json"

@@ -101,12 +101,28 @@ close_to() {
 
 # The terminal is as it was: main screen, cursor shown, keypad off, and the
 # binary's status.
-expect_restored() { # expect_restored STATUS
+expect_restored() { # expect_restored STATUS [shell]
     wait_for "EXIT=$1" 5 || { fail "exit status $1"; return; }
     ok "exit status $1"
     local modes
     modes=$(T display-message -p -t "$SESSION" '#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{keypad_flag} #{mouse_any_flag}')
     if [ "$modes" = "0 1 0 0 0" ]; then ok "terminal restored"; else fail "terminal modes after exit: $modes"; fi
+    # the tty's own settings: line editing, echo and output processing back
+    # (read by the shell when the explorer ran from one: an interactive
+    # shell's own line editor has other settings while it waits)
+    local want missing= settings
+    if [ "${2:-}" = shell ]; then
+        for want in icanon echo opost icrnl; do
+            screen | grep -q "^TTY-$want\$" || missing="$missing $want"
+        done
+    else
+        settings=" $(stty -a -F "$(T display-message -p -t "$SESSION" '#{pane_tty}')" 2>/dev/null |
+            tr -s ' ;\n' '   ') "
+        for want in icanon echo opost icrnl; do
+            case "$settings" in *" $want "*) ;; *) missing="$missing $want" ;; esac
+        done
+    fi
+    if [ -z "$missing" ]; then ok "tty settings restored"; else fail "tty settings after exit lack:$missing"; fi
     if screen | grep -qE 'attrscope │|pipeline:'; then fail "explorer text left on screen"; else ok "no explorer text left"; fi
 }
 

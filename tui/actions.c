@@ -13,20 +13,21 @@
 
 /* ---------------------------------------------------------- key names */
 
+static const struct {
+    const char *name;
+    int code;
+} named[] = {
+    {"Left", TUI_KEYCODE(KEY_LEFT)}, {"Right", TUI_KEYCODE(KEY_RIGHT)},
+    {"Up", TUI_KEYCODE(KEY_UP)},     {"Down", TUI_KEYCODE(KEY_DOWN)},
+    {"PgUp", TUI_KEYCODE(KEY_PPAGE)}, {"PgDn", TUI_KEYCODE(KEY_NPAGE)},
+    {"Home", TUI_KEYCODE(KEY_HOME)}, {"End", TUI_KEYCODE(KEY_END)},
+    {"Tab", '\t'},                   {"Enter", '\n'},
+    {"Esc", TUI_ESC},                {"Backspace", TUI_KEYCODE(KEY_BACKSPACE)},
+    {"Space", ' '},
+};
+
 static int key_from_name(const char *k, size_t n)
 {
-    static const struct {
-        const char *name;
-        int code;
-    } named[] = {
-        {"Left", TUI_KEYCODE(KEY_LEFT)}, {"Right", TUI_KEYCODE(KEY_RIGHT)},
-        {"Up", TUI_KEYCODE(KEY_UP)},     {"Down", TUI_KEYCODE(KEY_DOWN)},
-        {"PgUp", TUI_KEYCODE(KEY_PPAGE)}, {"PgDn", TUI_KEYCODE(KEY_NPAGE)},
-        {"Home", TUI_KEYCODE(KEY_HOME)}, {"End", TUI_KEYCODE(KEY_END)},
-        {"Tab", '\t'},                   {"Enter", '\n'},
-        {"Esc", TUI_ESC},                {"Backspace", TUI_KEYCODE(KEY_BACKSPACE)},
-        {"Space", ' '},
-    };
     if (n == 1)
         return (unsigned char)k[0];
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
@@ -37,6 +38,25 @@ static int key_from_name(const char *k, size_t n)
     if (n >= 2 && k[0] == 'F')
         return TUI_KEYCODE(KEY_F(atoi(k + 1)));
     return -1;
+}
+
+void tui_key_name(int key, char *buf, size_t n)
+{
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (named[i].code == key) {
+            snprintf(buf, n, "%s", named[i].name);
+            return;
+        }
+    if (key == '\r')
+        snprintf(buf, n, "Enter");
+    else if (key > 0 && key < 32)
+        snprintf(buf, n, "C-%c", key + 'a' - 1);
+    else if (key > 32 && key < 127)
+        snprintf(buf, n, "%c", key);
+    else if (key >= TUI_KEYCODE(KEY_F(1)) && key <= TUI_KEYCODE(KEY_F(63)))
+        snprintf(buf, n, "F%d", key - TUI_KEYCODE(KEY_F(0)));
+    else
+        snprintf(buf, n, "#%x", (unsigned)key);
 }
 
 typedef struct keybind {

@@ -582,50 +582,46 @@ static void draw_cells_range(tui *t, int p, size_t r, int y, bool step, size_t c
     const tui_layout *L = &t->lay;
     const view_state *v = &t->v;
     int cw = L->cw;
-    size_t c0 = ca, c1 = cb;
     bool wide = cw >= 5;
     tui_style cur = theme_role(ROLE_CURSOR), norm = theme_role(ROLE_NORMAL);
-    bool cur_row = p == v->pane && r == v->row[p];
+    /* the blanks of the styles that are not a bucket's */
+    wchar_t sp[2] = {L' ', 0};
+    cchar_t cur_blank, norm_blank, bold_blank;
+    setcchar(&cur_blank, sp, cur.attr, cur.pair, NULL);
+    setcchar(&norm_blank, sp, norm.attr, norm.pair, NULL);
+    setcchar(&bold_blank, sp, norm.attr | A_BOLD, norm.pair, NULL);
+    size_t cur_col = p == v->pane && r == v->row[p] ? v->col : (size_t)-1;
     static cchar_t row[4096];
     int n = 0, room = (int)(sizeof row / sizeof row[0]);
     char txt[64];
-    for (size_t c = c0; c < c1 && n + cw <= room; c++) {
+    for (size_t c = ca; c < cb && n + cw <= room; c++) {
         double val = view_cell(v, p, r, c);
-        tui_style st;
+        const cchar_t *blank;
         wchar_t glyph = L' ';
         if (step) {
-            st = norm;
-            if (!isnan(val) && fabs(val) >= 0.5)
-                st.attr |= A_BOLD;
+            blank = !isnan(val) && fabs(val) >= 0.5 ? &bold_blank : &norm_blank;
         } else {
             int b = isnan(val) ? -1 : cmap_bucket(val, v->vmin, v->vmax);
             const tui_cell_style *cs = theme_cell(b);
-            st = wide ? cs->text : cs->fill;
-            glyph = cs->wglyph;
+            blank = wide ? &cs->ctext : &cs->cfill;
+            if (!wide)
+                glyph = cs->wglyph;
         }
-        if (cur_row && c == v->col)
-            st = cur;
-        /* one styled blank per cell, copied with each character put in */
-        wchar_t wc[2] = {L' ', 0};
-        cchar_t blank;
-        setcchar(&blank, wc, st.attr, st.pair, NULL);
-        if (wide || step) {
-            if (wide && !isnan(val))
-                tui_fmt_value(val, cw - 1, txt, sizeof txt);
-            else
-                txt[0] = '\0';
+        if (c == cur_col)
+            blank = &cur_blank;
+        cchar_t *out = &row[n];
+        for (int i = 0; i < cw; i++)
+            out[i] = *blank;
+        if (wide && !isnan(val)) {
+            tui_fmt_value(val, cw - 1, txt, sizeof txt);
             int l = (int)strlen(txt), pad = cw - l;
-            for (int i = 0; i < cw; i++) {
-                row[n] = blank;
-                if (i >= pad)
-                    row[n].chars[0] = (wchar_t)(unsigned char)txt[i - pad];
-                n++;
-            }
-        } else {
-            blank.chars[0] = glyph;
+            for (int i = 0; i < l; i++)
+                out[pad + i].chars[0] = (wchar_t)(unsigned char)txt[i];
+        } else if (glyph != L' ') {
             for (int i = 0; i < cw; i++)
-                row[n++] = blank;
+                out[i].chars[0] = glyph;
         }
+        n += cw;
     }
     if (n)
         mvadd_wchnstr(y, L->label_w + (int)(ca - v->left) * cw, row, n);

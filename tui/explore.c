@@ -56,6 +56,32 @@ static void times_report(const char *what, tui_times *t)
             t->ms[t->n - 1]);
 }
 
+/* Keep the frame among the slowest ones if it is. */
+static void slow_add(tui *t, int key, unsigned kind, double ms)
+{
+    int i = t->nslow < TUI_SLOW_MAX ? t->nslow++ : TUI_SLOW_MAX - 1;
+    if (i == TUI_SLOW_MAX - 1 && t->nslow == TUI_SLOW_MAX && t->slow[i].ms >= ms)
+        return;
+    for (; i > 0 && t->slow[i - 1].ms < ms; i--)
+        t->slow[i] = t->slow[i - 1];
+    t->slow[i] = (tui_slow){key, kind, ms, t->last_draw, t->last_output};
+}
+
+static void slow_report(const tui *t)
+{
+    if (!t->nslow)
+        return;
+    fprintf(stderr, "  slowest frames after a key:\n");
+    for (int i = 0; i < t->nslow; i++) {
+        const tui_slow *s = &t->slow[i];
+        const char *kind = s->kind & TUI_DATA ? "data" : s->kind & TUI_MOVE ? "move" : "other";
+        char name[32];
+        tui_key_name(s->key, name, sizeof name);
+        fprintf(stderr, "    %-10s %-5s %7.3f ms  (drawing %.3f, terminal output %.3f)\n", name,
+                kind, s->ms, s->draw, s->output);
+    }
+}
+
 /* -------------------------------------------------------------- helpers */
 
 void tui_msg(tui *t, bool err, const char *fmt, ...)
@@ -279,8 +305,10 @@ static void render(tui *t, unsigned bits)
     wnoutrefresh(stdscr);
     double t1 = tui_now_ms();
     doupdate();
-    times_add(&t->t_draw, t1 - t0);
-    times_add(&t->t_output, tui_now_ms() - t1);
+    t->last_draw = t1 - t0;
+    t->last_output = tui_now_ms() - t1;
+    times_add(&t->t_draw, t->last_draw);
+    times_add(&t->t_output, t->last_output);
 }
 
 static int read_key(void)
@@ -437,6 +465,7 @@ int explore_main(const explore_opts *o)
         wtimeout(stdscr, 0);   /* keys first, files in between */
     double t_key = -1;
     unsigned frame_kind = 0;
+    int last_key = 0;
     for (;;) {
         if (bits & TUI_RELOAD)
             bits |= reload(&t);
@@ -459,6 +488,8 @@ int explore_main(const explore_opts *o)
                     times_add(&t.t_move, ms);
                 else
                     times_add(&t.t_other, ms);
+                if (t.stats)
+                    slow_add(&t, last_key, frame_kind & (TUI_DATA | TUI_MOVE), ms);
             }
         }
         if (bits & TUI_QUIT)
@@ -495,6 +526,7 @@ int explore_main(const explore_opts *o)
             continue;
         }
         t_key = tui_now_ms();
+        last_key = key;
         if (key == TUI_KEYCODE(KEY_RESIZE))
             bits = TUI_LAYOUT | TUI_REDRAW;
         else if (t.top)
@@ -525,6 +557,7 @@ int explore_main(const explore_opts *o)
         fprintf(stderr, "  of which, over all frames:\n");
         times_report("drawing:", &t.t_draw);
         times_report("terminal output:", &t.t_output);
+        slow_report(&t);
     }
     tui_free(&t);
     return status;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "tui.h"
@@ -115,7 +116,22 @@ int term_start(tui *t, char *err, size_t errlen)
     nonl();
     intrflush(stdscr, FALSE);
     keypad(stdscr, TRUE);
-    idlok(stdscr, TRUE);   /* vertical scrolls move lines instead of resending them */
+    /* ncurses (6.4 at least) sends its buffer to the terminal after every
+     * cursor move until the screen has been through endwin() once: a full
+     * screen then goes out in hundreds of small writes, each waking the
+     * terminal.  One round trip now, before anything is drawn, makes it
+     * write each update at once. */
+    endwin();
+    doupdate();
+    {
+        struct termios tio;
+        if (!tcgetattr(fileno(stdout), &tio)) {
+            tio.c_oflag &= ~(tcflag_t)OPOST;
+            tcsetattr(fileno(stdout), TCSADRAIN, &tio);
+            def_prog_mode();
+        }
+    }
+    idlok(stdscr, FALSE);   /* vertical scrolls move lines instead of resending them */
     set_escdelay(25);
     curs_set(0);
     wtimeout(stdscr, 100);

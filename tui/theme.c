@@ -244,8 +244,13 @@ void theme_init(tui_color_mode mode)
             c->text = (tui_style){level >= 4 ? A_REVERSE : level >= 2 ? A_BOLD : 0, 0};
         }
     }
-    for (int b = 0; b < 257; b++)
-        cells[b].wglyph = glyph_wc(cells[b].glyph);
+    for (int b = 0; b < 257; b++) {
+        tui_cell_style *c = &cells[b];
+        c->wglyph = glyph_wc(c->glyph);
+        wchar_t g[2] = {c->wglyph, 0}, sp[2] = {L' ', 0};
+        setcchar(&c->cfill, g, c->fill.attr, c->fill.pair, NULL);
+        setcchar(&c->ctext, sp, c->text.attr, c->text.pair, NULL);
+    }
 }
 
 tui_style theme_role(enum tui_role r)

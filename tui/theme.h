@@ -67,6 +67,7 @@ typedef struct tui_cell_style {
     tui_style fill, text;
     const char *glyph;   /* UTF-8 (or ASCII outside a UTF-8 locale) */
     wchar_t wglyph;      /* the same character */
+    cchar_t cfill, ctext; /* a cell of each: glyph in `fill`, blank in `text` */
 } tui_cell_style;
 
 /* The richest mode the terminal supports, from the environment and curses

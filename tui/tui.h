@@ -88,6 +88,14 @@ typedef struct tui_times {
     size_t n, cap;
 } tui_times;
 
+/* One of the slowest frames after a key, for --stats. */
+#define TUI_SLOW_MAX 8
+typedef struct tui_slow {
+    int key;
+    unsigned kind;                /* TUI_MOVE, TUI_DATA or 0 */
+    double ms, draw, output;
+} tui_slow;
+
 #define TUI_HIST_MAX 100
 
 /* What the loading thread reports (load.h's progress callback). */
@@ -133,6 +141,9 @@ struct tui {
     double t_start, first_frame_ms, load_ms;
     tui_times t_move, t_data, t_other;
     tui_times t_draw, t_output;   /* every frame: building it, sending it */
+    double last_draw, last_output; /* of the last frame */
+    tui_slow slow[TUI_SLOW_MAX];   /* the slowest key frames, slowest first */
+    int nslow;
 };
 
 /* explore.c */
@@ -210,6 +221,8 @@ void tui_bind_keys(void);
 /* Runs the action bound to key on the grid screen. */
 unsigned tui_dispatch(tui *t, int key);
 /* The first key name of an action, for hints ("a", "Tab"). */
+/* A key's name as the action table writes it ("PgDn", "C-l", "g"). */
+void tui_key_name(int key, char *buf, size_t n);
 const char *tui_action_key(int action);
 /* The input and generated text of sequence i, made safe: from info's
  * input_texts / generated_texts when they line up with the sequences, else
