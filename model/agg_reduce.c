@@ -6,6 +6,7 @@
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,25 @@ static double sum_contig(const float *x, size_t n)
     return (a0 + a1) + (a2 + a3);
 }
 
+static double abssum_contig(const float *x, size_t n)
+{
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        a0 += fabs((double)x[i]);
+        a1 += fabs((double)x[i + 1]);
+        a2 += fabs((double)x[i + 2]);
+        a3 += fabs((double)x[i + 3]);
+        a4 += fabs((double)x[i + 4]);
+        a5 += fabs((double)x[i + 5]);
+        a6 += fabs((double)x[i + 6]);
+        a7 += fabs((double)x[i + 7]);
+    }
+    for (; i < n; i++)
+        a0 += fabs((double)x[i]);
+    return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
+}
+
 static float vnorm_vec(const float *x, size_t n, size_t stride, double ord)
 {
     if (ord == 2) {
@@ -75,8 +95,11 @@ static float vnorm_vec(const float *x, size_t n, size_t stride, double ord)
     }
     if (ord == 1) {
         double s = 0;
-        for (size_t i = 0; i < n; i++)
-            s += fabs((double)x[i * stride]);
+        if (stride == 1)
+            s = abssum_contig(x, n);
+        else
+            for (size_t i = 0; i < n; i++)
+                s += fabs((double)x[i * stride]);
         return (float)s;
     }
     if (isinf(ord)) {
@@ -102,6 +125,114 @@ static float vnorm_vec(const float *x, size_t n, size_t stride, double ord)
     for (size_t i = 0; i < n; i++)
         s += pow(fabs((double)x[i * stride]), ord);
     return (float)pow(s, 1.0 / ord);
+}
+
+/* max (or min) of n > 0 contiguous floats, NaN if any is NaN: eight
+ * independent lanes, the NaN test apart, so the loop has no early exit. */
+static float maxmin_contig(const float *x, size_t n, bool want_max)
+{
+    float m[8];
+    for (int k = 0; k < 8; k++)
+        m[k] = x[0];
+    int nan = 0;
+    size_t i = 0;
+    if (want_max)
+        for (; i + 8 <= n; i += 8)
+            for (int k = 0; k < 8; k++) {
+                float v = x[i + k];
+                nan |= v != v;
+                m[k] = v > m[k] ? v : m[k];
+            }
+    else
+        for (; i + 8 <= n; i += 8)
+            for (int k = 0; k < 8; k++) {
+                float v = x[i + k];
+                nan |= v != v;
+                m[k] = v < m[k] ? v : m[k];
+            }
+    for (; i < n; i++) {
+        float v = x[i];
+        nan |= v != v;
+        m[0] = want_max ? (v > m[0] ? v : m[0]) : (v < m[0] ? v : m[0]);
+    }
+    if (nan)
+        return NAN;
+    float r = m[0];
+    for (int k = 1; k < 8; k++)
+        r = want_max ? (m[k] > r ? m[k] : r) : (m[k] < r ? m[k] : r);
+    return r;
+}
+
+/* absmax_key as an integer that orders as the float does: non-negative
+ * floats order as their bit patterns (NaN gives 0, infinity FLT_MAX). */
+static inline uint32_t absmax_bits(float v)
+{
+    uint32_t b;
+    memcpy(&b, &v, sizeof b);
+    b &= 0x7fffffffu;
+    b = b > 0x7f800000u ? 0 : b;
+    return b == 0x7f800000u ? 0x7f7fffffu : b;
+}
+
+/* Four int32 lanes (GCC and Clang vector extensions: SSE2 on x86-64, plain
+ * code where there is no such unit).  The keys fit in 31 bits, so signed
+ * comparisons order them. */
+typedef int32_t i32x4 __attribute__((vector_size(16)));
+
+static inline i32x4 absmax_key4(const float *x)
+{
+    const i32x4 sign = {0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff};
+    const i32x4 inf = {0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000};
+    const i32x4 fmax = {0x7f7fffff, 0x7f7fffff, 0x7f7fffff, 0x7f7fffff};
+    i32x4 k;
+    memcpy(&k, x, sizeof k);
+    k &= sign;
+    k &= (k <= inf);                            /* NaN: 0 */
+    i32x4 isinf = k == inf;
+    return (k & ~isinf) | (fmax & isinf);       /* infinity: FLT_MAX */
+}
+
+/* The first element of n > 0 contiguous floats with the largest
+ * absmax_key, in one pass: eight lanes (two vectors) each keep their
+ * largest key and the first position of it, then the lanes are compared,
+ * ties going to the earlier position. */
+static float absmax_contig(const float *x, size_t n)
+{
+    size_t i = 1, at = 0;
+    uint32_t best = absmax_bits(x[0]);
+    if (n >= 16 && n <= INT32_MAX) {
+        const i32x4 four = {4, 4, 4, 4}, eight = four + four;
+        i32x4 ka = absmax_key4(x), kb = absmax_key4(x + 4);
+        i32x4 ia = {0, 1, 2, 3}, ib = ia + four, pa = ia, pb = ib;
+        for (i = 8; i + 8 <= n; i += 8) {
+            pa += eight;
+            pb += eight;
+            i32x4 a = absmax_key4(x + i), b = absmax_key4(x + i + 4);
+            i32x4 ga = a > ka, gb = b > kb;
+            ka = (a & ga) | (ka & ~ga);
+            ia = (pa & ga) | (ia & ~ga);
+            kb = (b & gb) | (kb & ~gb);
+            ib = (pb & gb) | (ib & ~gb);
+        }
+        best = (uint32_t)ka[0];
+        at = (size_t)ia[0];
+        for (int k = 0; k < 8; k++) {
+            uint32_t key = (uint32_t)(k < 4 ? ka[k] : kb[k - 4]);
+            size_t pos = (size_t)(k < 4 ? ia[k] : ib[k - 4]);
+            if (key > best || (key == best && pos < at)) {
+                best = key;
+                at = pos;
+            }
+        }
+    }
+    for (; i < n; i++) {
+        uint32_t key = absmax_bits(x[i]);
+        if (key > best) {
+            best = key;
+            at = i;
+        }
+    }
+    return x[at];
 }
 
 float agg_reduce_vec(const float *x, size_t n, size_t stride, as_agg_fn fn, double ord)
@@ -130,6 +261,8 @@ float agg_reduce_vec(const float *x, size_t n, size_t stride, as_agg_fn fn, doub
     case AS_FN_MIN: {
         if (n == 0)
             return NAN;
+        if (stride == 1)
+            return maxmin_contig(x, n, fn == AS_FN_MAX);
         float m = x[0];
         for (size_t i = 0; i < n; i++) {
             float v = x[i * stride];
@@ -143,6 +276,8 @@ float agg_reduce_vec(const float *x, size_t n, size_t stride, as_agg_fn fn, doub
     case AS_FN_ABSMAX: {
         if (n == 0)
             return NAN;
+        if (stride == 1)
+            return absmax_contig(x, n);
         size_t best = 0;
         float bk = absmax_key(x[0]);
         for (size_t i = 1; i < n; i++) {

@@ -1258,6 +1258,53 @@ START_TEST(threaded_reduction_matches)
 }
 END_TEST
 
+/* The contiguous fast paths (lanes, no early exit) give what the plain
+ * strided loops give, NaN, infinities and ties included, at every length
+ * around the lane width. */
+START_TEST(contiguous_reductions_match_strided)
+{
+    static const as_agg_fn fns[] = {AS_FN_MAX, AS_FN_MIN, AS_FN_ABSMAX, AS_FN_SUM, AS_FN_VNORM};
+    static const double ords[] = {2, 1};
+    float x[40], strided[80];
+    uint32_t r = 777;
+    for (int trial = 0; trial < 400; trial++) {
+        size_t n = 1 + (size_t)(trial % 37);
+        for (size_t i = 0; i < n; i++) {
+            r = r * 1664525u + 1013904223u;
+            int kind = (int)(r >> 28);
+            float v = (float)((int)(r >> 12 & 0xff) - 128) / 16.0f;   /* many ties */
+            if (kind == 0 && trial % 3 == 0)
+                v = NAN;
+            else if (kind == 1 && trial % 5 == 0)
+                v = INFINITY;
+            else if (kind == 2 && trial % 7 == 0)
+                v = -INFINITY;
+            x[i] = v;
+            strided[2 * i] = v;
+            strided[2 * i + 1] = 1e30f;   /* never read */
+        }
+        for (size_t f = 0; f < sizeof fns / sizeof fns[0]; f++)
+            for (size_t o = 0; o < (fns[f] == AS_FN_VNORM ? 2u : 1u); o++) {
+                float a = agg_reduce_vec(x, n, 1, fns[f], ords[o]);
+                float b = agg_reduce_vec(strided, n, 2, fns[f], ords[o]);
+                if (isnan(b))
+                    ck_assert_msg(isnan(a), "fn %d n %zu: %g, want NaN", (int)fns[f], n, a);
+                else
+                    ck_assert_msg(a == b || (fns[f] == AS_FN_SUM && fabsf(a - b) <= 1e-5f * fabsf(b)),
+                                  "fn %d ord %g n %zu: %.9g, want %.9g", (int)fns[f], ords[o], n, a,
+                                  b);
+            }
+    }
+    /* absmax picks the first of equal magnitudes, keeping its sign */
+    float t1[] = {1, -3, 2, 3, 0, 0, 0, 0, 0, 1};
+    ck_assert_float_eq(agg_reduce_vec(t1, 10, 1, AS_FN_ABSMAX, 0), -3.0f);
+    float t2[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, NAN, 2, -2};
+    ck_assert_float_eq(agg_reduce_vec(t2, 12, 1, AS_FN_ABSMAX, 0), 2.0f);
+    float t3[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, -INFINITY, INFINITY};
+    ck_assert(agg_reduce_vec(t3, 11, 1, AS_FN_ABSMAX, 0) == -INFINITY);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("agg");
@@ -1293,6 +1340,7 @@ int main(void)
     tcase_add_test(ta, cache_hits_identity_and_eviction);
     tcase_add_test(ta, apply_returns_copy_for_none);
     tcase_add_test(ta, threaded_reduction_matches);
+    tcase_add_test(ta, contiguous_reductions_match_strided);
     suite_add_tcase(s, ta);
     return run_suite(s);
 }
