@@ -2,9 +2,10 @@
 # Many files: a directory of 500 files x 100 sequences (one generated file,
 # hard-linked under 500 names) opened in the explorer inside tmux with
 # --stats.  Two runs: one quits after the first frame, one after every file
-# is listed.  Prints the time to the first frame, the time to the full
-# listing (both measured by the binary) and the peak RSS of each run
-# (VmHWM of the process just before it quits).
+# is listed, with keys that move and scroll sent every 50 ms while the files
+# are read.  Prints the time to the first frame, the time to the full
+# listing, the frame times of those keys (all measured by the binary) and
+# the peak RSS of each run (VmHWM of the process just before it quits).
 # Usage: bench/scale.sh [BUILD_DIR] [WORK_DIR] [NFILES]
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -50,6 +51,15 @@ run() {
     T kill-session -t scale 2>/dev/null || true
     T new-session -d -s scale -x 160 -y 50 \
         "cd '$work' && env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color ATTRSCOPE_HISTORY= '$bin' --stats '$dir' 2>'$work/stats.txt'; echo EXIT=\$?; sleep 30"
+    if [ -n "${2:-}" ]; then
+        # keys while the files are read: the frames they bring are timed
+        local k=0
+        until screen | grep -qF -- "$1"; do
+            T send-keys -t scale "$(case $((k % 4)) in 0) echo j ;; 1) echo l ;; 2) echo NPage ;; *) echo PPage ;; esac)"
+            k=$((k + 1))
+            sleep 0.05
+        done
+    fi
     wait_for "$1" 600
     local pid hwm
     pid=$(binpid)
@@ -62,8 +72,10 @@ run() {
 rss1=$(run "seq 1/")
 first=$(sed -nE 's/.*first frame ([0-9.]+) ms after start.*/\1/p' "$work/stats.txt")
 echo "first frame:        $first ms after start (peak RSS $rss1 MB when quitting right after it)"
-rss2=$(run "all $nfiles files read")
+# (the header's count loses its "+" once every file is in: keys clear the
+# message that says so)
+rss2=$(run "/$((nfiles * 100)) │" keys)
 listed=$(sed -nE 's/.*files read: +all [0-9]+ \(([0-9]+) sequences.*\) ([0-9.]+) ms after start.*/\2 ms (\1 sequences)/p' "$work/stats.txt")
 echo "full listing:       $listed"
 echo "peak RSS:           $rss2 MB after the full listing"
-sed -n '1p;/files read/p;/files loaded/p' "$work/stats.txt" | sed 's/^/  /'
+sed -n '1p;/files read/p;/files loaded/p;/move\/scroll/p' "$work/stats.txt" | sed 's/^/  /'

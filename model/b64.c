@@ -15,7 +15,7 @@ static const char enc_tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
  * group's 24 bits are stored little-endian as bytes b0 b1 b2. */
 static uint32_t d0[256], d1[256], d2[256], d3[256];
 static signed char dval[256];
-static bool tables_ready;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void init_tables(void)
 {
@@ -33,13 +33,12 @@ static void init_tables(void)
         d2[c] = ((v >> 2) << 8) | ((v & 0x03) << 22);
         d3[c] = v << 16;
     }
-    __atomic_store_n(&tables_ready, true, __ATOMIC_RELEASE);
 }
 
+/* Once per process: files may be read on several threads at once. */
 static inline void ensure_tables(void)
 {
-    if (!__atomic_load_n(&tables_ready, __ATOMIC_ACQUIRE))
-        init_tables(); /* idempotent: racing initialisers write the same values */
+    pthread_once(&tables_once, init_tables);
 }
 
 bool b64_is_alpha(unsigned char c)

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +22,34 @@ typedef struct cfile {
     bool failed;
 } cfile;
 
+/* A file the reading thread has read, waiting to be added to the list. */
+typedef struct skimmed {
+    as_output *meta;      /* NULL: it failed, err says why */
+    as_error err;
+} skimmed;
+
+/* Files read ahead by the thread before the owner takes them. */
+#define SKIM_AHEAD 32
+
 struct as_catalog {
     cfile *f;
     size_t n, cap;
-    size_t next;          /* next file to read */
+    size_t next;          /* next file to add to the list */
     size_t nseqs, nfailed;
     char *first_err;
     size_t max_bytes, loaded;
     uint64_t tick;
+    /* the reading thread (catalog_skim_start): it reads files from `ahead`
+     * on and queues them; everything else stays with the owner's thread */
+    pthread_t th;
+    bool th_on;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop, th_done;
+    size_t ahead;         /* next file the thread reads */
+    skimmed q[SKIM_AHEAD];
+    size_t q_head, q_len; /* queued files are next, next + 1, ... */
+    as_load_opts th_opts;
 };
 
 static int add_file(as_catalog *c, const char *path, as_error *err)
@@ -121,6 +142,8 @@ as_catalog *catalog_new(const char *const *paths, size_t n, size_t max_bytes, as
         return NULL;
     }
     c->max_bytes = max_bytes ? max_bytes : as_mem_limit() / 4;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         int rc = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode) ? add_dir(c, paths[i], err)
@@ -148,10 +171,15 @@ static void drop_full(as_catalog *c, cfile *f)
     f->bytes = 0;
 }
 
+static void skim_stop(as_catalog *c);
+
 void catalog_free(as_catalog *c)
 {
     if (!c)
         return;
+    skim_stop(c);
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
     for (size_t i = 0; i < c->n; i++) {
         attr_output_free(c->f[i].meta);
         attr_output_free(c->f[i].full);
@@ -170,25 +198,127 @@ const char *catalog_first_error(const as_catalog *c) { return c->first_err; }
 size_t catalog_nseqs(const as_catalog *c) { return c->nseqs; }
 size_t catalog_loaded_bytes(const as_catalog *c) { return c->loaded; }
 
+/* Adds the next file to the list from its skim (NULL: it failed with e). */
+static int commit(as_catalog *c, as_output *meta, const as_error *e, as_error *err)
+{
+    cfile *f = &c->f[c->next++];
+    f->first = c->nseqs;
+    f->meta = meta;
+    if (!meta) {
+        f->failed = true;
+        c->nfailed++;
+        if (err)
+            *err = *e;
+        if (!c->first_err)
+            c->first_err = strdup(e->msg);
+        return e->code ? e->code : AS_EDATA;
+    }
+    f->nseqs = meta->nseqs;
+    f->mode = tokens_resolve(TOKENS_AUTO, meta, -1);
+    c->nseqs += f->nseqs;
+    return c->next < c->n ? 1 : 0;
+}
+
+static void *skim_thread(void *arg)
+{
+    as_catalog *c = arg;
+    pthread_mutex_lock(&c->mu);
+    while (!c->stop && c->ahead < c->n) {
+        if (c->q_len == SKIM_AHEAD) {
+            pthread_cond_wait(&c->cv, &c->mu);
+            continue;
+        }
+        /* the path is not freed while the thread runs (catalog_free and
+         * catalog_reload stop it first) */
+        const char *path = c->f[c->ahead++].path;
+        pthread_mutex_unlock(&c->mu);
+        skimmed r = {0};
+        r.meta = as_load_file(path, &c->th_opts, &r.err);
+        pthread_mutex_lock(&c->mu);
+        c->q[(c->q_head + c->q_len) % SKIM_AHEAD] = r;
+        c->q_len++;
+        pthread_cond_broadcast(&c->cv);
+    }
+    c->th_done = true;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+int catalog_skim_start(as_catalog *c, const as_load_opts *opts)
+{
+    if (c->th_on || c->next >= c->n)
+        return AS_OK;
+    c->th_opts = opts ? *opts : (as_load_opts){0};
+    c->th_opts.skim = true;
+    c->th_opts.progress = NULL;
+    c->stop = c->th_done = false;
+    c->ahead = c->next;
+    c->q_head = c->q_len = 0;
+    if (pthread_create(&c->th, NULL, skim_thread, c))
+        return AS_EIO;   /* the caller reads synchronously instead */
+    c->th_on = true;
+    return AS_OK;
+}
+
+/* Stops the thread (after the file it is reading) and forgets what it read
+ * and nobody took. */
+static void skim_stop(as_catalog *c)
+{
+    if (!c->th_on)
+        return;
+    pthread_mutex_lock(&c->mu);
+    c->stop = true;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->th, NULL);
+    c->th_on = false;
+    for (; c->q_len; c->q_len--, c->q_head = (c->q_head + 1) % SKIM_AHEAD)
+        attr_output_free(c->q[c->q_head].meta);
+}
+
+/* Takes the next queued file, waiting for it when `wait`; false when none
+ * (or the thread is not running). */
+static bool take(as_catalog *c, bool wait, skimmed *out)
+{
+    if (!c->th_on)
+        return false;
+    pthread_mutex_lock(&c->mu);
+    while (wait && !c->q_len && !c->th_done)
+        pthread_cond_wait(&c->cv, &c->mu);
+    bool got = c->q_len > 0;
+    if (got) {
+        *out = c->q[c->q_head];
+        c->q_head = (c->q_head + 1) % SKIM_AHEAD;
+        c->q_len--;
+        pthread_cond_broadcast(&c->cv);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return got;
+}
+
 int catalog_skim_step(as_catalog *c, const as_load_opts *opts, as_error *err)
 {
     if (c->next >= c->n)
         return 0;
-    cfile *f = &c->f[c->next++];
+    skimmed r;
+    if (take(c, true, &r))
+        return commit(c, r.meta, &r.err, err);
     as_load_opts o = opts ? *opts : (as_load_opts){0};
     o.skim = true;
-    f->first = c->nseqs;
-    f->meta = as_load_file(f->path, &o, err);
-    if (!f->meta) {
-        f->failed = true;
-        c->nfailed++;
-        if (!c->first_err && err)
-            c->first_err = strdup(err->msg);
-        return err && err->code ? err->code : AS_EDATA;
+    as_error e = {0};
+    as_output *meta = as_load_file(c->f[c->next].path, &o, &e);
+    return commit(c, meta, &e, err);
+}
+
+int catalog_skim_poll(as_catalog *c, as_error *err)
+{
+    skimmed r;
+    while (c->next < c->n && take(c, false, &r)) {
+        int rc = commit(c, r.meta, &r.err, err);
+        if (rc > 1 || (rc == AS_EDATA && !r.meta))
+            return rc;   /* one failure per call, as catalog_skim_step */
     }
-    f->nseqs = f->meta->nseqs;
-    f->mode = tokens_resolve(TOKENS_AUTO, f->meta, -1);
-    c->nseqs += f->nseqs;
     return c->next < c->n ? 1 : 0;
 }
 
@@ -297,6 +427,7 @@ const as_output *catalog_full(as_catalog *c, size_t k, size_t *local, const as_l
 
 void catalog_reload(as_catalog *c)
 {
+    skim_stop(c);
     for (size_t i = 0; i < c->n; i++) {
         drop_full(c, &c->f[i]);
         attr_output_free(c->f[i].meta);

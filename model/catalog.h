@@ -15,11 +15,16 @@
  * Call order: catalog_new(); catalog_skim_step() until it returns 0 (the
  * caller may interleave it with other work, e.g. between key presses, and
  * report progress with catalog_nskimmed()); catalog_meta() / catalog_full()
- * for sequences below catalog_nseqs(); catalog_free().
+ * for sequences below catalog_nseqs(); catalog_free().  Or, to keep the
+ * caller's thread free: catalog_skim_start() reads the files on a thread of
+ * its own, and catalog_skim_poll() adds those read so far to the list
+ * without waiting (catalog_skim_step() then waits for the next one).
  *
  * Ownership: the catalog owns every output it returns; a pointer from
  * catalog_full() stays valid until the next catalog_full() call for another
- * file, or catalog_free().  Not thread-safe.
+ * file, or catalog_free().  Not thread-safe: every call comes from one
+ * thread (the reading thread is the catalog's own and touches nothing the
+ * calls read).
  */
 #ifndef AS_CATALOG_H
 #define AS_CATALOG_H
@@ -47,6 +52,14 @@ const char *catalog_file(const as_catalog *c, size_t i);
  * is left out of the list and the next call goes on with the next file. */
 int catalog_skim_step(as_catalog *c, const as_load_opts *opts, as_error *err);
 size_t catalog_nskimmed(const as_catalog *c);
+/* Starts reading the remaining files on a thread of the catalog's (up to a
+ * few files ahead of what has been taken).  AS_OK, or an error code when no
+ * thread could be started (catalog_skim_step() still works). */
+int catalog_skim_start(as_catalog *c, const as_load_opts *opts);
+/* Adds the files the thread has read to the list, without waiting: 1 when
+ * files remain, 0 when all are in, or a file's error code as
+ * catalog_skim_step() (one failure per call). */
+int catalog_skim_poll(as_catalog *c, as_error *err);
 /* Files that failed to load, and the first error. */
 size_t catalog_nfailed(const as_catalog *c);
 const char *catalog_first_error(const as_catalog *c);

@@ -17,13 +17,19 @@ static size_t default_limit(void)
     return (size_t)pages / 4 * 3 * (size_t)psz;
 }
 
-void as_mem_set_limit(size_t bytes) { mem_limit = bytes ? bytes : default_limit(); }
+void as_mem_set_limit(size_t bytes)
+{
+    __atomic_store_n(&mem_limit, bytes ? bytes : default_limit(), __ATOMIC_RELAXED);
+}
 
 size_t as_mem_limit(void)
 {
-    if (!mem_limit)
-        mem_limit = default_limit();
-    return mem_limit;
+    size_t l = __atomic_load_n(&mem_limit, __ATOMIC_RELAXED);
+    if (!l) {
+        l = default_limit();   /* racing first callers compute the same value */
+        __atomic_store_n(&mem_limit, l, __ATOMIC_RELAXED);
+    }
+    return l;
 }
 
 size_t as_mem_in_use(void) { return __atomic_load_n(&mem_used, __ATOMIC_RELAXED); }

@@ -153,6 +153,77 @@ START_TEST(empty_directory_and_missing_file)
 }
 END_TEST
 
+/* Files read on the catalog's thread come into the list in file order,
+ * failures counted once each, the same as reading them one by one; reload,
+ * a wait for the next file, and freeing while the thread reads all work. */
+START_TEST(thread_reads_in_order)
+{
+    as_error e = {0};
+    char bad[512];
+    snprintf(bad, sizeof bad, "%s/broken.json", dir);
+    FILE *f = fopen(bad, "w");
+    fputs("{\"sequence_attributions\": [", f);
+    fclose(f);
+    /* many files: the thread runs ahead of its queue and waits */
+    char *occ = strdup(fixture("inseq/encdec_occlusion_coarse.json"));
+    char *dec = strdup(fixture("inseq/deconly_saliency_granular.json"));
+    char *ig = strdup(fixture("inseq/encdec_ig_granular.json.gz"));
+    const char *paths[100];
+    size_t np = 0;
+    for (int i = 0; i < 33; i++) {
+        paths[np++] = occ;
+        paths[np++] = i % 8 == 3 ? bad : dec;
+        paths[np++] = ig;
+    }
+    as_catalog *c = catalog_new(paths, np, 0, &e);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(catalog_skim_start(c, NULL), AS_OK);
+    size_t failures = 0;
+    int rc;
+    for (int spins = 0; (rc = catalog_skim_poll(c, &e)) != 0; spins++) {
+        ck_assert_int_lt(spins, 1000000);
+        if (rc != 1 || e.code) {
+            ck_assert_int_eq(rc, AS_EDATA);
+            ck_assert_ptr_nonnull(strstr(e.msg, "broken.json"));
+            failures++;
+            e = (as_error){0};
+        }
+        usleep(200);
+    }
+    ck_assert_uint_eq(catalog_nskimmed(c), np);
+    ck_assert_uint_eq(failures, 4);   /* i = 3, 11, 19, 27 */
+    ck_assert_uint_eq(catalog_nfailed(c), failures);
+    size_t want = 0;
+    for (size_t i = 0; i < np; i++)
+        want += paths[i] == bad ? 0 : paths[i] == occ ? 1 : 2;
+    ck_assert_uint_eq(catalog_nseqs(c), want);
+    /* global numbering follows the file order */
+    size_t file, local;
+    ck_assert_ptr_nonnull(catalog_meta(c, 2, &file, &local));
+    ck_assert_uint_eq(file, 1);
+    ck_assert_uint_eq(local, 1);
+    ck_assert_ptr_nonnull(catalog_meta(c, 3, &file, &local));
+    ck_assert_uint_eq(file, 2);
+    ck_assert_uint_eq(local, 0);
+    ck_assert_ptr_nonnull(catalog_meta(c, 5, &file, &local));
+    ck_assert_uint_eq(file, 3);
+    ck_assert_uint_eq(local, 0);
+    /* reload stops the thread; a new one, and waiting steps, read them again */
+    catalog_reload(c);
+    ck_assert_uint_eq(catalog_nseqs(c), 0);
+    ck_assert_int_eq(catalog_skim_start(c, NULL), AS_OK);
+    ck_assert_int_eq(catalog_skim_step(c, NULL, &e), 1);
+    ck_assert_uint_eq(catalog_nseqs(c), 1);
+    ck_assert_int_eq(catalog_skim_step(c, NULL, &e), 1);
+    ck_assert_uint_eq(catalog_nseqs(c), 3);
+    /* freed while the thread is still reading */
+    catalog_free(c);
+    free(occ);
+    free(dec);
+    free(ig);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("catalog");
@@ -162,6 +233,7 @@ int main(void)
     tcase_add_test(tc, memory_bound_evicts_least_recent);
     tcase_add_test(tc, search_and_failures);
     tcase_add_test(tc, empty_directory_and_missing_file);
+    tcase_add_test(tc, thread_reads_in_order);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -183,16 +183,12 @@ unsigned tui_goto_seq(tui *t, size_t k)
 
 /* ------------------------------------------------------------- catalog */
 
-/* Reads the next file of the catalog (one step of the listing). */
-static void list_step(tui *t)
+/* After files were added to the list: notes a failure, and the end. */
+static void list_note(tui *t, const as_error *e)
 {
-    as_error e = {0};
-    /* its return value cannot tell a failure (AS_EDATA is 1) from "more
-     * files": the error says */
-    catalog_skim_step(t->cat, NULL, &e);
-    if (e.code) {
+    if (e->code) {
         t->nfailed++;
-        snprintf(t->list_error, sizeof t->list_error, "%s", e.msg);
+        snprintf(t->list_error, sizeof t->list_error, "%s", e->msg);
     }
     if (catalog_nskimmed(t->cat) >= catalog_nfiles(t->cat)) {
         t->listing = false;
@@ -204,6 +200,40 @@ static void list_step(tui *t)
         else
             tui_msg(t, false, "all %zu files read: %zu sequence%s", nf, ns, ns == 1 ? "" : "s");
     }
+}
+
+/* Reads the next file of the catalog (one step of the listing), waiting for
+ * it. */
+static void list_step(tui *t)
+{
+    as_error e = {0};
+    /* its return value cannot tell a failure (AS_EDATA is 1) from "more
+     * files": the error says */
+    catalog_skim_step(t->cat, NULL, &e);
+    list_note(t, &e);
+}
+
+/* Adds the files the catalog's thread has read (started on the first call)
+ * without waiting; true when the list grew. */
+static bool list_poll(tui *t)
+{
+    if (!t->skim_thread) {
+        t->skim_thread = true;
+        if (catalog_skim_start(t->cat, NULL)) {
+            /* no thread: read a file now and then, between keys */
+            list_step(t);
+            return true;
+        }
+    }
+    size_t before = catalog_nskimmed(t->cat);
+    for (;;) {
+        as_error e = {0};
+        catalog_skim_poll(t->cat, &e);
+        list_note(t, &e);
+        if (!e.code || !t->listing)
+            break;
+    }
+    return catalog_nskimmed(t->cat) != before;
 }
 
 /* The listing's state for the status line ("" when there is nothing to
@@ -250,6 +280,7 @@ static unsigned reload_catalog(tui *t)
     view_detach(&t->v);
     catalog_reload(t->cat);
     t->listing = true;
+    t->skim_thread = false;   /* the reload stopped it */
     t->nfailed = 0;
     t->list_error[0] = '\0';
     list_until(t, seq);
@@ -462,7 +493,7 @@ int explore_main(const explore_opts *o)
     int status = 0;
     unsigned bits = TUI_LABELS | TUI_LAYOUT | TUI_REDRAW | TUI_CLEAR;
     if (t.listing)
-        wtimeout(stdscr, 0);   /* keys first, files in between */
+        wtimeout(stdscr, 30);   /* files are read meanwhile: look at them often */
     double t_key = -1;
     unsigned frame_kind = 0;
     int last_key = 0;
@@ -511,12 +542,10 @@ int explore_main(const explore_opts *o)
         if (key < 0) {
             bits = 0;
             if (t.listing) {
-                /* idle: read files for up to 15 ms, then look at the keys
-                 * again; redraw the progress now and then */
-                double t0 = tui_now_ms();
-                while (t.listing && tui_now_ms() - t0 < 15)
-                    list_step(&t);
-                if (!t.listing || tui_now_ms() - t.t_list_drawn > 100) {
+                /* idle: take the files read meanwhile; redraw the progress
+                 * now and then */
+                bool grew = list_poll(&t);
+                if (!t.listing || (grew && tui_now_ms() - t.t_list_drawn > 100)) {
                     t.t_list_drawn = tui_now_ms();
                     bits = TUI_REDRAW | TUI_LAYOUT;
                 }
@@ -527,6 +556,8 @@ int explore_main(const explore_opts *o)
         }
         t_key = tui_now_ms();
         last_key = key;
+        if (t.listing)
+            list_poll(&t);   /* keys held down: the list still grows */
         if (key == TUI_KEYCODE(KEY_RESIZE))
             bits = TUI_LAYOUT | TUI_REDRAW;
         else if (t.top)

@@ -118,6 +118,7 @@ struct tui {
     char list_error[AS_ERROR_MAX];   /* the latest of them */
     double t_listed;           /* when every file was read (ms after start) */
     double t_list_drawn;       /* last redraw for the listing's progress */
+    bool skim_thread;          /* the catalog reads files on its thread */
     int cw_level;              /* index into the cell widths (draw.c) */
     bool cw_auto;              /* width follows the view until ( or ) */
     bool topk;
