@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: the normal build, the ASan+UBSan build, the
+# Runs the whole test suite: the normal build, a release build (its
+# warnings too are errors), the ASan+UBSan build, the
 # library tests under valgrind memcheck (no leaks allowed), and a minute of
 # each libFuzzer target when clang can build them (fuzz/run.sh).
 # Expects tools/setup.sh to have run (it installs the packages).
@@ -10,6 +11,10 @@ jobs=$(nproc)
 echo "== build (warnings are errors)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
+
+echo "== release build (-O3 finds other warnings)"
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-release -j"$jobs"
 
 echo "== build with AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DATTRSCOPE_SANITIZE=ON >/dev/null
