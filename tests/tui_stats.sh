@@ -1,7 +1,8 @@
 # Frame times measured by the binary (--stats, printed to stderr after the
 # terminal is restored): the first frame of a granular file, moves and
-# scrolls, a change to pipeline none and slider steps.  A (300, 100, 256) file keeps the test quick; the
-# bounds are the targets for a (600, 200, 1024) file, so they hold with room.
+# scrolls, a change to pipeline none and slider steps.  A (300, 100, 256)
+# file keeps the test quick; the bounds are the targets for a (600, 200,
+# 1024) file, so they hold with room.
 source "$(dirname "$0")/tuilib.bash" "$@"
 python3 "$TESTS/mkgranular.py" "$WORK/gran.json" 200 100 256
 
