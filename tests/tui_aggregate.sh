@@ -66,7 +66,7 @@ set_pipeline default
 keys w
 expect "weight attributions by a step score" "weight list"
 keys G Enter    # the last step score of the list
-wait_for "× "
+wait_for "× " || fail "the weight appears in the header"
 expect "pipeline: default × probability" "weighted by probability"
 KEY="default --weight probability"
 for rc in "0 1" "5 9" "10 10"; do

@@ -111,7 +111,7 @@ keys t   # raw tokens: the page follows
 keys e C-u
 type_text "view.html"
 keys Enter
-wait_for "Overwrite it?"
+expect "Overwrite it?" "asks again before replacing"
 keys y
 expect "exported the heatmap page" "yes: replaced"
 grep -q '<th>▁Ciao</th>' "$WORK/view.html" && ok "raw tokens in the page with raw tokens on" || fail "raw tokens"

@@ -84,7 +84,7 @@ keys j Enter
 expect "weighted by probability" "weight applied"
 expect "pipeline: default × probability" "the header shows the weight"
 keys w
-wait_for "weight attributions by a step score"
+expect "weight attributions by a step score" "w opens the weight list again"
 keys g Enter
 expect "no weighting" "(none) removes it"
 keys q

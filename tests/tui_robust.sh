@@ -48,7 +48,7 @@ expect "seq 1/1" "fg: the explorer is back"
 keys j
 wait_status "^ src 1 " && ok "keys work after fg" || fail "status after fg: $(status_line)"
 keys q
-wait_for 'shell$' 5
+wait_for 'shell$' 5 || fail "the shell prompt is back after q"
 T send-keys -t "$SESSION" -l 'echo EXIT=$?; for w in icanon echo opost icrnl; do stty -a | tr -s " ;" "\n\n" | grep -qx $w && echo TTY-$w; done'
 keys Enter
 expect_restored 0 shell
