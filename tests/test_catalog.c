@@ -39,6 +39,16 @@ static void teardown(void)
     ck_assert_int_eq(system(cmd), 0);
 }
 
+/* A truncated file in the directory; its path into path. */
+static void write_broken(char *path, size_t n)
+{
+    snprintf(path, n, "%s/broken.json", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"sequence_attributions\": [", f);
+    fclose(f);
+}
+
 START_TEST(directory_lists_in_natural_order)
 {
     as_error e = {0};
@@ -102,10 +112,7 @@ START_TEST(search_and_failures)
 {
     as_error e = {0};
     char bad[512];
-    snprintf(bad, sizeof bad, "%s/broken.json", dir);
-    FILE *f = fopen(bad, "w");
-    fputs("{\"sequence_attributions\": [", f);
-    fclose(f);
+    write_broken(bad, sizeof bad);
     const char *paths[] = {fixture("inseq/encdec_occlusion_coarse.json"), bad,
                            fixture("inseq/deconly_saliency_granular.json")};
     as_catalog *c = catalog_new(paths, 3, 0, &e);
@@ -160,10 +167,7 @@ START_TEST(thread_reads_in_order)
 {
     as_error e = {0};
     char bad[512];
-    snprintf(bad, sizeof bad, "%s/broken.json", dir);
-    FILE *f = fopen(bad, "w");
-    fputs("{\"sequence_attributions\": [", f);
-    fclose(f);
+    write_broken(bad, sizeof bad);
     /* many files: the thread runs ahead of its queue and waits */
     char *occ = strdup(fixture("inseq/encdec_occlusion_coarse.json"));
     char *dec = strdup(fixture("inseq/deconly_saliency_granular.json"));
