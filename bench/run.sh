@@ -41,6 +41,10 @@ echo "export -o x.html (load+agg+html) $(t "$bin" export "$f" -o "$work/x.html" 
 echo "load only (info)                 $(t "$bin" info "$f") s"
 "$build/bench_html" time 2>/dev/null || true
 
+echo "== explorer frames: what curses alone costs for a whole 400x120 screen (bench/frames.sh times the explorer itself)"
+"$build/bench_curses" 400x120 --colors 1
+"$build/bench_curses" 400x120 --colors 60
+
 echo "== save (targets: <= 1.5 s plain; compressed <= 1.2 x gzip -5 of the same bytes)"
 echo "save -o y.json                  $(t "$bin" save "$f" -o "$work/y.json" --force) s"
 s=$(date +%s.%N); "$bin" save "$f" -o "$work/y.json.gz" --force; e=$(date +%s.%N)
