@@ -492,6 +492,17 @@ as_tensor *agg_reduce_last(const as_tensor *t, const as_select *sel, as_agg_fn f
     return o;
 }
 
+/* The sizes of the dimensions before dim (outer) and after it (inner),
+ * each 1 when there are none. */
+static void around_dim(const as_tensor *t, int dim, size_t *outer, size_t *inner)
+{
+    *outer = *inner = 1;
+    for (int i = 0; i < dim; i++)
+        *outer *= t->shape[i];
+    for (int i = dim + 1; i < t->ndim; i++)
+        *inner *= t->shape[i];
+}
+
 as_tensor *agg_tensor_reduce(const as_tensor *t, int dim, as_agg_fn fn, double ord, as_error *err)
 {
     char sh[96];
@@ -503,11 +514,8 @@ as_tensor *agg_tensor_reduce(const as_tensor *t, int dim, as_agg_fn fn, double o
     }
     if (d == t->ndim - 1)
         return agg_reduce_last(t, NULL, fn, ord, "the tensor", err);
-    size_t outer = 1, inner = 1, n = t->shape[d];
-    for (int i = 0; i < d; i++)
-        outer *= t->shape[i];
-    for (int i = d + 1; i < t->ndim; i++)
-        inner *= t->shape[i];
+    size_t outer, inner, n = t->shape[d];
+    around_dim(t, d, &outer, &inner);
     if (n == 0 && fn_needs_nonempty(fn)) {
         as_error_set(err, AS_EUSAGE, "cannot take %s over the empty dimension %d of shape %s",
                      pipe_fn_name(fn), dim, sh);
@@ -563,11 +571,8 @@ as_tensor *agg_merge_dim(const as_tensor *t, int dim, const agg_group *g, size_t
         as_error_set(err, AS_EUSAGE, "internal: merge along missing dimension %d", dim);
         return NULL;
     }
-    size_t outer = 1, inner = 1, n = t->shape[dim];
-    for (int i = 0; i < dim; i++)
-        outer *= t->shape[i];
-    for (int i = dim + 1; i < t->ndim; i++)
-        inner *= t->shape[i];
+    size_t outer, inner, n = t->shape[dim];
+    around_dim(t, dim, &outer, &inner);
     size_t shape[AS_MAX_DIMS];
     memcpy(shape, t->shape, sizeof shape);
     shape[dim] = ng;
@@ -594,11 +599,8 @@ as_tensor *agg_merge_dim(const as_tensor *t, int dim, const agg_group *g, size_t
 as_tensor *agg_take_dim(const as_tensor *t, int dim, const as_span *spans, size_t nspans,
                         as_error *err)
 {
-    size_t outer = 1, inner = 1, n = t->shape[dim], m = 0;
-    for (int i = 0; i < dim; i++)
-        outer *= t->shape[i];
-    for (int i = dim + 1; i < t->ndim; i++)
-        inner *= t->shape[i];
+    size_t outer, inner, n = t->shape[dim], m = 0;
+    around_dim(t, dim, &outer, &inner);
     for (size_t i = 0; i < nspans; i++) {
         long s = spans[i].start < 0 ? 0 : spans[i].start, e = spans[i].end;
         if (e > (long)n)
@@ -632,10 +634,9 @@ as_tensor *agg_take_dim(const as_tensor *t, int dim, const as_span *spans, size_
 
 static size_t inner_size(const as_tensor *t)
 {
-    size_t in = 1;
-    for (int d = 1; d < t->ndim; d++)
-        in *= t->shape[d];
-    return in;
+    size_t outer, inner;
+    around_dim(t, 0, &outer, &inner);
+    return inner;
 }
 
 int agg_normalize(as_tensor *a, as_tensor *b, as_error *err)

@@ -1,11 +1,13 @@
 /* html.c - the HTML sink: buffering, context escaping, number formatting. */
 #include "html.h"
 #include "b64.h"
+#include "colormap.h"
 #include "html_int.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +150,16 @@ void html_put(html_out *o, const char *s, size_t n)
 void html_puts(html_out *o, const char *s)
 {
     html_put(o, s, strlen(s));
+}
+
+void html_palette_json(html_out *o)
+{
+    for (int b = 0; b < CMAP_BUCKETS; b++) {
+        as_rgba c = cmap_granular(b);
+        char hex[16];
+        snprintf(hex, sizeof hex, "%s\"#%02x%02x%02x\"", b ? "," : "", c.r, c.g, c.b);
+        html_puts(o, hex);
+    }
 }
 
 void html_uint(html_out *o, size_t v)

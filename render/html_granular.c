@@ -1,7 +1,6 @@
 /* html_granular.c - the granular explorer page (inseq's show_granular):
  * values embedded once as base64 float32/float16, drawn by the page's own
  * script. */
-#include "colormap.h"
 #include "html.h"
 #include "html_int.h"
 
@@ -321,12 +320,7 @@ static bool same_layout(const gmap *a, const gmap *b)
 static void write_meta(html_out *o, const gmap *maps, size_t nmaps, const html_granular_opts *opts)
 {
     html_puts(o, "{\"palette\":[");
-    for (int b = 0; b < CMAP_BUCKETS; b++) {
-        as_rgba c = cmap_granular(b);
-        char hex[16];
-        snprintf(hex, sizeof hex, "%s\"#%02x%02x%02x\"", b ? "," : "", c.r, c.g, c.b);
-        html_puts(o, hex);
-    }
+    html_palette_json(o);
     html_puts(o, "],\"seqs\":[");
     size_t i = 0;
     bool first_seq = true;

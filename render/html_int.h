@@ -35,6 +35,10 @@ int html_check_2d(const as_seq *s, size_t index, as_error *err);
 void html_range(const html_common *c, double inferred_max, bool treescope, double *vmin,
                 double *vmax);
 
+/* The granular colormap's buckets as JSON strings "#rrggbb", comma
+ * separated (the inside of the pages' "palette" array). */
+void html_palette_json(html_out *o);
+
 /* Style sheet shared by every page. */
 extern const char HTML_BASE_CSS[];
 

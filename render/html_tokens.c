@@ -247,12 +247,7 @@ int html_tokens_page(html_out *o, const as_seq *const *seqs, size_t n,
             return rc;
     }
     html_puts(o, "<script type=\"application/json\" id=\"as-meta\">{\"palette\":[");
-    for (int b = 0; b < CMAP_BUCKETS; b++) {
-        as_rgba c = cmap_granular(b);
-        char hex[16];
-        snprintf(hex, sizeof hex, "%s\"#%02x%02x%02x\"", b ? "," : "", c.r, c.g, c.b);
-        html_puts(o, hex);
-    }
+    html_palette_json(o);
     html_puts(o, "],\"seqs\":[");
     for (size_t i = 0; i < n; i++) {
         const as_seq *s = seqs[i];
