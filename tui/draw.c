@@ -998,38 +998,27 @@ void tui_draw_frame(tui *t, unsigned bits)
     const view_state *v = &t->v;
     const tui_drawn *d = &t->drawn;
     bool same = !(bits & (TUI_LAYOUT | TUI_LABELS | TUI_CLEAR | TUI_DATA)) && same_frame(t);
-    if (same && (bits & TUI_CURSOR) && d->top[0] == v->top[0] && d->top[1] == v->top[1] &&
-        d->left == v->left) {
-        /* the cursor moved inside the window: its old and new rows, the
-         * column labels, the side panel and the status */
-        draw_col_labels(t);
-        draw_pane_row(t, d->pane, d->row[d->pane]);
-        draw_pane_row(t, v->pane, v->row[v->pane]);
-        draw_topk(t);
-        draw_status(t);
-        remember(t);
-        return;
-    }
+    bool same_top = d->top[0] == v->top[0] && d->top[1] == v->top[1];
     long dl = (long)v->left - (long)d->left;
-    if (same && (bits & TUI_MOVE) && d->top[0] == v->top[0] && d->top[1] == v->top[1] && dl &&
-        shift_columns(t, dl)) {
-        draw_col_labels(t);
+    /* what is on screen can mostly stay: the cursor moved inside the window,
+     * or the cells moved on the terminal (sideways: no side panel then) */
+    bool shifted = same && (bits & TUI_MOVE) && same_top && dl && shift_columns(t, dl);
+    bool partial = shifted || (same && (bits & TUI_CURSOR) && same_top && !dl) ||
+                   (same && (bits & TUI_MOVE) && !dl && scroll_rows(t));
+    if (!partial) {
+        tui_draw_main(t);
+        remember(t);
+        return;
+    }
+    /* then: the column labels, the cells that came into view, the old and
+     * new cursor rows, the side panel and the status */
+    draw_col_labels(t);
+    if (shifted)
         draw_new_columns(t, dl);
-        draw_pane_row(t, d->pane, d->row[d->pane]);
-        draw_pane_row(t, v->pane, v->row[v->pane]);
-        draw_status(t);
-        remember(t);
-        return;
-    }
-    if (same && (bits & TUI_MOVE) && !dl && scroll_rows(t)) {
-        draw_col_labels(t);
-        draw_pane_row(t, d->pane, d->row[d->pane]);
-        draw_pane_row(t, v->pane, v->row[v->pane]);
+    draw_pane_row(t, d->pane, d->row[d->pane]);
+    draw_pane_row(t, v->pane, v->row[v->pane]);
+    if (!shifted)
         draw_topk(t);
-        draw_status(t);
-        remember(t);
-        return;
-    }
-    tui_draw_main(t);
+    draw_status(t);
     remember(t);
 }
