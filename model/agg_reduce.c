@@ -3,7 +3,6 @@
  * merging spans along a dimension, slicing, normalize and rescale. */
 #include "agg_impl.h"
 
-#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -11,16 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* |nan_to_num(v)| as torch computes it for absmax. */
-static inline float absmax_key(float v)
-{
-    if (isnan(v))
-        return 0.0f;
-    if (isinf(v))
-        return FLT_MAX;
-    return fabsf(v);
-}
 
 /* Sum of squares of n contiguous floats, double accumulation in 8 lanes. */
 static double sumsq_contig(const float *x, size_t n)
@@ -127,44 +116,45 @@ static float vnorm_vec(const float *x, size_t n, size_t stride, double ord)
     return (float)pow(s, 1.0 / ord);
 }
 
+/* The larger of a and b (the smaller when !want_max); a when they are equal
+ * or b is NaN. */
+static inline float pick(float a, float b, bool want_max)
+{
+    return (want_max ? b > a : b < a) ? b : a;
+}
+
 /* max (or min) of n > 0 contiguous floats, NaN if any is NaN: eight
- * independent lanes, the NaN test apart, so the loop has no early exit. */
-static float maxmin_contig(const float *x, size_t n, bool want_max)
+ * independent lanes, the NaN test apart, so the loop has no early exit.
+ * Always inlined, so each caller's constant want_max leaves a loop without
+ * the test. */
+static inline __attribute__((always_inline)) float maxmin_contig(const float *x, size_t n,
+                                                                 bool want_max)
 {
     float m[8];
     for (int k = 0; k < 8; k++)
         m[k] = x[0];
     int nan = 0;
     size_t i = 0;
-    if (want_max)
-        for (; i + 8 <= n; i += 8)
-            for (int k = 0; k < 8; k++) {
-                float v = x[i + k];
-                nan |= v != v;
-                m[k] = v > m[k] ? v : m[k];
-            }
-    else
-        for (; i + 8 <= n; i += 8)
-            for (int k = 0; k < 8; k++) {
-                float v = x[i + k];
-                nan |= v != v;
-                m[k] = v < m[k] ? v : m[k];
-            }
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) {
+            nan |= x[i + k] != x[i + k];
+            m[k] = pick(m[k], x[i + k], want_max);
+        }
     for (; i < n; i++) {
-        float v = x[i];
-        nan |= v != v;
-        m[0] = want_max ? (v > m[0] ? v : m[0]) : (v < m[0] ? v : m[0]);
+        nan |= x[i] != x[i];
+        m[0] = pick(m[0], x[i], want_max);
     }
     if (nan)
         return NAN;
     float r = m[0];
     for (int k = 1; k < 8; k++)
-        r = want_max ? (m[k] > r ? m[k] : r) : (m[k] < r ? m[k] : r);
+        r = pick(r, m[k], want_max);
     return r;
 }
 
-/* absmax_key as an integer that orders as the float does: non-negative
- * floats order as their bit patterns (NaN gives 0, infinity FLT_MAX). */
+/* |nan_to_num(v)| as torch computes it for absmax (NaN gives 0, infinity
+ * FLT_MAX), as an integer that orders as the float does: non-negative
+ * floats order as their bit patterns. */
 static inline uint32_t absmax_bits(float v)
 {
     uint32_t b;
@@ -193,7 +183,7 @@ static inline i32x4 absmax_key4(const float *x)
 }
 
 /* The first element of n > 0 contiguous floats with the largest
- * absmax_key, in one pass: eight lanes (two vectors) each keep their
+ * absmax_bits key, in one pass: eight lanes (two vectors) each keep their
  * largest key and the first position of it, then the lanes are compared,
  * ties going to the earlier position. */
 static float absmax_contig(const float *x, size_t n)
@@ -262,7 +252,7 @@ float agg_reduce_vec(const float *x, size_t n, size_t stride, as_agg_fn fn, doub
         if (n == 0)
             return NAN;
         if (stride == 1)
-            return maxmin_contig(x, n, fn == AS_FN_MAX);
+            return fn == AS_FN_MAX ? maxmin_contig(x, n, true) : maxmin_contig(x, n, false);
         float m = x[0];
         for (size_t i = 0; i < n; i++) {
             float v = x[i * stride];
@@ -279,9 +269,9 @@ float agg_reduce_vec(const float *x, size_t n, size_t stride, as_agg_fn fn, doub
         if (stride == 1)
             return absmax_contig(x, n);
         size_t best = 0;
-        float bk = absmax_key(x[0]);
+        uint32_t bk = absmax_bits(x[0]);
         for (size_t i = 1; i < n; i++) {
-            float k = absmax_key(x[i * stride]);
+            uint32_t k = absmax_bits(x[i * stride]);
             if (k > bk) {
                 bk = k;
                 best = i;
