@@ -5,9 +5,9 @@
 #   fuzz/run.sh [SECONDS]     seconds per target (default 60)
 #   fuzz/run.sh --available   exit 0 when clang can build libFuzzer targets
 #
-# Seeds (copied at run time, never committed): the shared inseq fixtures, the
+# Seeds (copied at run time, never committed): the inseq fixtures in tests/data/fixtures, the
 # project's malformed and hostile test files, and earlier regressions for
-# fuzz_load; fuzz/corpus/pipeline, the pipelines of the shared goldens and
+# fuzz_load; fuzz/corpus/pipeline, the pipelines of the goldens and
 # earlier regressions for fuzz_pipeline.  What the fuzzer learns is kept in
 # build-fuzz/corpus/TARGET between runs.
 #
@@ -15,7 +15,7 @@
 # tests/data/fuzz-regressions/ (named TARGET-KIND-HASH, where the regression
 # test replays it) and the script fails.
 # Environment: FUZZ_TARGETS (default "fuzz_load fuzz_pipeline"),
-# AS_SHARED_DIR (default ../shared), FUZZ_JOBS (build jobs, default 2).
+# FUZZ_JOBS (build jobs, default 2).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -43,7 +43,7 @@ if ! available; then
 fi
 
 targets=${FUZZ_TARGETS:-fuzz_load fuzz_pipeline}
-shared=${AS_SHARED_DIR:-$root/../shared}
+fixtures=$root/tests/data/fixtures
 out=$root/build-fuzz
 regress=$root/tests/data/fuzz-regressions
 
@@ -63,15 +63,15 @@ copy_files() { # destination, files...
 
 seed_load() {
   local d=$1
-  copy_files "$d" "$shared"/fixtures/inseq/* "$root"/tests/data/bad/* "$root"/tests/data/hostile/* \
+  copy_files "$d" "$fixtures"/inseq/* "$root"/tests/data/bad/* "$root"/tests/data/hostile/* \
     "$regress"/load-*
 }
 
 seed_pipeline() {
   local d=$1
   copy_files "$d" "$root"/fuzz/corpus/pipeline/* "$regress"/pipeline-*
-  if command -v python3 >/dev/null 2>&1 && [ -f "$shared/fixtures/golden/aggregations.json" ]; then
-    python3 - "$shared/fixtures/golden/aggregations.json" "$d" <<'PY' || true
+  if command -v python3 >/dev/null 2>&1 && [ -f "$fixtures/golden/aggregations.json" ]; then
+    python3 - "$fixtures/golden/aggregations.json" "$d" <<'PY' || true
 import hashlib, json, os, sys
 cases = json.load(open(sys.argv[1]))
 for case in cases.values():

@@ -7,6 +7,6 @@ set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 if ! command -v python3 >/dev/null 2>&1; then
     echo "SKIP: no python3 to regenerate the assets"
-    exit 0
+    exit 77
 fi
 python3 "$root/tools/embed_assets.py" --check

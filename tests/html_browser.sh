@@ -8,7 +8,7 @@
 #   bash tests/html_browser.sh ATTRSCOPE_BINARY FIXTURES_DIR
 #
 # Needs Chromium (Debian package `chromium`) and Node.js; without them the
-# test says so and passes without running.
+# test says so and is reported as skipped (exit 77).
 set -u
 bin=${1:?usage: html_browser.sh ATTRSCOPE_BINARY FIXTURES_DIR}
 fixtures=${2:?usage: html_browser.sh ATTRSCOPE_BINARY FIXTURES_DIR}
@@ -24,11 +24,11 @@ if [ -z "$chrome" ]; then
 fi
 if [ -z "$chrome" ]; then
     echo "SKIP: no Chromium found (apt-get install -y chromium); browser checks not run"
-    exit 0
+    exit 77
 fi
 if ! command -v node >/dev/null 2>&1; then
     echo "SKIP: no node found; browser checks not run"
-    exit 0
+    exit 77
 fi
 if [ ! -x "$gen" ]; then
     echo "FAIL: $gen not built"
