@@ -1075,7 +1075,7 @@ static const struct {
     {"target_spans", "target token spans A:B[,A:B...] (end excluded)"},
     {"special_chars", "word-boundary symbols, comma separated (default \xe2\x96\x81)"},
     {"is_suffix_symbol", "true when the symbol marks continuations (## in WordPiece)"},
-    {"split_pattern", "regular expression (POSIX extended) separating the spans"},
+    {"split_pattern", "regular expression (Python syntax) separating the spans"},
     {"split_mode", "single: matches alone; start: a match opens a span; end: a match closes it"},
     {"normalize", "divide each column by its L1 norm (default true)"},
     {"rescale", "divide by the largest magnitude (needs normalize=false)"},

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(build-essential cmake pkg-config libncurses-dev libjansson-dev zlib1g-dev check)
+pkgs=(build-essential cmake pkg-config libncurses-dev libjansson-dev zlib1g-dev libpcre2-dev check)
 if [ "${1:-}" = "--test" ]; then
   shift
   # clang and libclang-rt-dev (libFuzzer's runtime; on Debian 12 it brings
