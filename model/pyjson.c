@@ -444,6 +444,15 @@ static void shortest(double x, uint64_t *kout, int *qout)
     *qout = q;
 }
 
+size_t pj_repr_float(double v, char out[32])
+{
+    if (isnan(v))
+        return (size_t)snprintf(out, 32, "nan");
+    if (isinf(v))
+        return (size_t)snprintf(out, 32, v > 0 ? "inf" : "-inf");
+    return pj_repr_double(v, out);
+}
+
 size_t pj_repr_double(double v, char out[32])
 {
     if (isnan(v))

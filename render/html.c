@@ -336,73 +336,11 @@ void html_base64(html_out *o, const void *data, size_t n)
 
 /* ---- numbers ----------------------------------------------------------- */
 
-size_t html_fmt_pyfloat(char *buf, double v)
-{
-    if (isnan(v))
-        return (size_t)sprintf(buf, "nan");
-    if (isinf(v))
-        return (size_t)sprintf(buf, v < 0 ? "-inf" : "inf");
-    if (v == 0)
-        return (size_t)sprintf(buf, signbit(v) ? "-0.0" : "0.0");
-    char tmp[40];
-    int p;
-    for (p = 1; p <= 17; p++) {
-        snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
-        if (strtod(tmp, NULL) == v)
-            break;
-    }
-    /* tmp = [-]d[.ddd]e[+-]XX: collect the digits and the exponent. */
-    char digits[24];
-    int nd = 0, exp10;
-    const char *t = tmp;
-    bool neg = *t == '-';
-    if (neg)
-        t++;
-    for (; *t && *t != 'e'; t++)
-        if (*t >= '0' && *t <= '9')
-            digits[nd++] = *t;
-    exp10 = atoi(t + 1);
-    while (nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    char *q = buf;
-    if (neg)
-        *q++ = '-';
-    if (exp10 >= -4 && exp10 < 16) { /* Python's repr switches at these */
-        if (exp10 < 0) {
-            *q++ = '0', *q++ = '.';
-            for (int i = 0; i < -exp10 - 1; i++)
-                *q++ = '0';
-            memcpy(q, digits, (size_t)nd);
-            q += nd;
-        } else {
-            for (int i = 0; i <= exp10; i++)
-                *q++ = i < nd ? digits[i] : '0';
-            *q++ = '.';
-            if (nd > exp10 + 1) {
-                memcpy(q, digits + exp10 + 1, (size_t)(nd - exp10 - 1));
-                q += nd - exp10 - 1;
-            } else {
-                *q++ = '0';
-            }
-        }
-    } else {
-        *q++ = digits[0];
-        if (nd > 1) {
-            *q++ = '.';
-            memcpy(q, digits + 1, (size_t)(nd - 1));
-            q += nd - 1;
-        }
-        q += sprintf(q, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
-    }
-    *q = '\0';
-    return (size_t)(q - buf);
-}
-
 size_t html_fmt_round3(char *buf, float vf)
 {
     double v = vf;
     if (!isfinite(v) || fabs(v) >= 1e15)
-        return html_fmt_pyfloat(buf, v); /* such floats are integers already */
+        return pj_repr_float(v, buf); /* such floats are integers already */
     double r = nearbyint(v * 1000.0);   /* exact product, ties to even */
     uint64_t u = (uint64_t)fabs(r);
     char tmp[32];

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "html.h"
+#include "pyjson.h"
 
 /* Room for n bytes at the end of the sink (NULL after a failure); write
  * there, then html_out_commit() what was used. */
