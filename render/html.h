@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "buf.h"
+
 #include "attr.h"
 #include "err.h"
 
@@ -36,8 +38,7 @@
 
 typedef struct html_out {
     FILE *f;            /* destination; NULL in memory mode */
-    char *buf;          /* owned buffer */
-    size_t len, cap;
+    as_buf b;           /* owned buffer (in file mode, drained at OUT_CHUNK) */
     size_t total;       /* bytes written through the sink so far */
     int status;         /* first error (enum as_status), AS_OK if none */
     int sys_errno;      /* errno of the first write error */
