@@ -11,6 +11,7 @@
 
 #include "agg.h"
 #include "agg_impl.h"
+#include "pipecomplete.h"
 #include "pipeline.h"
 #include "testutil.h"
 
@@ -383,57 +384,57 @@ START_TEST(completion_data)
     ck_assert(pipe_step_takes_fn("spans") && !pipe_step_takes_fn("slices") &&
               !pipe_step_takes_fn("vnorm"));
 
-    as_completion c;
-    pipe_complete("", 0, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_STEP);
-    ck_assert(has(c.cands, "none") || c.ncands == 15);
-    ck_assert_uint_eq(c.ncands, 15);
-    pipe_complete("vn", 2, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_STEP);
-    ck_assert_uint_eq(c.ncands, 1);
-    ck_assert_str_eq(c.cands[0], "vnorm");
+    pcomp c;
+    pcomp_run("", 0, &c);
+    ck_assert_int_eq(c.kind, PCOMP_STEP);
+    ck_assert(has(c.cand, "none") || c.ncand == 15);
+    ck_assert_uint_eq(c.ncand, 15);
+    pcomp_run("vn", 2, &c);
+    ck_assert_int_eq(c.kind, PCOMP_STEP);
+    ck_assert_uint_eq(c.ncand, 1);
+    ck_assert_str_eq(c.cand[0], "vnorm");
     ck_assert_uint_eq(c.start, 0);
-    pipe_complete("vnorm | s", 9, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_STEP);
+    pcomp_run("vnorm | s", 9, &c);
+    ck_assert_int_eq(c.kind, PCOMP_STEP);
     ck_assert_uint_eq(c.start, 8);
-    ck_assert_uint_eq(c.ncands, 6); /* scores spans subwords split slices sum */
-    pipe_complete("vnorm | n", 9, &c);
-    ck_assert_uint_eq(c.ncands, 0); /* none only as a whole pipeline */
-    pipe_complete("spans:", 6, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_FN);
-    ck_assert_uint_eq(c.ncands, 7);
+    ck_assert_uint_eq(c.ncand, 6); /* scores spans subwords split slices sum */
+    pcomp_run("vnorm | n", 9, &c);
+    ck_assert_uint_eq(c.ncand, 0); /* none only as a whole pipeline */
+    pcomp_run("spans:", 6, &c);
+    ck_assert_int_eq(c.kind, PCOMP_FN);
+    ck_assert_uint_eq(c.ncand, 7);
     ck_assert_uint_eq(c.start, 6);
-    pipe_complete("spans:ab", 8, &c);
-    ck_assert_uint_eq(c.ncands, 1);
-    ck_assert_str_eq(c.cands[0], "absmax");
-    pipe_complete("slices:", 7, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_NOTHING);
-    pipe_complete("vnorm | spans so", 16, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_KEY);
+    pcomp_run("spans:ab", 8, &c);
+    ck_assert_uint_eq(c.ncand, 1);
+    ck_assert_str_eq(c.cand[0], "absmax");
+    pcomp_run("slices:", 7, &c);
+    ck_assert_int_eq(c.kind, PCOMP_NONE);
+    pcomp_run("vnorm | spans so", 16, &c);
+    ck_assert_int_eq(c.kind, PCOMP_KEY);
     ck_assert_str_eq(c.step, "spans");
     ck_assert_uint_eq(c.start, 14);
-    ck_assert_uint_eq(c.ncands, 1);
-    ck_assert_str_eq(c.cands[0], "source_spans");
-    pipe_complete("spans source_spans=1:2 ", 23, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_KEY);
-    ck_assert_uint_eq(c.ncands, 1);
-    ck_assert_str_eq(c.cands[0], "target_spans");
-    pipe_complete("vnorm normalize=", 16, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_VALUE);
+    ck_assert_uint_eq(c.ncand, 1);
+    ck_assert_str_eq(c.cand[0], "source_spans");
+    pcomp_run("spans source_spans=1:2 ", 23, &c);
+    ck_assert_int_eq(c.kind, PCOMP_KEY);
+    ck_assert_uint_eq(c.ncand, 1);
+    ck_assert_str_eq(c.cand[0], "target_spans");
+    pcomp_run("vnorm normalize=", 16, &c);
+    ck_assert_int_eq(c.kind, PCOMP_VALUE);
     ck_assert_str_eq(c.key, "normalize");
-    ck_assert_uint_eq(c.ncands, 2);
+    ck_assert_uint_eq(c.ncand, 2);
     ck_assert_uint_eq(c.start, 16);
-    pipe_complete("split split_mode=s", 18, &c);
-    ck_assert_uint_eq(c.ncands, 2); /* single start */
-    pipe_complete("split split_pattern='a b", 24, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_NOTHING);
-    pipe_complete("split split_pattern='a b' sp", 28, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_KEY);
-    ck_assert_uint_eq(c.ncands, 1);
-    ck_assert_str_eq(c.cands[0], "split_mode");
+    pcomp_run("split split_mode=s", 18, &c);
+    ck_assert_uint_eq(c.ncand, 2); /* single start */
+    pcomp_run("split split_pattern='a b", 24, &c);
+    ck_assert_int_eq(c.kind, PCOMP_NONE);
+    pcomp_run("split split_pattern='a b' sp", 28, &c);
+    ck_assert_int_eq(c.kind, PCOMP_KEY);
+    ck_assert_uint_eq(c.ncand, 1);
+    ck_assert_str_eq(c.cand[0], "split_mode");
     /* cursor in the middle: only the text before it counts */
-    pipe_complete("vnorm | sum", 7, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_STEP);
+    pcomp_run("vnorm | sum", 7, &c);
+    ck_assert_int_eq(c.kind, PCOMP_STEP);
     ck_assert_uint_eq(c.start, 7);
 }
 END_TEST
@@ -861,6 +862,64 @@ START_TEST(split_modes)
     apply_err(o, 0, "split split_pattern='a(b'", NULL,
               "split_pattern 'a(b': missing closing parenthesis at position 3");
     attr_output_free(o);
+}
+END_TEST
+
+/* The declared defaults are the parser's: giving a key its default changes
+ * nothing, and every declared value of a closed set parses. */
+START_TEST(pipeline_declared_defaults)
+{
+    static const struct {
+        const char *name, *values, *def;
+        unsigned kinds;
+    } keys[] = {
+#define X(id, name, kinds, values, def, help) {name, values, def, kinds},
+        AS_PIPE_KEYS(X)
+#undef X
+    };
+    size_t checked = 0;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        for (int k = 0; k <= AS_AGG_NKINDS; k++) {
+            const char *step;
+            if (k == AS_AGG_NKINDS)
+                step = keys[i].kinds & AS_PIPE_ON_VNORM ? "vnorm" : NULL;
+            else
+                step = keys[i].kinds & (1u << k) ? pipe_kind_name((as_agg_kind)k) : NULL;
+            if (!step)
+                continue;
+            const char *extra = !strcmp(step, "split") ? " split_pattern=a"
+                                : !strcmp(step, "pair") ? " with=1" : "";
+            char base[128], text[192];
+            snprintf(base, sizeof base, "%s%s", step, extra);
+            as_error e;
+            char *want = pipe_canonical(base, &e);
+            ck_assert_msg(want, "%s: %s", base, e.msg);
+            if (keys[i].def) {
+                snprintf(text, sizeof text, "%s %s=%s", base, keys[i].name, keys[i].def);
+                char *got = pipe_canonical(text, &e);
+                ck_assert_msg(got, "%s: %s", text, e.msg);
+                ck_assert_msg(!strcmp(got, want), "'%s' -> '%s', want '%s'", text, got, want);
+                free(got);
+                checked++;
+            }
+            const char *const *vals = pipe_key_values(keys[i].name);
+            ck_assert(!vals == !keys[i].values);
+            for (size_t v = 0; vals && vals[v]; v++) {
+                snprintf(text, sizeof text, "%s %s=%s", base, keys[i].name, vals[v]);
+                if (!strcmp(keys[i].name, "rescale") && !strcmp(vals[v], "true"))
+                    strcat(text, " normalize=false");
+                char *got = pipe_canonical(text, &e);
+                ck_assert_msg(got, "%s: %s", text, e.msg);
+                free(got);
+            }
+            free(want);
+        }
+    }
+    ck_assert_uint_ge(checked, 10);
+    /* help comes from the same lists, with the default */
+    ck_assert_str_eq(pipe_help("normalize"), "divide each column by its L1 norm (default true)");
+    ck_assert_str_eq(pipe_help("with"), "index of the sequence to pair with");
+    ck_assert_str_eq(pipe_help("none"), "no aggregation");
 }
 END_TEST
 
@@ -1384,6 +1443,7 @@ int main(void)
     tcase_add_test(ta, subwords_quirks);
     tcase_add_test(ta, split_modes);
     tcase_add_test(ta, regex_python_semantics);
+    tcase_add_test(ta, pipeline_declared_defaults);
     tcase_add_test(ta, split_many_tokens);
     tcase_add_test(ta, slices_encdec_and_deconly);
     tcase_add_test(ta, pair_labels_values_and_errors);
