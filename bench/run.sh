@@ -27,6 +27,9 @@ echo "== reference"
 echo "cat FILE > /dev/null            $(t sh -c "cat '$f' >/dev/null") s"
 echo "gzip -dc FILE.gz > /dev/null    $(t sh -c "gzip -dc '$f.gz' >/dev/null") s"
 
+echo "== inflate alone, zlib and ISA-L igzip (the floor under loading FILE.gz)"
+"$build/bench_inflate" "$f.gz"
+
 echo "== load (target: plain <= 1.0 s, gzip <= 1.15 x gzip -dc, peak RSS <= 1.25 x scores)"
 "$build/bench_load" "$f" "$f.gz"
 echo "attrscope info FILE             $(t "$bin" info "$f") s"

@@ -11,7 +11,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "agg.h"
 #include "load.h"
+#include "tokens.h"
 
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
 
@@ -42,12 +44,7 @@ bool cli_parse_size(const char *opt, const char *s, size_t *out);
 extern const unsigned char as_example_json[];
 extern const unsigned long as_example_json_len;
 
-#endif
-
 /* ---- Options shared by show, export and save ---- */
-
-#include "agg.h"
-#include "tokens.h"
 
 typedef struct cli_common {
     const char *pipeline;   /* -a; NULL = "default" */
@@ -107,3 +104,5 @@ json_t *cli_json_text(const char *s);
 /* Writes j as JSON (jansson flags) with every control character escaped,
  * DEL included (jansson leaves it raw). */
 int cli_dump_json(FILE *f, const json_t *j, size_t flags);
+
+#endif

@@ -1,11 +1,13 @@
 /* attrscope: a terminal explorer for inseq attribution files.
  * This file only dispatches: the explorer (explore.h) or a subcommand (cli.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "actions.h"
 #include "cli.h"
 #include "explore.h"
+#include "pipeline.h"
 
 static const char usage[] =
     "usage: attrscope [OPTIONS] [FILE...]              explore files in the terminal\n"
@@ -14,6 +16,7 @@ static const char usage[] =
     "       attrscope export FILE... -o OUT [OPTIONS]   HTML, JSON or CSV\n"
     "       attrscope save FILE... -o OUT [OPTIONS]     write files inseq can load\n"
     "       attrscope --keys-markdown                   the explorer's keys\n"
+    "       attrscope --pipeline-markdown               the pipeline language's keys\n"
     "       attrscope --help | --version\n"
     "\n"
     "With no FILE the explorer opens the bundled example.  Several files, or a\n"
@@ -62,6 +65,16 @@ int main(int argc, char **argv)
         }
         if (!strcmp(a, "--keys-markdown")) {
             tui_keys_markdown(stdout);
+            return EXIT_OK;
+        }
+        if (!strcmp(a, "--pipeline-markdown")) {
+            char *md = pipe_keys_markdown();
+            if (!md) {
+                fputs("attrscope: out of memory\n", stderr);
+                return EXIT_FAILURE;
+            }
+            fputs(md, stdout);
+            free(md);
             return EXIT_OK;
         }
         static const struct {

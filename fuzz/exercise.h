@@ -31,6 +31,7 @@
 #include <zlib.h>
 
 #include "agg.h"
+#include "pipecomplete.h"
 #include "html.h"
 #include "load.h"
 #include "pipeline.h"
@@ -389,7 +390,7 @@ static inline void ex_load_input(const uint8_t *data, size_t size)
  * a message (and a position inside the text) or gives a pipeline whose
  * canonical text (pipe_format) parses again to the same canonical text,
  * equals pipe_canonical() of the input and survives pipe_copy();
- * pipe_complete() at every cursor position starts inside the text and offers
+ * pcomp_run() at every cursor position starts inside the text and offers
  * only candidates that begin with the typed prefix.  A pipeline that parses
  * is applied to a tiny built-in output, with and without a weight. */
 
@@ -456,20 +457,20 @@ static void ex_pipe_fail(const char *what, const char *text, const char *detail)
 static void ex_check_completion(const char *text, size_t len)
 {
     for (size_t cur = 0; cur <= len; cur++) {
-        as_completion c;
+        pcomp c;
         memset(&c, 0x5a, sizeof c);
-        pipe_complete(text, cur, &c);
-        if (c.start > cur)
+        pcomp_run(text, cur, &c);
+        if (c.start > cur || c.end != cur)
             ex_pipe_fail("completion starts after the cursor", text, NULL);
-        if (c.ncands > AS_COMPLETE_MAX)
+        if (c.ncand > PCOMP_MAX)
             ex_pipe_fail("too many completion candidates", text, NULL);
         if (!memchr(c.step, '\0', sizeof c.step) || !memchr(c.key, '\0', sizeof c.key))
             ex_pipe_fail("completion step or key not terminated", text, NULL);
-        for (size_t i = 0; i < c.ncands; i++) {
-            if (!c.cands[i])
+        for (size_t i = 0; i < c.ncand; i++) {
+            if (!c.cand[i] || !c.help[i])
                 ex_pipe_fail("NULL completion candidate", text, NULL);
-            if (strncmp(c.cands[i], text + c.start, cur - c.start) != 0)
-                ex_pipe_fail("candidate does not start with the typed prefix", text, c.cands[i]);
+            if (strncmp(c.cand[i], text + c.start, cur - c.start) != 0)
+                ex_pipe_fail("candidate does not start with the typed prefix", text, c.cand[i]);
         }
     }
 }

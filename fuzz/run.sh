@@ -48,7 +48,7 @@ out=$root/build-fuzz
 regress=$root/tests/data/fuzz-regressions
 
 echo "== building the fuzz targets (clang, libFuzzer + ASan + UBSan) into build-fuzz/"
-CC=clang cmake -S . -B "$out" -DATTRSCOPE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || exit 1
+CC=clang cmake -S . -B "$out" -DATTRSCOPE_FUZZ=ON -DATTRSCOPE_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || exit 1
 # shellcheck disable=SC2086
 cmake --build "$out" -j"${FUZZ_JOBS:-2}" --target $targets >/dev/null || {
   echo "fuzz/run.sh: build failed" >&2; exit 1; }

@@ -43,19 +43,23 @@
  * spans:vnorm honours vnorm_ord; the `scores` default function does not
  * depend on which classes were created before (inseq mutates a global).
  *
- * split_pattern: Python `re` syntax is translated to POSIX extended regular
- * expressions (<regex.h>) and matched over the concatenated token bytes.
- * Supported: literals, . [] [^] ranges, * + ? {m,n}, | ( ), ^ $, (?:...) (as
- * a group), \d \D \s \S \w \W \b \B, \n \t \r \f \v, escaped punctuation, and
- * inside brackets \d \s \w \n \t \\ \] \- \^.  Differences from `re`:
- *   - POSIX takes the leftmost-LONGEST match: "a|ab" matches "ab" where
- *     Python matches "a";
- *   - lazy quantifiers (*? +? ?? {m,n}?), lookaround, named groups, inline
- *     flags and \A \Z are errors;
- *   - . matches a newline (Python's does not, without re.DOTALL);
- *   - characters are bytes unless the program runs in a UTF-8 LC_CTYPE
- *     locale; a multibyte character in a bracket expression then needs
- *     that locale.  Tokens covered by a match are the same either way.
+ * split_pattern: a Python `re` pattern, matched with PCRE2 (UTF and Unicode
+ * property mode, first-match alternation, lazy quantifiers, lookaround,
+ * named groups and back references, inline flags) over the concatenated
+ * token text, in characters, as re.finditer does (after an empty match the
+ * next one may start at the same place if it is not empty).  The Python
+ * spellings PCRE2 reads otherwise are rewritten first: \Z (the very end),
+ * \v (the vertical tab only), \uXXXX, \UXXXXXXXX and {,n}.  Differences
+ * from `re`:
+ *   - PCRE2's own extensions are accepted too (possessive quantifiers and
+ *     atomic groups as in Python 3.11, \h \R \K \X \p{..}, [[:alpha:]]);
+ *   - \N{name}, and the flags (?a) (?L) (?u), are errors;
+ *   - \d \w \s \b follow PCRE2's Unicode properties (\w: letters, numbers,
+ *     underscore), which agree with Python's except on a few characters
+ *     (\s does not match \x1c-\x1f);
+ *   - matching that backtracks more than 10 million times (or nests deeper
+ *     than PCRE2's depth and heap limits) fails with a message instead of
+ *     running for minutes.
  *
  * NaN semantics follow torch: sum, prod, mean, max, min and vnorm propagate
  * NaN (vnorm_ord=0 counts NaN as non-zero); absmax picks the entry of largest

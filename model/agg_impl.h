@@ -51,8 +51,10 @@ float agg_reduce_vec(const float *x, size_t n, size_t stride, as_agg_fn fn, doub
  * token texts.  *out malloc'd (may be NULL when n is 0). */
 int agg_split_spans(const as_tokens *toks, const char *pattern, as_split_mode mode, as_span **out,
                     size_t *n, as_error *err);
-/* Translates a Python regular expression into POSIX ERE; malloc'd result. */
-char *agg_regex_translate(const char *py, as_error *err);
+/* Rewrites the few Python escapes PCRE2 reads differently (\Z, \v, \uXXXX,
+ * \UXXXXXXXX, {,n}); malloc'd result, NULL when out of memory.  *map (when not
+ * NULL) gets, per output byte, its position in py (caller frees). */
+char *agg_regex_translate(const char *py, size_t **map);
 
 /* agg_apply without the copy: NULL with *identity set when the pipeline
  * computes nothing and out->seqs[seq] stands as the result. */

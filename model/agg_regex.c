@@ -1,405 +1,206 @@
-/* agg_regex.c - the split aggregator's spans: Python regular expressions
- * translated to POSIX extended ones, matched over the concatenated token
- * text, matches mapped to token spans as inseq's StringSplitAggregator does.
- * The supported syntax and the differences are listed in agg.h. */
+/* agg_regex.c - the split aggregator's spans: a Python regular expression
+ * matched with PCRE2 over the concatenated token text, matches mapped to
+ * token spans as inseq's StringSplitAggregator does.  What differs from
+ * Python's `re` is listed in agg.h. */
 #include "agg_impl.h"
 
-#include <regex.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct rbuf {
-    char *s;
-    size_t n, cap;
-} rbuf;
+/* Backtracking bounds: a pattern that needs more fails with a message
+ * instead of running for minutes ("(a+)+$" over a long run of a's). */
+#define AGG_REGEX_MATCH_LIMIT 10000000u
+#define AGG_REGEX_DEPTH_LIMIT 100000u
+#define AGG_REGEX_HEAP_LIMIT (64u * 1024u) /* KiB */
 
-static bool rb_add(rbuf *b, const char *s, size_t n)
+static bool is_hex(char c)
 {
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns)
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool all_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_hex(s[i]))
             return false;
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
     return true;
 }
 
-static bool rb_str(rbuf *b, const char *s) { return rb_add(b, s, strlen(s)); }
-
-/* Translates the bracket expression starting at py[*i] == '['. */
-static int translate_bracket(const char *py, size_t *i, rbuf *out, as_error *err)
+char *agg_regex_translate(const char *py, size_t **map)
 {
-    size_t start = *i;
-    size_t k = start + 1;
-    bool neg = false, has_rbracket = false, has_dash = false, has_caret = false;
-    rbuf body = {0};
-    bool ok = true;
-    if (py[k] == '^') {
-        neg = true;
-        k++;
+    size_t n = strlen(py);
+    /* the longest growth is \v -> \x0b (2 -> 4 bytes) */
+    char *out = malloc(2 * n + 1);
+    size_t *pos = map ? malloc((2 * n + 1) * sizeof *pos) : NULL;
+    if (!out || (map && !pos)) {
+        free(out);
+        free(pos);
+        return NULL;
     }
-    bool first = true;
-    for (;;) {
-        char c = py[k];
-        if (!c) {
-            free(body.s);
-            return as_error_set(err, AS_EUSAGE,
-                                "split_pattern: unterminated character set starting at "
-                                "position %zu",
-                                start);
-        }
-        if (c == ']' && !first)
-            break;
-        first = false;
-        if (c == '\\') {
-            char e = py[k + 1];
-            k += 2;
-            switch (e) {
-            case 'd': ok = rb_str(&body, "[:digit:]"); break;
-            case 's': ok = rb_str(&body, "[:space:]"); break;
-            case 'w': ok = rb_str(&body, "[:alnum:]_"); break;
-            case 'n': ok = rb_str(&body, "\n"); break;
-            case 't': ok = rb_str(&body, "\t"); break;
-            case 'r': ok = rb_str(&body, "\r"); break;
-            case 'f': ok = rb_str(&body, "\f"); break;
-            case 'v': ok = rb_str(&body, "\v"); break;
-            case ']': has_rbracket = true; break;
-            case '-': has_dash = true; break;
-            case '^': has_caret = true; break;
-            case '\\': ok = rb_str(&body, "\\"); break;
-            case 0:
-                free(body.s);
-                return as_error_set(err, AS_EUSAGE, "split_pattern: pattern ends with '\\'");
-            case 'D': case 'S': case 'W':
-                free(body.s);
-                return as_error_set(err, AS_EUSAGE,
-                                    "split_pattern: \\%c inside [...] is not supported", e);
-            default:
-                if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
-                    free(body.s);
-                    return as_error_set(err, AS_EUSAGE,
-                                        "split_pattern: escape \\%c inside [...] is not "
-                                        "supported", e);
-                }
-                ok = rb_add(&body, &e, 1);
-            }
-            if (!ok)
-                break;
-            continue;
-        }
-        if (c == ']') {
-            has_rbracket = true;
-            k++;
-            continue;
-        }
-        if (c == '^') {
-            has_caret = true;
-            k++;
-            continue;
-        }
-        if (c == '-') {
-            /* a range a-z keeps its dash; a leading/trailing dash is literal */
-            bool range = body.n > 0 && py[k + 1] && py[k + 1] != ']' &&
-                         body.s[body.n - 1] != ']' && body.s[body.n - 1] != ':';
-            if (range) {
-                ok = rb_add(&body, "-", 1);
-                k++;
-                if (py[k] == '\\') {
-                    char e = py[k + 1];
-                    if (!e || (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z')) {
-                        free(body.s);
-                        return as_error_set(err, AS_EUSAGE,
-                                            "split_pattern: unsupported range end in [...]");
-                    }
-                    ok = ok && rb_add(&body, &e, 1);
-                    k += 2;
-                } else {
-                    ok = ok && rb_add(&body, py + k, 1);
-                    k++;
-                }
+    size_t o = 0;
+    bool in_class = false, class_start = false;
+#define EMIT(str, at)                                                                            \
+    do {                                                                                         \
+        for (const char *e_ = (str); *e_; e_++) {                                                \
+            if (pos)                                                                             \
+                pos[o] = (at);                                                                   \
+            out[o++] = *e_;                                                                      \
+        }                                                                                        \
+    } while (0)
+    for (size_t i = 0; i < n;) {
+        char c = py[i];
+        char one[2] = {c, 0};
+        bool was_start = class_start;
+        class_start = false;
+        if (c == '\\' && i + 1 < n) {
+            char e = py[i + 1];
+            char buf[16];
+            if (e == 'v') { /* Python: the vertical tab only */
+                EMIT("\\x0b", i);
+                i += 2;
+            } else if (e == 'Z' && !in_class) { /* Python: the very end */
+                EMIT("\\z", i);
+                i += 2;
+            } else if (e == 'u' && i + 6 <= n && all_hex(py + i + 2, 4)) {
+                snprintf(buf, sizeof buf, "\\x{%.4s}", py + i + 2);
+                EMIT(buf, i);
+                i += 6;
+            } else if (e == 'U' && i + 10 <= n && all_hex(py + i + 2, 8)) {
+                snprintf(buf, sizeof buf, "\\x{%.8s}", py + i + 2);
+                EMIT(buf, i);
+                i += 10;
             } else {
-                has_dash = true;
-                k++;
+                char two[3] = {c, e, 0};
+                EMIT(two, i);
+                i += 2;
             }
-            if (!ok)
-                break;
             continue;
         }
-        if (c == '[' && py[k + 1] == ':') {
-            /* a POSIX class passes through */
-            const char *end = strstr(py + k + 2, ":]");
-            if (end) {
-                ok = rb_add(&body, py + k, (size_t)(end + 2 - (py + k)));
-                k = (size_t)(end + 2 - py);
-                if (!ok)
-                    break;
+        if (in_class) {
+            if (c == ']' && !was_start)
+                in_class = false;
+            else if (c == '^' && was_start && py[i - 1] == '[')
+                class_start = true; /* "[^]" : the ']' after '^' is literal */
+            EMIT(one, i);
+            i++;
+            continue;
+        }
+        if (c == '[') {
+            in_class = class_start = true;
+        } else if (c == '{' && py[i + 1] == ',') { /* Python: {,n} is {0,n} */
+            size_t k = i + 2;
+            while (py[k] >= '0' && py[k] <= '9')
+                k++;
+            if (k > i + 2 && py[k] == '}') {
+                EMIT("{0", i);
+                i++;
                 continue;
             }
         }
-        ok = rb_add(&body, &c, 1);
-        k++;
-        if (!ok)
-            break;
+        EMIT(one, i);
+        i++;
     }
-    if (ok) {
-        if (!body.n && !has_rbracket && !has_dash && !has_caret) {
-            free(body.s);
-            return as_error_set(err, AS_EUSAGE, "split_pattern: empty character set at "
-                                "position %zu", start);
-        }
-        if (!body.n && !has_rbracket && has_caret) {
-            /* only '^' (and maybe '-'): "[^]" would read as a negation */
-            if (!neg && !has_dash)
-                ok = rb_str(out, "\\^");
-            else {
-                ok = rb_str(out, neg ? "[^" : "[");
-                ok = ok && (!has_dash || rb_str(out, "-"));
-                ok = ok && rb_str(out, "^]");
-            }
-        } else {
-            ok = rb_str(out, neg ? "[^" : "[");
-            ok = ok && (!has_rbracket || rb_str(out, "]"));
-            ok = ok && (!body.n || rb_add(out, body.s, body.n));
-            ok = ok && (!has_caret || rb_str(out, "^"));
-            ok = ok && (!has_dash || rb_str(out, "-"));
-            ok = ok && rb_str(out, "]");
-        }
-    }
-    free(body.s);
-    if (!ok)
+#undef EMIT
+    out[o] = 0;
+    if (pos)
+        pos[o] = n;
+    if (map)
+        *map = pos;
+    return out;
+}
+
+/* The compiled pattern with its match data and limits. */
+typedef struct agg_regex {
+    pcre2_code *code;
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+} agg_regex;
+
+static void regex_free(agg_regex *r)
+{
+    pcre2_match_data_free(r->md);
+    pcre2_match_context_free(r->mc);
+    pcre2_code_free(r->code);
+}
+
+static int regex_compile(agg_regex *r, const char *pattern, as_error *err)
+{
+    *r = (agg_regex){0};
+    size_t *map = NULL;
+    char *pat = agg_regex_translate(pattern, &map);
+    pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+    if (!pat || !cc) {
+        free(pat);
+        free(map);
+        pcre2_compile_context_free(cc);
         return as_error_set(err, AS_ENOMEM, "out of memory");
-    *i = k + 1;
+    }
+    pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
+    int ec;
+    PCRE2_SIZE eo;
+    r->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                            PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &ec, &eo, cc);
+    pcre2_compile_context_free(cc);
+    if (!r->code) {
+        PCRE2_UCHAR msg[256];
+        if (pcre2_get_error_message(ec, msg, sizeof msg) < 0)
+            snprintf((char *)msg, sizeof msg, "error %d", ec);
+        size_t at = eo <= strlen(pat) ? map[eo] : strlen(pattern);
+        free(pat);
+        free(map);
+        return as_error_set(err, AS_EUSAGE, "split_pattern '%s': %s at position %zu", pattern,
+                            (const char *)msg, at);
+    }
+    free(pat);
+    free(map);
+    /* No JIT: token texts are short, and JIT code needs executable memory
+     * (and confuses valgrind). */
+    r->md = pcre2_match_data_create_from_pattern(r->code, NULL);
+    r->mc = pcre2_match_context_create(NULL);
+    if (!r->md || !r->mc) {
+        regex_free(r);
+        return as_error_set(err, AS_ENOMEM, "out of memory");
+    }
+    pcre2_set_match_limit(r->mc, AGG_REGEX_MATCH_LIMIT);
+    pcre2_set_depth_limit(r->mc, AGG_REGEX_DEPTH_LIMIT);
+    pcre2_set_heap_limit(r->mc, AGG_REGEX_HEAP_LIMIT);
     return AS_OK;
 }
 
-/* glibc's matcher copies a repeated subexpression once per count ("x{3}" is
- * "xxx", "x+" is "xx*", "x{0,3}" three optional copies), and compiling and
- * matching slow down (and grow in memory) with the number of copies:
- * "(a{0,100}){0,100}" takes minutes over a few thousand characters and
- * "a" followed by 25 "+" gigabytes.  Patterns whose copies exceed this bound
- * are refused; a repetition of a repetition ("a++", "a*{2}") is refused as
- * Python's re does ("multiple repeat"). */
-#define RE_MAX_COPIES 1000
-
-/* Length of the bracket expression at ere[i] == '['. */
-static size_t ere_bracket_len(const char *ere, size_t i)
+/* Next match in text[0, len) searching from off, as Python's finditer: after
+ * an empty match (must_advance) a match may not be empty at off again.
+ * 1 with [*s, *e), 0 when none, -1 with *rc and err set. */
+static int regex_next(agg_regex *r, const char *pattern, const char *text, size_t len, size_t off,
+                      bool must_advance, size_t *s, size_t *e, int *ret, as_error *err)
 {
-    size_t j = i + 1;
-    if (ere[j] == '^')
-        j++;
-    if (ere[j] == ']')
-        j++;
-    while (ere[j] && ere[j] != ']') {
-        if (ere[j] == '[' && (ere[j + 1] == ':' || ere[j + 1] == '.' || ere[j + 1] == '=')) {
-            char close[3] = {ere[j + 1], ']', 0};
-            const char *e = strstr(ere + j + 2, close);
-            if (e) {
-                j = (size_t)(e + 2 - ere);
-                continue;
-            }
-        }
-        j++;
-    }
-    return (ere[j] ? j + 1 : j) - i;
-}
-
-/* When ere[i] starts an interval {m}, {m,}, {m,n} or {,n}: its length and
- * the number of copies it makes. */
-static size_t ere_interval(const char *ere, size_t i, double *copies)
-{
-    size_t j = i + 1;
-    double m = 0, n = -1;
-    bool digits = false;
-    while (ere[j] >= '0' && ere[j] <= '9') {
-        m = m * 10 + (ere[j++] - '0');
-        digits = true;
-    }
-    if (ere[j] == ',') {
-        j++;
-        if (ere[j] >= '0' && ere[j] <= '9') {
-            n = 0;
-            while (ere[j] >= '0' && ere[j] <= '9')
-                n = n * 10 + (ere[j++] - '0');
-            digits = true;
-        } else {
-            n = -2; /* {m,}: m copies and a star */
-        }
-    }
-    if (!digits || ere[j] != '}')
+    int rc = pcre2_match(r->code, (PCRE2_SPTR)text, len, off,
+                         must_advance ? PCRE2_NOTEMPTY_ATSTART : 0, r->md, r->mc);
+    if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
-    *copies = n == -1 ? m : n == -2 ? m + 1 : (n > m ? n : m);
-    if (*copies < 1)
-        *copies = 1;
-    return j + 1 - i;
-}
-
-/* Checks the size of a translated pattern (see RE_MAX_COPIES). */
-static int ere_check(const char *ere, const char *py, as_error *err)
-{
-    size_t len = strlen(ere), d = 0;
-    double *total = calloc(len + 1, sizeof *total), *last = calloc(len + 1, sizeof *last);
-    if (!total || !last) {
-        free(total);
-        free(last);
-        return as_error_set(err, AS_ENOMEM, "out of memory");
+    if (rc < 0) {
+        if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+            rc == PCRE2_ERROR_HEAPLIMIT)
+        {
+            *ret = as_error_set(err, AS_EUSAGE,
+                                "split_pattern '%s': matching needs too much backtracking "
+                                "(searching from byte %zu of the %zu bytes of token text); simplify "
+                                "the pattern",
+                                pattern, off, len);
+            return -1;
+        }
+        PCRE2_UCHAR msg[256];
+        if (pcre2_get_error_message(rc, msg, sizeof msg) < 0)
+            snprintf((char *)msg, sizeof msg, "error %d", rc);
+        *ret = as_error_set(err, AS_EUSAGE, "split_pattern '%s': %s", pattern, (const char *)msg);
+        return -1;
     }
-    bool after_repeat = false;
-    int rc = AS_OK;
-    for (size_t i = 0; i < len && !rc;) {
-        char c = ere[i];
-        double copies = 0;
-        size_t q = 0;
-        if (c == '*' || c == '?')
-            q = 1, copies = 1;
-        else if (c == '+')
-            q = 1, copies = 2;
-        else if (c == '{')
-            q = ere_interval(ere, i, &copies);
-        if (q) {
-            if (after_repeat)
-                rc = as_error_set(err, AS_EUSAGE,
-                                  "split_pattern '%s': multiple repeat ('%.*s' repeats a "
-                                  "repetition)", py, (int)q, ere + i);
-            total[d] += last[d] * (copies - 1);
-            last[d] *= copies;
-            after_repeat = true;
-            i += q;
-            continue;
-        }
-        after_repeat = false;
-        if (c == '(') {
-            d++;
-            total[d] = last[d] = 0;
-            i++;
-            continue;
-        }
-        if (c == ')' && d > 0) {
-            double g = total[d] + 1;
-            d--;
-            total[d] += g;
-            last[d] = g;
-            i++;
-            continue;
-        }
-        if (c == '|') {
-            last[d] = 0;
-            i++;
-            continue;
-        }
-        size_t n = 1;
-        if (c == '[')
-            n = ere_bracket_len(ere, i);
-        else if (c == '\\' && ere[i + 1])
-            n = 2;
-        else
-            while (i + n < len && ((unsigned char)ere[i + n] & 0xC0) == 0x80)
-                n++;
-        total[d] += 1;
-        last[d] = 1;
-        i += n;
-    }
-    while (d > 0) {
-        total[d - 1] += total[d] + 1;
-        d--;
-    }
-    if (!rc && total[0] > RE_MAX_COPIES)
-        rc = as_error_set(err, AS_EUSAGE,
-                          "split_pattern '%s' is too complex: its repetitions make about %.0f "
-                          "copies of its parts (at most %d)", py, total[0], RE_MAX_COPIES);
-    free(total);
-    free(last);
-    return rc;
-}
-
-char *agg_regex_translate(const char *py, as_error *err)
-{
-    rbuf out = {0};
-    size_t i = 0;
-    bool ok = rb_str(&out, "");
-    while (ok && py[i]) {
-        char c = py[i];
-        if (c == '[') {
-            if (translate_bracket(py, &i, &out, err)) {
-                free(out.s);
-                return NULL;
-            }
-            continue;
-        }
-        if (c == '\\') {
-            char e = py[i + 1];
-            i += 2;
-            switch (e) {
-            case 'd': ok = rb_str(&out, "[0-9]"); break;
-            case 'D': ok = rb_str(&out, "[^0-9]"); break;
-            case 's': case 'S': case 'w': case 'W': case 'b': case 'B': {
-                char tmp[3] = {'\\', e, 0};
-                ok = rb_str(&out, tmp);
-                break;
-            }
-            case 'n': ok = rb_str(&out, "\n"); break;
-            case 't': ok = rb_str(&out, "\t"); break;
-            case 'r': ok = rb_str(&out, "\r"); break;
-            case 'f': ok = rb_str(&out, "\f"); break;
-            case 'v': ok = rb_str(&out, "\v"); break;
-            case 0:
-                free(out.s);
-                as_error_set(err, AS_EUSAGE, "split_pattern: pattern ends with '\\'");
-                return NULL;
-            default:
-                if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
-                    free(out.s);
-                    as_error_set(err, AS_EUSAGE,
-                                 "split_pattern: escape \\%c is not supported by POSIX regular "
-                                 "expressions", e);
-                    return NULL;
-                }
-                {
-                    char tmp[3] = {'\\', e, 0};
-                    ok = rb_str(&out, tmp);
-                }
-            }
-            continue;
-        }
-        if (c == '(' && py[i + 1] == '?') {
-            if (py[i + 2] == ':') {
-                ok = rb_str(&out, "(");
-                i += 3;
-                continue;
-            }
-            free(out.s);
-            as_error_set(err, AS_EUSAGE,
-                         "split_pattern: '(?%c' (lookaround, named group or inline flag) is not "
-                         "supported by POSIX regular expressions", py[i + 2] ? py[i + 2] : ' ');
-            return NULL;
-        }
-        if ((c == '*' || c == '+' || c == '?' || c == '}') && py[i + 1] == '?') {
-            free(out.s);
-            as_error_set(err, AS_EUSAGE,
-                         "split_pattern: lazy quantifier '%c?' is not supported by POSIX regular "
-                         "expressions (matches are leftmost-longest)", c);
-            return NULL;
-        }
-        ok = rb_add(&out, &c, 1);
-        i++;
-    }
-    if (!ok) {
-        free(out.s);
-        as_error_set(err, AS_ENOMEM, "out of memory");
-        return NULL;
-    }
-    if (ere_check(out.s, py, err)) {
-        free(out.s);
-        return NULL;
-    }
-    return out.s;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+    *s = ov[0];
+    *e = ov[1];
+    return 1;
 }
 
 /* Index of the token whose byte range holds position p (ts <= p < te), or
@@ -426,24 +227,16 @@ int agg_split_spans(const as_tokens *toks, const char *pattern, as_split_mode mo
 {
     *out = NULL;
     *nout = 0;
-    char *posix = agg_regex_translate(pattern, err);
-    if (!posix)
-        return err ? err->code : AS_EUSAGE;
-    regex_t re;
-    int rc = regcomp(&re, posix, REG_EXTENDED);
-    free(posix);
-    if (rc) {
-        char msg[256];
-        regerror(rc, &re, msg, sizeof msg);
-        return as_error_set(err, AS_EUSAGE, "split_pattern '%s': %s", pattern, msg);
-    }
+    agg_regex re;
+    int ret = regex_compile(&re, pattern, err);
+    if (ret)
+        return ret;
     size_t n = toks->n, total = 0;
     size_t *ts = calloc(n + 1, sizeof *ts), *te = calloc(n + 1, sizeof *te);
     as_span *mt = NULL, *agg = NULL, *res = NULL;
     bool *matched = NULL;
     char *text = NULL;
     size_t nm = 0;
-    int ret = AS_OK;
     if (!ts || !te)
         goto nomem;
     for (size_t i = 0; i < n; i++) {
@@ -463,20 +256,18 @@ int agg_split_spans(const as_tokens *toks, const char *pattern, as_split_mode mo
     size_t cap = 16;
     if (!(mt = malloc(cap * sizeof *mt)))
         goto nomem;
+    bool must_advance = false;
     for (size_t off = 0; off <= total;) {
-        regmatch_t m[1];
-        m[0].rm_so = (regoff_t)off;
-        m[0].rm_eo = (regoff_t)total;
-        if (regexec(&re, text, 1, m, REG_STARTEND))
+        size_t s, e;
+        int found = regex_next(&re, pattern, text, total, off, must_advance, &s, &e, &ret, err);
+        if (found < 0)
+            goto done;
+        if (!found)
             break;
-        size_t s = (size_t)m[0].rm_so, e = (size_t)m[0].rm_eo;
-        if (e <= s) {
-            off = s + 1;
-            while (off < total && ((unsigned char)text[off] & 0xC0) == 0x80)
-                off++;
+        off = e > s ? e : s;
+        must_advance = e <= s;
+        if (e <= s)
             continue;
-        }
-        off = e;
         long a = token_at(ts, te, n, s, false), b = token_at(ts, te, n, e, true);
         if (a < 0 || b < 0)
             continue;
@@ -572,7 +363,7 @@ int agg_split_spans(const as_tokens *toks, const char *pattern, as_split_mode mo
 nomem:
     ret = as_error_set(err, AS_ENOMEM, "out of memory");
 done:
-    regfree(&re);
+    regex_free(&re);
     free(ts);
     free(te);
     free(text);

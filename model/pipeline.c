@@ -1,4 +1,5 @@
 #include "pipeline.h"
+#include "buf.h"
 
 #include <errno.h>
 #include <math.h>
@@ -8,50 +9,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- Tables ---------------------------------------------------------- */
+/* ---- Tables (generated from the lists in pipeline.h) ------------------ */
 
-static const char *const kind_names[AS_AGG_NKINDS] = {
-    [AS_AGG_SCORES] = "scores",   [AS_AGG_SPANS] = "spans",   [AS_AGG_SUBWORDS] = "subwords",
-    [AS_AGG_SPLIT] = "split",     [AS_AGG_SLICES] = "slices", [AS_AGG_PAIR] = "pair",
-    [AS_AGG_DEFAULT] = "default",
+static const char *const kind_names[AS_AGG_NKINDS + 1] = {
+#define X(id, name, help) [AS_AGG_##id] = name,
+    AS_PIPE_KINDS(X)
+#undef X
 };
 
-static const char *const fn_names[AS_FN_COUNT] = {
-    [AS_FN_NONE] = "",     [AS_FN_MEAN] = "mean", [AS_FN_MAX] = "max",
-    [AS_FN_MIN] = "min",   [AS_FN_SUM] = "sum",   [AS_FN_PROD] = "prod",
-    [AS_FN_ABSMAX] = "absmax", [AS_FN_VNORM] = "vnorm",
+static const char *const fn_names[AS_FN_COUNT + 1] = {
+    [AS_FN_NONE] = "",
+#define X(id, name, help) [AS_FN_##id] = name,
+    AS_PIPE_FNS(X)
+#undef X
 };
 
-static const char *const key_names[AS_KEY_COUNT] = {
-    [AS_KEY_SOURCE_SPANS] = "source_spans",
-    [AS_KEY_TARGET_SPANS] = "target_spans",
-    [AS_KEY_SPECIAL_CHARS] = "special_chars",
-    [AS_KEY_IS_SUFFIX_SYMBOL] = "is_suffix_symbol",
-    [AS_KEY_SPLIT_PATTERN] = "split_pattern",
-    [AS_KEY_SPLIT_MODE] = "split_mode",
-    [AS_KEY_NORMALIZE] = "normalize",
-    [AS_KEY_RESCALE] = "rescale",
-    [AS_KEY_SELECT_IDX] = "select_idx",
-    [AS_KEY_VNORM_ORD] = "vnorm_ord",
-    [AS_KEY_AGGREGATE_SOURCE] = "aggregate_source",
-    [AS_KEY_AGGREGATE_TARGET] = "aggregate_target",
-    [AS_KEY_WITH] = "with",
+static const struct key_def {
+    const char *name;
+    unsigned kinds;
+    const char *values, *def, *help;
+} key_defs[AS_KEY_COUNT] = {
+#define X(id, name, kinds, values, def, help) [AS_KEY_##id] = {name, kinds, values, def, help},
+    AS_PIPE_KEYS(X)
+#undef X
+};
+
+static const struct {
+    const char *word, *help;
+} word_help[] = {
+#define X(id, name, help) {name, help},
+    AS_PIPE_KINDS(X) AS_PIPE_FNS(X)
+#undef X
+    {"none", "no aggregation"},
 };
 
 #define K(k) (1u << (k))
-
-/* Keys each aggregator accepts (vnorm_ord is added when the function is vnorm). */
-static const unsigned kind_keys[AS_AGG_NKINDS] = {
-    [AS_AGG_SCORES] = K(AS_KEY_NORMALIZE) | K(AS_KEY_RESCALE) | K(AS_KEY_SELECT_IDX),
-    [AS_AGG_SPANS] = K(AS_KEY_SOURCE_SPANS) | K(AS_KEY_TARGET_SPANS),
-    [AS_AGG_SUBWORDS] = K(AS_KEY_SPECIAL_CHARS) | K(AS_KEY_IS_SUFFIX_SYMBOL) |
-                        K(AS_KEY_AGGREGATE_SOURCE) | K(AS_KEY_AGGREGATE_TARGET),
-    [AS_AGG_SPLIT] = K(AS_KEY_SPLIT_PATTERN) | K(AS_KEY_SPLIT_MODE) |
-                     K(AS_KEY_AGGREGATE_SOURCE) | K(AS_KEY_AGGREGATE_TARGET),
-    [AS_AGG_SLICES] = K(AS_KEY_SOURCE_SPANS) | K(AS_KEY_TARGET_SPANS),
-    [AS_AGG_PAIR] = K(AS_KEY_WITH),
-    [AS_AGG_DEFAULT] = 0,
-};
 
 static bool kind_takes_fn(as_agg_kind k)
 {
@@ -61,9 +53,11 @@ static bool kind_takes_fn(as_agg_kind k)
 /* Keys allowed for a step of kind k with function fn. */
 static unsigned allowed_keys(as_agg_kind k, as_agg_fn fn)
 {
-    unsigned m = kind_keys[k];
-    if (fn == AS_FN_VNORM || (k == AS_AGG_SCORES && fn == AS_FN_NONE))
-        m |= K(AS_KEY_VNORM_ORD);
+    bool vnorm = fn == AS_FN_VNORM || (k == AS_AGG_SCORES && fn == AS_FN_NONE);
+    unsigned m = 0;
+    for (int key = 0; key < AS_KEY_COUNT; key++)
+        if ((key_defs[key].kinds & K(k)) || (vnorm && (key_defs[key].kinds & AS_PIPE_ON_VNORM)))
+            m |= K(key);
     return m;
 }
 
@@ -74,7 +68,10 @@ const char *pipe_kind_name(as_agg_kind k)
 
 const char *pipe_fn_name(as_agg_fn f) { return (unsigned)f < AS_FN_COUNT ? fn_names[f] : "?"; }
 
-const char *pipe_key_name(as_pipe_key k) { return (unsigned)k < AS_KEY_COUNT ? key_names[k] : "?"; }
+const char *pipe_key_name(as_pipe_key k)
+{
+    return (unsigned)k < AS_KEY_COUNT ? key_defs[k].name : "?";
+}
 
 bool pipe_fn_parse(const char *name, as_agg_fn *out)
 {
@@ -96,10 +93,10 @@ static bool kind_parse(const char *name, as_agg_kind *out)
     return false;
 }
 
-static bool key_parse(const char *name, as_pipe_key *out)
+bool pipe_key_parse(const char *name, as_pipe_key *out)
 {
     for (int k = 0; k < AS_KEY_COUNT; k++)
-        if (!strcmp(name, key_names[k])) {
+        if (!strcmp(name, key_defs[k].name)) {
             *out = (as_pipe_key)k;
             return true;
         }
@@ -265,7 +262,7 @@ static void join_keys(char *buf, size_t len, unsigned mask)
     for (int k = 0; k < AS_KEY_COUNT; k++) {
         if (!(mask & K(k)))
             continue;
-        n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? ", " : "", key_names[k]);
+        n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? ", " : "", key_defs[k].name);
     }
     if (!n)
         snprintf(buf, len, "(none)");
@@ -489,7 +486,7 @@ static int read_value(parser *p, char **out)
 static int set_key(parser *p, as_pipe_step *st, as_pipe_key key, const char *v, size_t off,
                    size_t len)
 {
-    const char *kn = key_names[key];
+    const char *kn = key_defs[key].name;
     switch (key) {
     case AS_KEY_SOURCE_SPANS:
         return parse_spans(p, v, off, len, kn, &st->source_spans);
@@ -540,6 +537,24 @@ static int set_key(parser *p, as_pipe_step *st, as_pipe_key key, const char *v, 
 }
 
 /* Parses "NAME[:FN]" at p->pos. */
+/* The error for a word that names no step (the one place it is made). */
+static int unknown_step(parser *p, size_t start, size_t len, const char *name)
+{
+    char steps[256];
+    size_t n = 0;
+    const char *const *names = pipe_step_names();
+    for (size_t i = 0; names[i] && n < sizeof steps; i++) {
+        as_agg_fn fn;
+        if (!pipe_fn_parse(names[i], &fn))
+            n += (size_t)snprintf(steps + n, sizeof steps - n, "%s, ", names[i]);
+    }
+    char fns[128];
+    join_fns(fns, sizeof fns);
+    p->stepname[0] = 0;
+    return perr(p, start, len, "unknown step '%s'; expected one of %sor a function: %s", name,
+                steps, fns);
+}
+
 static int parse_name(parser *p, as_pipe_step *st, bool *is_none)
 {
     const char *t = p->text;
@@ -561,8 +576,8 @@ static int parse_name(parser *p, as_pipe_step *st, bool *is_none)
     }
     char name[64];
     if (nn >= sizeof name) {
-        p->stepname[0] = 0;
-        return perr(p, start, nn, "unknown step '%.*s...'", 20, word);
+        snprintf(name, sizeof name, "%.20s...", word);
+        return unknown_step(p, start, nn, name);
     }
     memcpy(name, word, nn);
     name[nn] = 0;
@@ -580,9 +595,7 @@ static int parse_name(parser *p, as_pipe_step *st, bool *is_none)
                         "'%s' is a function (scores with %s); it takes no ':FN' (use scores:FN "
                         "or the bare function name)", name, name);
     } else {
-        p->stepname[0] = 0;
-        return perr(p, start, nn, "unknown step '%s'; expected one of scores, spans, subwords, "
-                    "split, slices, pair, default, none, or a function: %s", name, fns);
+        return unknown_step(p, start, nn, name);
     }
     st->offset = start;
     if (colon) {
@@ -627,8 +640,8 @@ static int parse_step(parser *p, as_pipe_step *st, bool *is_none)
         as_pipe_key key;
         if (!kl)
             return perr(p, ks, 1, "'=' without a key");
-        if (!key_parse(kname, &key) || !(allowed & K(key))) {
-            if (key_parse(kname, &key) && key == AS_KEY_VNORM_ORD)
+        if (!pipe_key_parse(kname, &key) || !(allowed & K(key))) {
+            if (pipe_key_parse(kname, &key) && key == AS_KEY_VNORM_ORD)
                 return perr(p, ks, kl, "vnorm_ord applies only to the vnorm function");
             if (!allowed)
                 return perr(p, ks, kl, "takes no options, found '%s'", kname);
@@ -727,82 +740,41 @@ int pipe_parse(const char *text, as_pipeline *out, as_pipe_errpos *pos, as_error
 
 /* ---- Formatter ------------------------------------------------------- */
 
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    bool fail;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->fail)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns) {
-            b->fail = true;
-            return;
-        }
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
-}
-
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-__attribute__((format(printf, 2, 3)))
-static void sb_fmt(sbuf *b, const char *fmt, ...)
-{
-    char tmp[64];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 /* A value, quoted when it must be. */
-static void sb_value(sbuf *b, const char *v)
+static void sb_value(as_buf *b, const char *v)
 {
     bool need = !*v || v[0] == '\'' || v[0] == '"';
     for (const char *c = v; *c && !need; c++)
         need = is_ws(*c) || *c == '|';
     if (!need) {
-        sb_str(b, v);
+        as_buf_puts(b, v);
         return;
     }
     if (!strchr(v, '\'')) {
-        sb_str(b, "'");
-        sb_str(b, v);
-        sb_str(b, "'");
+        as_buf_puts(b, "'");
+        as_buf_puts(b, v);
+        as_buf_puts(b, "'");
         return;
     }
-    sb_str(b, "\"");
+    as_buf_puts(b, "\"");
     for (const char *c = v; *c; c++) {
         if (*c == '"' || *c == '\\')
-            sb_str(b, "\\");
-        sb_add(b, c, 1);
+            as_buf_puts(b, "\\");
+        as_buf_add(b, c, 1);
     }
-    sb_str(b, "\"");
+    as_buf_puts(b, "\"");
 }
 
-static void sb_spans(sbuf *b, const as_spans *s)
+static void sb_spans(as_buf *b, const as_spans *s)
 {
     for (size_t i = 0; i < s->n; i++)
-        sb_fmt(b, "%s%ld:%ld", i ? "," : "", s->v[i].start, s->v[i].end);
+        as_buf_printf(b, "%s%ld:%ld", i ? "," : "", s->v[i].start, s->v[i].end);
 }
 
-static void sb_double(sbuf *b, double d)
+static void sb_double(as_buf *b, double d)
 {
     if (isinf(d)) {
-        sb_str(b, d > 0 ? "inf" : "-inf");
+        as_buf_puts(b, d > 0 ? "inf" : "-inf");
         return;
     }
     char tmp[40];
@@ -811,7 +783,7 @@ static void sb_double(sbuf *b, double d)
         if (strtod(tmp, NULL) == d)
             break;
     }
-    sb_str(b, tmp);
+    as_buf_puts(b, tmp);
 }
 
 static bool is_default_special(const as_pipe_step *s)
@@ -819,15 +791,15 @@ static bool is_default_special(const as_pipe_step *s)
     return s->nspecial == 1 && !strcmp(s->special_chars[0], "\xe2\x96\x81");
 }
 
-static void format_step(sbuf *b, const as_pipe_step *s)
+static void format_step(as_buf *b, const as_pipe_step *s)
 {
     if (s->kind == AS_AGG_SCORES && s->fn != AS_FN_NONE) {
-        sb_str(b, fn_names[s->fn]);
+        as_buf_puts(b, fn_names[s->fn]);
     } else {
-        sb_str(b, kind_names[s->kind]);
+        as_buf_puts(b, kind_names[s->kind]);
         if (s->fn != AS_FN_NONE) {
-            sb_str(b, ":");
-            sb_str(b, fn_names[s->fn]);
+            as_buf_puts(b, ":");
+            as_buf_puts(b, fn_names[s->fn]);
         }
     }
     for (int k = 0; k < AS_KEY_COUNT; k++) {
@@ -835,75 +807,75 @@ static void format_step(sbuf *b, const as_pipe_step *s)
             continue;
         switch ((as_pipe_key)k) {
         case AS_KEY_SOURCE_SPANS:
-            sb_str(b, " source_spans=");
+            as_buf_puts(b, " source_spans=");
             sb_spans(b, &s->source_spans);
             break;
         case AS_KEY_TARGET_SPANS:
-            sb_str(b, " target_spans=");
+            as_buf_puts(b, " target_spans=");
             sb_spans(b, &s->target_spans);
             break;
         case AS_KEY_SPECIAL_CHARS: {
             if (is_default_special(s))
                 break;
-            sb_str(b, " special_chars=");
-            sbuf j = {0};
+            as_buf_puts(b, " special_chars=");
+            as_buf j = {0};
             for (size_t i = 0; i < s->nspecial; i++) {
                 if (i)
-                    sb_str(&j, ",");
-                sb_str(&j, s->special_chars[i]);
+                    as_buf_puts(&j, ",");
+                as_buf_puts(&j, s->special_chars[i]);
             }
-            if (j.fail)
-                b->fail = true;
-            sb_value(b, j.s ? j.s : "");
-            free(j.s);
+            if (j.oom)
+                b->oom = true;
+            sb_value(b, j.p ? j.p : "");
+            as_buf_free(&j);
             break;
         }
         case AS_KEY_IS_SUFFIX_SYMBOL:
             if (s->is_suffix_symbol)
-                sb_str(b, " is_suffix_symbol=true");
+                as_buf_puts(b, " is_suffix_symbol=true");
             break;
         case AS_KEY_SPLIT_PATTERN:
-            sb_str(b, " split_pattern=");
+            as_buf_puts(b, " split_pattern=");
             sb_value(b, s->split_pattern ? s->split_pattern : "");
             break;
         case AS_KEY_SPLIT_MODE:
             if (s->split_mode != AS_SPLIT_SINGLE)
-                sb_str(b, s->split_mode == AS_SPLIT_START ? " split_mode=start" : " split_mode=end");
+                as_buf_puts(b, s->split_mode == AS_SPLIT_START ? " split_mode=start" : " split_mode=end");
             break;
         case AS_KEY_NORMALIZE:
             if (!s->normalize)
-                sb_str(b, " normalize=false");
+                as_buf_puts(b, " normalize=false");
             break;
         case AS_KEY_RESCALE:
             if (s->rescale)
-                sb_str(b, " rescale=true");
+                as_buf_puts(b, " rescale=true");
             break;
         case AS_KEY_SELECT_IDX:
-            sb_str(b, " select_idx=");
+            as_buf_puts(b, " select_idx=");
             if (s->select_idx.kind == AS_SELECT_INDEX)
-                sb_fmt(b, "%ld", s->select_idx.index);
+                as_buf_printf(b, "%ld", s->select_idx.index);
             else if (s->select_idx.kind == AS_SELECT_RANGE)
-                sb_fmt(b, "%ld:%ld", s->select_idx.start, s->select_idx.end);
+                as_buf_printf(b, "%ld:%ld", s->select_idx.start, s->select_idx.end);
             else
                 for (size_t i = 0; i < s->select_idx.nlist; i++)
-                    sb_fmt(b, "%s%ld", i ? "," : "", s->select_idx.list[i]);
+                    as_buf_printf(b, "%s%ld", i ? "," : "", s->select_idx.list[i]);
             break;
         case AS_KEY_VNORM_ORD:
             if (s->vnorm_ord != 2) {
-                sb_str(b, " vnorm_ord=");
+                as_buf_puts(b, " vnorm_ord=");
                 sb_double(b, s->vnorm_ord);
             }
             break;
         case AS_KEY_AGGREGATE_SOURCE:
             if (!s->aggregate_source)
-                sb_str(b, " aggregate_source=false");
+                as_buf_puts(b, " aggregate_source=false");
             break;
         case AS_KEY_AGGREGATE_TARGET:
             if (!s->aggregate_target)
-                sb_str(b, " aggregate_target=false");
+                as_buf_puts(b, " aggregate_target=false");
             break;
         case AS_KEY_WITH:
-            sb_fmt(b, " with=%ld", s->with);
+            as_buf_printf(b, " with=%ld", s->with);
             break;
         case AS_KEY_COUNT:
             break;
@@ -913,13 +885,9 @@ static void format_step(sbuf *b, const as_pipe_step *s)
 
 char *pipe_format_step(const as_pipe_step *s)
 {
-    sbuf b = {0};
+    as_buf b = {0};
     format_step(&b, s);
-    if (b.fail) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s ? b.s : strdup("");
+    return as_buf_take(&b, NULL);
 }
 
 char *pipe_format(const as_pipeline *p)
@@ -928,17 +896,13 @@ char *pipe_format(const as_pipeline *p)
         return strdup("default");
     if (p->form == AS_PIPE_NONE || !p->nsteps)
         return strdup("none");
-    sbuf b = {0};
+    as_buf b = {0};
     for (size_t i = 0; i < p->nsteps; i++) {
         if (i)
-            sb_str(&b, " | ");
+            as_buf_puts(&b, " | ");
         format_step(&b, &p->steps[i]);
     }
-    if (b.fail) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    return as_buf_take(&b, NULL);
 }
 
 char *pipe_canonical(const char *text, as_error *err)
@@ -955,38 +919,66 @@ char *pipe_canonical(const char *text, as_error *err)
 
 /* ---- Completion data ------------------------------------------------- */
 
-static const char *const step_names_tab[] = {
-    "scores", "spans", "subwords", "split", "slices", "pair",
-    "mean", "max", "min", "sum", "prod", "absmax", "vnorm",
-    "default", "none", NULL,
-};
-
-static const char *const fn_names_tab[] = {
-    "mean", "max", "min", "sum", "prod", "absmax", "vnorm", NULL,
-};
-
-const char *const *pipe_step_names(void) { return step_names_tab; }
-const char *const *pipe_fn_names(void) { return fn_names_tab; }
-
-/* Static NULL-terminated key lists, one per (kind, takes vnorm_ord). */
+/* Built once from the lists: the words that start a step (aggregators
+ * but default, functions, default, none), the keys per (kind, takes
+ * vnorm_ord), the value lists and the keys' help with their default. */
+static const char *step_names_tab[AS_AGG_NKINDS + AS_FN_COUNT + 2];
 static const char *key_lists[AS_AGG_NKINDS][2][AS_KEY_COUNT + 1];
+static char value_text[AS_KEY_COUNT][64];
+static const char *value_lists[AS_KEY_COUNT][8];
+static char key_help[AS_KEY_COUNT][192];
 
-static pthread_once_t key_lists_once = PTHREAD_ONCE_INIT;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-static void build_key_lists(void)
+static void build_tables(void)
 {
+    size_t n = 0;
+    for (int k = 0; k < AS_AGG_NKINDS; k++)
+        if (k != AS_AGG_DEFAULT)
+            step_names_tab[n++] = kind_names[k];
+    for (int f = AS_FN_NONE + 1; f < AS_FN_COUNT; f++)
+        step_names_tab[n++] = fn_names[f];
+    step_names_tab[n++] = kind_names[AS_AGG_DEFAULT];
+    step_names_tab[n++] = "none";
+    step_names_tab[n] = NULL;
     for (int k = 0; k < AS_AGG_NKINDS; k++)
         for (int v = 0; v < 2; v++) {
-            unsigned m = kind_keys[k] | (v ? K(AS_KEY_VNORM_ORD) : 0);
-            size_t n = 0;
+            unsigned m = allowed_keys((as_agg_kind)k, v ? AS_FN_VNORM : AS_FN_MEAN);
+            if (!v)
+                m &= ~K(AS_KEY_VNORM_ORD);
+            size_t nk = 0;
             for (int key = 0; key < AS_KEY_COUNT; key++)
                 if (m & K(key))
-                    key_lists[k][v][n++] = key_names[key];
-            key_lists[k][v][n] = NULL;
+                    key_lists[k][v][nk++] = key_defs[key].name;
+            key_lists[k][v][nk] = NULL;
         }
+    for (int key = 0; key < AS_KEY_COUNT; key++) {
+        const struct key_def *d = &key_defs[key];
+        if (d->values) {
+            snprintf(value_text[key], sizeof value_text[key], "%s", d->values);
+            size_t nv = 0;
+            char *save = NULL;
+            for (char *w = strtok_r(value_text[key], " ", &save); w && nv < 7;
+                 w = strtok_r(NULL, " ", &save))
+                value_lists[key][nv++] = w;
+            value_lists[key][nv] = NULL;
+        }
+        if (d->def)
+            snprintf(key_help[key], sizeof key_help[key], "%s (default %s)", d->help, d->def);
+        else
+            snprintf(key_help[key], sizeof key_help[key], "%s", d->help);
+    }
 }
 
-static void init_key_lists(void) { pthread_once(&key_lists_once, build_key_lists); }
+static void init_tables(void) { pthread_once(&tables_once, build_tables); }
+
+const char *const *pipe_step_names(void)
+{
+    init_tables();
+    return step_names_tab;
+}
+
+const char *const *pipe_fn_names(void) { return fn_names + 1; }
 
 /* Resolves a step word "NAME[:FN]" into a kind and function. */
 static bool resolve_step_word(const char *name, as_agg_kind *kind, as_agg_fn *fn)
@@ -1013,7 +1005,7 @@ const char *const *pipe_step_keys(const char *name)
 {
     as_agg_kind kind;
     as_agg_fn fn;
-    init_key_lists();
+    init_tables();
     if (!strcmp(name, "none"))
         return key_lists[AS_AGG_DEFAULT][0];
     if (!resolve_step_word(name, &kind, &fn))
@@ -1028,194 +1020,60 @@ bool pipe_step_takes_fn(const char *name)
     return kind_parse(name, &kind) && kind_takes_fn(kind);
 }
 
-static const char *const bool_values[] = {"true", "false", NULL};
-static const char *const mode_values[] = {"single", "start", "end", NULL};
-static const char *const ord_values[] = {"1", "2", "inf", "-inf", NULL};
-
 const char *const *pipe_key_values(const char *key)
 {
     as_pipe_key k;
-    if (!key_parse(key, &k))
+    if (!pipe_key_parse(key, &k) || !key_defs[k].values)
         return NULL;
-    switch (k) {
-    case AS_KEY_IS_SUFFIX_SYMBOL:
-    case AS_KEY_NORMALIZE:
-    case AS_KEY_RESCALE:
-    case AS_KEY_AGGREGATE_SOURCE:
-    case AS_KEY_AGGREGATE_TARGET:
-        return bool_values;
-    case AS_KEY_SPLIT_MODE:
-        return mode_values;
-    case AS_KEY_VNORM_ORD:
-        return ord_values;
-    default:
-        return NULL;
-    }
+    init_tables();
+    return value_lists[k];
 }
-
-static const struct {
-    const char *word, *help;
-} help_tab[] = {
-    {"scores", "reduce the last dimension (class default function), then normalize"},
-    {"spans", "merge the given token spans (default function absmax)"},
-    {"subwords", "merge subword tokens into words (default function absmax)"},
-    {"split", "merge tokens between regular-expression matches (default function absmax)"},
-    {"slices", "keep only the given token ranges (generated tokens are always kept)"},
-    {"pair", "difference with another sequence (with=N): other - this"},
-    {"default", "the default aggregation of the sequence's class"},
-    {"none", "no aggregation"},
-    {"mean", "scores with the mean of the last dimension"},
-    {"max", "scores with the maximum of the last dimension"},
-    {"min", "scores with the minimum of the last dimension"},
-    {"sum", "scores with the sum of the last dimension"},
-    {"prod", "scores with the product of the last dimension"},
-    {"absmax", "scores with the entry of largest magnitude (sign kept)"},
-    {"vnorm", "scores with the vector norm of the last dimension (vnorm_ord, default 2)"},
-    {"source_spans", "source token spans A:B[,A:B...] (end excluded)"},
-    {"target_spans", "target token spans A:B[,A:B...] (end excluded)"},
-    {"special_chars", "word-boundary symbols, comma separated (default \xe2\x96\x81)"},
-    {"is_suffix_symbol", "true when the symbol marks continuations (## in WordPiece)"},
-    {"split_pattern", "regular expression (POSIX extended) separating the spans"},
-    {"split_mode", "single: matches alone; start: a match opens a span; end: a match closes it"},
-    {"normalize", "divide each column by its L1 norm (default true)"},
-    {"rescale", "divide by the largest magnitude (needs normalize=false)"},
-    {"select_idx", "index N, range A:B or list N,N,... of the last dimension"},
-    {"vnorm_ord", "order of the vector norm (default 2; inf, -inf allowed)"},
-    {"aggregate_source", "merge source tokens (default true)"},
-    {"aggregate_target", "merge target tokens (default true)"},
-    {"with", "index of the sequence to pair with"},
-};
 
 const char *pipe_help(const char *word)
 {
-    for (size_t i = 0; i < sizeof help_tab / sizeof help_tab[0]; i++)
-        if (!strcmp(help_tab[i].word, word))
-            return help_tab[i].help;
+    as_pipe_key k;
+    if (pipe_key_parse(word, &k)) {
+        init_tables();
+        return key_help[k];
+    }
+    for (size_t i = 0; i < sizeof word_help / sizeof word_help[0]; i++)
+        if (!strcmp(word_help[i].word, word))
+            return word_help[i].help;
     return NULL;
 }
 
-static void add_cands(as_completion *c, const char *const *list, const char *prefix, size_t plen,
-                      unsigned skip_mask)
+char *pipe_keys_markdown(void)
 {
-    for (size_t i = 0; list && list[i] && c->ncands < AS_COMPLETE_MAX; i++) {
-        as_pipe_key k;
-        if (skip_mask && key_parse(list[i], &k) && (skip_mask & K(k)))
-            continue;
-        if (!strncmp(list[i], prefix, plen))
-            c->cands[c->ncands++] = list[i];
-    }
-}
-
-void pipe_complete(const char *text, size_t cursor, as_completion *out)
-{
-    memset(out, 0, sizeof *out);
-    if (!text)
-        text = "";
-    size_t len = strlen(text);
-    if (cursor > len)
-        cursor = len;
-    /* Scan up to the cursor: find the current step start, word start and
-     * whether we are inside quotes. */
-    size_t step_start = 0, word_start = 0, nsteps = 0;
-    bool in_word = false, word_is_first = true, saw_name = false;
-    unsigned used = 0;
-    char quote = 0;
-    for (size_t i = 0; i < cursor; i++) {
-        char ch = text[i];
-        if (quote) {
-            if (ch == quote)
-                quote = 0;
-            else if (quote == '"' && ch == '\\' && i + 1 < cursor)
-                i++;
-            continue;
-        }
-        if (ch == '|') {
-            step_start = i + 1;
-            nsteps++;
-            in_word = false;
-            saw_name = false;
-            word_is_first = true;
-            used = 0;
-            continue;
-        }
-        if (is_ws(ch)) {
-            if (in_word) {
-                if (!saw_name)
-                    saw_name = true;
-                else {
-                    /* a finished KEY=VALUE word: remember its key */
-                    const char *eq = memchr(text + word_start, '=', i - word_start);
-                    if (eq) {
-                        char kn[40];
-                        snprintf(kn, sizeof kn, "%.*s", (int)(eq - (text + word_start)),
-                                 text + word_start);
-                        as_pipe_key k;
-                        if (key_parse(kn, &k))
-                            used |= K(k);
-                    }
-                }
-                word_is_first = false;
+    as_buf b = {0};
+    as_buf_puts(&b, "| key | steps | values | default | meaning |\n|---|---|---|---|---|\n");
+    for (int key = 0; key < AS_KEY_COUNT; key++) {
+        const struct key_def *d = &key_defs[key];
+        as_buf_printf(&b, "| `%s` | ", d->name);
+        bool first = true;
+        for (int k = 0; k < AS_AGG_NKINDS; k++)
+            if (d->kinds & K(k)) {
+                as_buf_printf(&b, "%s%s", first ? "" : ", ", kind_names[k]);
+                first = false;
             }
-            in_word = false;
-            continue;
+        if (d->kinds & AS_PIPE_ON_VNORM)
+            as_buf_printf(&b, "%s%s", first ? "" : ", ", "scores, any step with function vnorm");
+        as_buf_puts(&b, " | ");
+        if (d->values) {
+            char tmp[64];
+            snprintf(tmp, sizeof tmp, "%s", d->values);
+            char *save = NULL;
+            first = true;
+            for (char *w = strtok_r(tmp, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+                as_buf_printf(&b, "%s`%s`", first ? "" : " ", w);
+                first = false;
+            }
+        } else {
+            as_buf_puts(&b, "free-form");
         }
-        if (!in_word) {
-            in_word = true;
-            word_start = i;
-            word_is_first = !saw_name;
-        }
-        if ((ch == '\'' || ch == '"') && i > word_start && text[i - 1] == '=')
-            quote = ch;
+        as_buf_puts(&b, " | ");
+        if (d->def)
+            as_buf_printf(&b, "`%s`", d->def);
+        as_buf_printf(&b, " | %s |\n", d->help);
     }
-    if (quote)
-        return; /* inside a quoted value */
-    if (!in_word) {
-        word_start = cursor;
-        word_is_first = !saw_name;
-    }
-    const char *w = text + word_start;
-    size_t wl = cursor - word_start;
-    if (word_is_first) {
-        const char *colon = memchr(w, ':', wl);
-        if (colon) {
-            snprintf(out->step, sizeof out->step, "%.*s", (int)(colon - w), w);
-            if (!pipe_step_takes_fn(out->step))
-                return;
-            out->kind = AS_COMPLETE_FN;
-            out->start = (size_t)(colon + 1 - text);
-            add_cands(out, fn_names_tab, colon + 1, (size_t)(text + cursor - (colon + 1)), 0);
-            return;
-        }
-        out->kind = AS_COMPLETE_STEP;
-        out->start = word_start;
-        for (size_t i = 0; step_names_tab[i] && out->ncands < AS_COMPLETE_MAX; i++) {
-            if (nsteps && !strcmp(step_names_tab[i], "none"))
-                continue;
-            if (!strncmp(step_names_tab[i], w, wl))
-                out->cands[out->ncands++] = step_names_tab[i];
-        }
-        return;
-    }
-    /* The current step's name is its first word. */
-    size_t s = step_start;
-    while (s < len && is_ws(text[s]))
-        s++;
-    size_t e = s;
-    while (e < len && !is_ws(text[e]) && text[e] != '|')
-        e++;
-    snprintf(out->step, sizeof out->step, "%.*s", (int)(e - s < 31 ? e - s : 31), text + s);
-    const char *const *keys = pipe_step_keys(out->step);
-    const char *eq = memchr(w, '=', wl);
-    if (eq) {
-        snprintf(out->key, sizeof out->key, "%.*s", (int)(eq - w), w);
-        out->kind = AS_COMPLETE_VALUE;
-        out->start = (size_t)(eq + 1 - text);
-        add_cands(out, pipe_key_values(out->key), eq + 1, (size_t)(text + cursor - (eq + 1)), 0);
-        return;
-    }
-    if (!keys)
-        return;
-    out->kind = AS_COMPLETE_KEY;
-    out->start = word_start;
-    add_cands(out, keys, w, wl, used);
+    return as_buf_take(&b, NULL);
 }

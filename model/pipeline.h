@@ -1,5 +1,6 @@
 /* pipeline.h - the aggregation pipeline language: parsing, canonical
- * formatting and completion data for an interactive editor.
+ * formatting and the completion data an editor needs (pipecomplete.h
+ * completes with it).
  *
  *   PIPELINE := default | none | STEP ( '|' STEP )*
  *   STEP     := NAME[:FN] { KEY=VALUE }
@@ -46,26 +47,79 @@
 
 #include "err.h"
 
+/* ---- The language, declared once ------------------------------------
+ * Parsing, canonical formatting, completion, help and the README's table
+ * (pipe_keys_markdown) all come from these three lists.
+ *
+ * AS_PIPE_KINDS(X): X(ID, name, help) per aggregator; AS_AGG_ID.
+ * AS_PIPE_FNS(X):   X(ID, name, help) per function; AS_FN_ID.
+ * AS_PIPE_KEYS(X):  X(ID, name, kinds, values, default, help) per key, in
+ *   canonical order; AS_KEY_ID.  kinds: the AS_PIPE_ON(KIND) bits of the
+ *   steps that take it, AS_PIPE_ON_VNORM for any step whose function is vnorm
+ *   (and scores without a function).  values: the closed set of values as
+ *   one space-separated string, for completion (NULL: free-form).  default:
+ *   the value a step has when the key is not given (NULL: none); the
+ *   canonical form leaves such values out. */
+#define AS_PIPE_KINDS(X)                                                                         \
+    X(SCORES, "scores", "reduce the last dimension (class default function), then normalize")   \
+    X(SPANS, "spans", "merge the given token spans (default function absmax)")                  \
+    X(SUBWORDS, "subwords", "merge subword tokens into words (default function absmax)")        \
+    X(SPLIT, "split", "merge tokens between regular-expression matches (default function absmax)") \
+    X(SLICES, "slices", "keep only the given token ranges (generated tokens are always kept)")  \
+    X(PAIR, "pair", "difference with another sequence (with=N): other - this")                  \
+    X(DEFAULT, "default", "the default aggregation of the sequence's class")
+
+#define AS_PIPE_FNS(X)                                                                           \
+    X(MEAN, "mean", "scores with the mean of the last dimension")                               \
+    X(MAX, "max", "scores with the maximum of the last dimension")                              \
+    X(MIN, "min", "scores with the minimum of the last dimension")                              \
+    X(SUM, "sum", "scores with the sum of the last dimension")                                  \
+    X(PROD, "prod", "scores with the product of the last dimension")                            \
+    X(ABSMAX, "absmax", "scores with the entry of largest magnitude (sign kept)")               \
+    X(VNORM, "vnorm", "scores with the vector norm of the last dimension (vnorm_ord, default 2)")
+
+#define AS_PIPE_ON(kind) (1u << AS_AGG_##kind)
+#define AS_PIPE_ON_VNORM (1u << 16)
+
+#define AS_PIPE_KEYS(X)                                                                          \
+    X(SOURCE_SPANS, "source_spans", AS_PIPE_ON(SPANS) | AS_PIPE_ON(SLICES), NULL, NULL,        \
+      "source token spans A:B[,A:B...] (end excluded)")                                         \
+    X(TARGET_SPANS, "target_spans", AS_PIPE_ON(SPANS) | AS_PIPE_ON(SLICES), NULL, NULL,        \
+      "target token spans A:B[,A:B...] (end excluded)")                                         \
+    X(SPECIAL_CHARS, "special_chars", AS_PIPE_ON(SUBWORDS), NULL, "\xe2\x96\x81",              \
+      "word-boundary symbols, comma separated")                                                 \
+    X(IS_SUFFIX_SYMBOL, "is_suffix_symbol", AS_PIPE_ON(SUBWORDS), "true false", "false",       \
+      "true when the symbol marks continuations (## in WordPiece)")                             \
+    X(SPLIT_PATTERN, "split_pattern", AS_PIPE_ON(SPLIT), NULL, NULL,                           \
+      "regular expression (Python syntax) separating the spans")                                \
+    X(SPLIT_MODE, "split_mode", AS_PIPE_ON(SPLIT), "single start end", "single",               \
+      "single: matches alone; start: a match opens a span; end: a match closes it")             \
+    X(NORMALIZE, "normalize", AS_PIPE_ON(SCORES), "true false", "true",                        \
+      "divide each column by its L1 norm")                                                      \
+    X(RESCALE, "rescale", AS_PIPE_ON(SCORES), "true false", "false",                           \
+      "divide by the largest magnitude (needs normalize=false)")                                \
+    X(SELECT_IDX, "select_idx", AS_PIPE_ON(SCORES), NULL, NULL,                                \
+      "index N, range A:B or list N,N,... of the last dimension")                               \
+    X(VNORM_ORD, "vnorm_ord", AS_PIPE_ON_VNORM, "1 2 inf -inf", "2",                           \
+      "order of the vector norm (a number, inf or -inf)")                                       \
+    X(AGGREGATE_SOURCE, "aggregate_source", AS_PIPE_ON(SUBWORDS) | AS_PIPE_ON(SPLIT),          \
+      "true false", "true", "merge source tokens")                                              \
+    X(AGGREGATE_TARGET, "aggregate_target", AS_PIPE_ON(SUBWORDS) | AS_PIPE_ON(SPLIT),          \
+      "true false", "true", "merge target tokens")                                              \
+    X(WITH, "with", AS_PIPE_ON(PAIR), NULL, NULL, "index of the sequence to pair with")
+
 typedef enum as_agg_kind {
-    AS_AGG_SCORES = 0,  /* reduce the last dimension, then normalize/rescale */
-    AS_AGG_SPANS,       /* merge given token spans */
-    AS_AGG_SUBWORDS,    /* merge subword runs found from token text */
-    AS_AGG_SPLIT,       /* merge spans found by a regular expression */
-    AS_AGG_SLICES,      /* keep only some token ranges */
-    AS_AGG_PAIR,        /* difference with another sequence */
-    AS_AGG_DEFAULT,     /* the class default steps (expanded when applied) */
+#define AS_X_(id, name, help) AS_AGG_##id,
+    AS_PIPE_KINDS(AS_X_)
+#undef AS_X_
     AS_AGG_NKINDS
 } as_agg_kind;
 
 typedef enum as_agg_fn {
     AS_FN_NONE = 0,     /* not given: the step's (or class's) default */
-    AS_FN_MEAN,
-    AS_FN_MAX,
-    AS_FN_MIN,
-    AS_FN_SUM,
-    AS_FN_PROD,
-    AS_FN_ABSMAX,
-    AS_FN_VNORM,
+#define AS_X_(id, name, help) AS_FN_##id,
+    AS_PIPE_FNS(AS_X_)
+#undef AS_X_
     AS_FN_COUNT
 } as_agg_fn;
 
@@ -77,19 +131,9 @@ typedef enum as_split_mode {
 
 /* Keys, in canonical order; bit (1u << key) in as_pipe_step.set. */
 typedef enum as_pipe_key {
-    AS_KEY_SOURCE_SPANS = 0,
-    AS_KEY_TARGET_SPANS,
-    AS_KEY_SPECIAL_CHARS,
-    AS_KEY_IS_SUFFIX_SYMBOL,
-    AS_KEY_SPLIT_PATTERN,
-    AS_KEY_SPLIT_MODE,
-    AS_KEY_NORMALIZE,
-    AS_KEY_RESCALE,
-    AS_KEY_SELECT_IDX,
-    AS_KEY_VNORM_ORD,
-    AS_KEY_AGGREGATE_SOURCE,
-    AS_KEY_AGGREGATE_TARGET,
-    AS_KEY_WITH,
+#define AS_X_(id, name, kinds, values, def, help) AS_KEY_##id,
+    AS_PIPE_KEYS(AS_X_)
+#undef AS_X_
     AS_KEY_COUNT
 } as_pipe_key;
 
@@ -198,34 +242,15 @@ const char *const *pipe_step_keys(const char *name);
 /* The values a key can take when they are a closed set (booleans,
  * split_mode); NULL for free-form keys. */
 const char *const *pipe_key_values(const char *key);
-/* A one-line description of a key or step name; NULL when unknown. */
+/* A one-line description of a key or step name ("none" too); NULL when
+ * unknown. */
 const char *pipe_help(const char *word);
+/* The Markdown table of the keys (key, steps, values, default, meaning), as
+ * the README shows it; malloc'd, NULL when out of memory. */
+char *pipe_keys_markdown(void);
 /* Whether a step name accepts ":FN". */
 bool pipe_step_takes_fn(const char *name);
-
-typedef enum as_complete_kind {
-    AS_COMPLETE_NOTHING = 0,    /* inside a quoted value, or no candidates apply */
-    AS_COMPLETE_STEP,           /* a step name */
-    AS_COMPLETE_FN,             /* a function after NAME: */
-    AS_COMPLETE_KEY,            /* a key of the current step */
-    AS_COMPLETE_VALUE,          /* a value of key `key` */
-} as_complete_kind;
-
-#define AS_COMPLETE_MAX 32
-
-typedef struct as_completion {
-    as_complete_kind kind;
-    size_t start;               /* byte offset where the word being completed starts */
-    char step[32];              /* name of the current step (may be "") */
-    char key[32];               /* for AS_COMPLETE_VALUE */
-    const char *cands[AS_COMPLETE_MAX]; /* candidates matching the typed prefix (static strings) */
-    size_t ncands;
-} as_completion;
-
-/* What could be typed at byte offset cursor of text (0 <= cursor <=
- * strlen(text)): fills *out.  Candidates are those starting with the text
- * between out->start and cursor.  Keys already given in the step are left
- * out.  Never fails. */
-void pipe_complete(const char *text, size_t cursor, as_completion *out);
+/* The key named name; false when there is none. */
+bool pipe_key_parse(const char *name, as_pipe_key *out);
 
 #endif

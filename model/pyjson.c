@@ -1,4 +1,5 @@
 #include "pyjson.h"
+#include "buf.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -8,6 +9,7 @@
 
 #include "attr.h"
 #include "err.h"
+#include "tokens.h"
 
 /* ---- buffer ---------------------------------------------------------- */
 
@@ -79,21 +81,14 @@ static bool ensure(pj_writer *w, size_t n)
         w->status = AS_EUSAGE; /* a single piece larger than the buffer */
         return false;
     }
-    size_t nc = w->cap ? w->cap : 4096;
-    while (nc < w->len + n + 1) {
-        if (nc > SIZE_MAX / 2) {
-            w->status = AS_ENOMEM;
-            return false;
-        }
-        nc *= 2;
-    }
-    char *nb = realloc(w->buf, nc);
-    if (!nb) {
+    /* a memory writer grows as the common buffer does */
+    as_buf b = {w->buf, w->len, w->cap, false};
+    if (!as_buf_reserve(&b, n, 4096)) {
         w->status = AS_ENOMEM;
         return false;
     }
-    w->buf = nb;
-    w->cap = nc;
+    w->buf = b.p;
+    w->cap = b.cap;
     return true;
 }
 
@@ -209,40 +204,14 @@ static void put_u(pj_writer *w, unsigned cp)
 }
 
 /* Decodes one character at s (n > 0 bytes left); returns its length and the
- * code point in *cp (0xFFFD for an invalid byte, length 1). */
+ * code point in *cp (0xFFFD for an invalid byte, length 1).  Surrogates are
+ * accepted on purpose (Python strings may hold them). */
 static size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
 {
-    unsigned c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c == 0xc0 && n >= 2 && s[1] == 0x80) { /* modified UTF-8 NUL */
-        *cp = 0;
-        return 2;
-    }
-    if (c >= 0xc2 && c <= 0xdf && n >= 2 && (s[1] & 0xc0) == 0x80) {
-        *cp = (c & 0x1f) << 6 | (s[1] & 0x3f);
-        return 2;
-    }
-    if (c >= 0xe0 && c <= 0xef && n >= 3 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
-        unsigned v = (c & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-        if (v >= 0x800) { /* surrogates (ED A0..BF) accepted on purpose */
-            *cp = v;
-            return 3;
-        }
-    }
-    if (c >= 0xf0 && c <= 0xf4 && n >= 4 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
-        (s[3] & 0xc0) == 0x80) {
-        unsigned v = (c & 0x07) << 18 | (unsigned)(s[1] & 0x3f) << 12 |
-                     (unsigned)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-        if (v >= 0x10000 && v <= 0x10ffff) {
-            *cp = v;
-            return 4;
-        }
-    }
-    *cp = 0xfffd;
-    return 1;
+    int32_t c;
+    size_t k = tokens_wtf8_next((const char *)s, n, &c);
+    *cp = c < 0 ? 0xFFFDu : (unsigned)c;
+    return k;
 }
 
 static void put_escaped(pj_writer *w, const char *str, size_t n)
@@ -442,6 +411,15 @@ static void shortest(double x, uint64_t *kout, int *qout)
     }
     *kout = k;
     *qout = q;
+}
+
+size_t pj_repr_float(double v, char out[32])
+{
+    if (isnan(v))
+        return (size_t)snprintf(out, 32, "nan");
+    if (isinf(v))
+        return (size_t)snprintf(out, 32, v > 0 ? "inf" : "-inf");
+    return pj_repr_double(v, out);
 }
 
 size_t pj_repr_double(double v, char out[32])

@@ -97,9 +97,13 @@ void pj_string_close(pj_writer *w);
 int pj_flush(pj_writer *w);
 int pj_status(const pj_writer *w);
 
-/* Python's repr(float) of v (NaN, Infinity, -Infinity for the non-finite)
- * into out, NUL-terminated; returns its length (at most 24). */
+/* Python's repr(float) of v (shortest round-trip digits, "1e-05",
+ * "5.960464477539063e-08", "123.0") into out, NUL-terminated; returns its
+ * length (at most 24).  The non-finite as json.dumps writes them (NaN,
+ * Infinity, -Infinity); pj_repr_float writes them as repr() does (nan, inf,
+ * -inf).  The one formatter of Python floats in the project. */
 size_t pj_repr_double(double v, char out[32]);
+size_t pj_repr_float(double v, char out[32]);
 /* Compares UTF-8 keys in code point order (C0 80 as U+0000). */
 int pj_keycmp(const char *a, const char *b);
 

@@ -96,9 +96,8 @@ typedef struct sink {
     int fd;
     bool gz, sync;
     z_stream zs;
+    gz_header gzh;              /* read by deflate until the header is out */
     bool zs_ready;
-    uint32_t crc;
-    uint64_t isize;
     unsigned char *zout;
     uint64_t off, synced;
     /* error of the writing side: errno and what was being done; read by the
@@ -220,17 +219,6 @@ static void *sink_thread(void *arg)
 static int sink_flush(void *ud, pj_writer *w)
 {
     sink *s = ud;
-    if (s->gz) {
-        const unsigned char *p = (const unsigned char *)w->buf;
-        size_t n = w->len;
-        while (n) {
-            uInt k = n > (1u << 30) ? (1u << 30) : (uInt)n;
-            s->crc = (uint32_t)crc32(s->crc, p, k);
-            p += k;
-            n -= k;
-        }
-        s->isize += w->len;
-    }
     if (!s->threaded) {
         if (sink_process(s, w->buf, w->len)) {
             s->failed = true;
@@ -263,6 +251,24 @@ static void put_le32(unsigned char *p, uint32_t v)
         p[i] = (unsigned char)(v >> (8 * i));
 }
 
+/* A gzip stream as Python's gzip module writes it (GzipFile and
+ * gzip.compress with mtime 0): no name, mtime 0, XFL by level (zlib's rule
+ * is Python's), OS 255, deflate with memLevel 8.  h must stay valid until
+ * the first deflate() call. */
+static bool gzip_init(z_stream *zs, gz_header *h, int level)
+{
+    memset(zs, 0, sizeof *zs);
+    memset(h, 0, sizeof *h);
+    h->os = 255;
+    if (deflateInit2(zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return false;
+    if (deflateSetHeader(zs, h) != Z_OK) {
+        deflateEnd(zs);
+        return false;
+    }
+    return true;
+}
+
 /* Sets up the sink on fd and the writer w over its first buffer. */
 static int sink_open(sink *s, pj_writer *w, int fd, bool gz, int level, bool sync)
 {
@@ -279,16 +285,9 @@ static int sink_open(sink *s, pj_writer *w, int fd, bool gz, int level, bool syn
         s->zout = malloc(ZOUT_SIZE);
         if (!s->zout)
             return AS_ENOMEM;
-        /* Raw deflate as Python's gzip.GzipFile: wbits -15, memLevel 8. */
-        if (deflateInit2(&s->zs, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        if (!gzip_init(&s->zs, &s->gzh, level))
             return AS_ENOMEM;
         s->zs_ready = true;
-        s->crc = (uint32_t)crc32(0, NULL, 0);
-        /* GzipFile's header: no name, mtime 0, XFL by level, OS 255. */
-        unsigned char h[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0,
-                               (unsigned char)(level == 9 ? 2 : level == 1 ? 4 : 0), 0xff};
-        if (write_all(s, h, sizeof h))
-            return AS_EIO;
     }
     pj_init(w, s->bufs[0], SAVE_BUF_SIZE, sink_flush, s);
     for (int i = 1; i < SAVE_NBUF; i++)
@@ -336,13 +335,7 @@ static int sink_close(sink *s, pj_writer *w, bool ok)
     if (!rc && s->gz) {
         s->zs.next_in = NULL;
         s->zs.avail_in = 0;
-        rc = deflate_out(s, Z_FINISH);
-        if (!rc) {
-            unsigned char t[8];
-            put_le32(t, s->crc);
-            put_le32(t + 4, (uint32_t)s->isize);
-            rc = write_all(s, t, sizeof t);
-        }
+        rc = deflate_out(s, Z_FINISH); /* with the gzip trailer */
     }
     if (s->zs_ready)
         deflateEnd(&s->zs);
@@ -488,31 +481,26 @@ static void write_safetensor(pj_writer *w, const as_tensor *t, as_precision p)
 static unsigned char *gzip9(const void *data, size_t n, size_t *out_len)
 {
     z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    if (deflateInit2(&zs, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    gz_header h;
+    if (!gzip_init(&zs, &h, 9))
         return NULL;
-    size_t cap = deflateBound(&zs, (uLong)n) + 18;
+    size_t cap = deflateBound(&zs, (uLong)n);
     unsigned char *out = malloc(cap);
     if (!out) {
         deflateEnd(&zs);
         return NULL;
     }
-    static const unsigned char h[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 0xff};
-    memcpy(out, h, 10);
     zs.next_in = (unsigned char *)(uintptr_t)data;
     zs.avail_in = (uInt)n;
-    zs.next_out = out + 10;
-    zs.avail_out = (uInt)(cap - 18);
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
     int rc = deflate(&zs, Z_FINISH);
-    size_t used = 10 + zs.total_out;
+    *out_len = zs.total_out;
     deflateEnd(&zs);
     if (rc != Z_STREAM_END) {
         free(out);
         return NULL;
     }
-    put_le32(out + used, (uint32_t)crc32(crc32(0, NULL, 0), data, (uInt)n));
-    put_le32(out + used + 4, (uint32_t)n);
-    *out_len = used + 8;
     return out;
 }
 

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* strcasestr */
 #include "tokens.h"
 
 #include <stdlib.h>
@@ -11,7 +12,7 @@ typedef struct tokens_range {
 
 /* ---- Characters ---------------------------------------------------------- */
 
-size_t tokens_utf8_next(const char *s, size_t len, int32_t *cp)
+static size_t utf8_decode(const char *s, size_t len, int32_t *cp, bool surrogates)
 {
     const unsigned char *u = (const unsigned char *)s;
     unsigned b = u[0];
@@ -35,7 +36,7 @@ size_t tokens_utf8_next(const char *s, size_t len, int32_t *cp)
         c = b & 0x0F;
         if (b == 0xE0)
             lo = 0xA0;           /* no overlong forms */
-        else if (b == 0xED)
+        else if (b == 0xED && !surrogates)
             hi = 0x9F;           /* no surrogates */
     } else if (b >= 0xF0 && b <= 0xF4) {
         need = 3;
@@ -64,6 +65,16 @@ size_t tokens_utf8_next(const char *s, size_t len, int32_t *cp)
     }
     *cp = (int32_t)c;
     return need + 1;
+}
+
+size_t tokens_utf8_next(const char *s, size_t len, int32_t *cp)
+{
+    return utf8_decode(s, len, cp, false);
+}
+
+size_t tokens_wtf8_next(const char *s, size_t len, int32_t *cp)
+{
+    return utf8_decode(s, len, cp, true);
 }
 
 static bool in_table(uint32_t c, const tokens_range *t, size_t n)
@@ -842,4 +853,21 @@ tokens_mode tokens_resolve(tokens_mode requested, const as_output *o, int file_i
     if (requested != TOKENS_AUTO)
         return requested;
     return tokens_detect_output(o, file_index);
+}
+
+bool tokens_seq_contains(tokens_mode m, const as_seq *s, const char *needle)
+{
+    const as_tokens *lists[] = {&s->source, &s->target};
+    for (int w = 0; w < 2; w++) {
+        const as_tokens *t = lists[w];
+        for (size_t i = 0; i < t->n; i++)
+            if (strcasestr(t->v[i].text, needle))
+                return true;
+        char *text = tokens_join_list(m, t, 0, t->n, NULL);
+        bool hit = text && strcasestr(text, needle);
+        free(text);
+        if (hit)
+            return true;
+    }
+    return false;
 }

@@ -154,6 +154,10 @@ char *tokens_decode_dup(tokens_mode m, const char *tok, size_t *len);
 char *tokens_join(tokens_mode m, const char *const *toks, size_t n, size_t *len);
 char *tokens_join_list(tokens_mode m, const as_tokens *t, size_t from, size_t to,
                        size_t *len);
+/* The sequence search: whether needle (ASCII case-insensitive) is in one
+ * token's raw text, or in the text of the source or target tokens decoded
+ * in mode m (so it may span tokens). */
+bool tokens_seq_contains(tokens_mode m, const as_seq *s, const char *needle);
 
 /* ---- Display ------------------------------------------------------------ */
 
@@ -198,6 +202,9 @@ size_t tokens_label(char *dst, size_t cap, tokens_mode m, const char *tok,
  * and sets *cp; for a byte that does not start a valid character returns 1
  * and sets *cp to -1.  C0 80 decodes as U+0000. */
 size_t tokens_utf8_next(const char *s, size_t len, int32_t *cp);
+/* The same, also decoding UTF-16 surrogates (ED A0..BF xx), which a Python
+ * string may hold and the JSON writer escapes as \udxxx. */
+size_t tokens_wtf8_next(const char *s, size_t len, int32_t *cp);
 /* Columns of a code point: -1 for C0/C1 controls and DEL, 0 for combining and
  * format characters, 2 for wide, 1 otherwise (and for NUL: 0). */
 int tokens_cp_width(int32_t cp);

@@ -17,12 +17,8 @@ void html_out_file(html_out *o, FILE *f)
 {
     memset(o, 0, sizeof *o);
     o->f = f;
-    o->buf = malloc(OUT_CHUNK);
-    o->cap = OUT_CHUNK;
-    if (!o->buf) {
-        o->cap = 0;
+    if (!as_buf_reserve(&o->b, OUT_CHUNK - 1, OUT_CHUNK))
         o->status = AS_ENOMEM;
-    }
 }
 
 void html_out_mem(html_out *o)
@@ -32,13 +28,13 @@ void html_out_mem(html_out *o)
 
 static void out_drain(html_out *o)
 {
-    if (!o->f || o->len == 0)
+    if (!o->f || o->b.len == 0)
         return;
-    if (o->status == AS_OK && fwrite(o->buf, 1, o->len, o->f) != o->len) {
+    if (o->status == AS_OK && fwrite(o->b.p, 1, o->b.len, o->f) != o->b.len) {
         o->status = AS_EIO;
         o->sys_errno = errno;
     }
-    o->len = 0;
+    o->b.len = 0;
 }
 
 /* Makes room for n more bytes; false after a failure. */
@@ -46,30 +42,17 @@ static bool out_reserve(html_out *o, size_t n)
 {
     if (o->status != AS_OK)
         return false;
-    if (o->cap - o->len >= n)
+    if (o->b.cap > o->b.len + n)
         return true;
     if (o->f) {
         out_drain(o);
         if (o->status != AS_OK)
             return false;
-        if (o->cap >= n)
-            return true;
     }
-    size_t cap = o->cap ? o->cap : OUT_CHUNK;
-    while (cap - o->len < n + 1) {
-        if (cap > SIZE_MAX / 2) {
-            o->status = AS_ENOMEM;
-            return false;
-        }
-        cap *= 2;
-    }
-    char *nb = realloc(o->buf, cap);
-    if (!nb) {
+    if (!as_buf_reserve(&o->b, n, OUT_CHUNK)) {
         o->status = AS_ENOMEM;
         return false;
     }
-    o->buf = nb;
-    o->cap = cap;
     return true;
 }
 
@@ -77,12 +60,12 @@ char *html_out_room(html_out *o, size_t n)
 {
     if (!out_reserve(o, n))
         return NULL;
-    return o->buf + o->len;
+    return o->b.p + o->b.len;
 }
 
 void html_out_commit(html_out *o, size_t n)
 {
-    o->len += n;
+    o->b.len += n;
     o->total += n;
 }
 
@@ -111,20 +94,13 @@ char *html_out_take(html_out *o, size_t *len, as_error *err)
         html_out_flush(o, err);
         return NULL;
     }
-    char *b = o->buf;
-    b[o->len] = '\0';
-    if (len)
-        *len = o->len;
-    o->buf = NULL;
-    o->len = o->cap = 0;
-    return b;
+    o->b.p[o->b.len] = '\0';
+    return as_buf_take(&o->b, len);
 }
 
 void html_out_free(html_out *o)
 {
-    free(o->buf);
-    o->buf = NULL;
-    o->len = o->cap = 0;
+    as_buf_free(&o->b);
 }
 
 void html_put(html_out *o, const char *s, size_t n)
@@ -173,51 +149,6 @@ void html_uint(html_out *o, size_t v)
     html_put(o, tmp + sizeof tmp - n, (size_t)n);
 }
 
-/* ---- UTF-8 ------------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid.
- * *cp gets the code point.  C0 80 (a stored NUL) is accepted as U+0000. */
-size_t html_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c == 0xC0 && n >= 2 && s[1] == 0x80) {
-        *cp = 0;
-        return 2;
-    }
-    size_t len;
-    uint32_t v;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, v = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3, v = c & 0x0F;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4, v = c & 0x07;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    v = (v << 6) | (s[1] & 0x3F);
-    for (size_t i = 2; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    *cp = v;
-    return len;
-}
 
 static const char REPL[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
@@ -244,11 +175,11 @@ void html_text_n(html_out *o, const char *str, size_t n)
             i++;
             continue;
         default: {
-            uint32_t cp;
-            size_t l = c < 0x80 ? 1 : html_utf8_next(s + i, n - i, &cp);
-            if (c < 0x80 || l == 0 || cp == 0 || (cp >= 0x80 && cp < 0xA0)) {
+            int32_t cp = 0;
+            size_t l = c < 0x80 ? 1 : tokens_utf8_next((const char *)s + i, n - i, &cp);
+            if (c < 0x80 || cp <= 0 || (cp >= 0x80 && cp < 0xA0)) {
                 rep = REPL; /* control, stored NUL, C1 control or invalid */
-                step = l ? l : 1;
+                step = l;
             } else {
                 i += l;
                 continue;
@@ -286,10 +217,12 @@ void html_json_str(html_out *o, const char *str)
         size_t step = 1;
         uint32_t cp = c;
         if (c >= 0x80) {
-            size_t l = html_utf8_next(s + i, n - i, &cp);
-            if (l == 0) {
+            int32_t d;
+            size_t l = tokens_utf8_next((const char *)s + i, n - i, &d);
+            if (d < 0) {
                 cp = 0xFFFD;
             } else {
+                cp = (uint32_t)d;
                 step = l;
                 if (cp >= 0xA0 && cp != 0x2028 && cp != 0x2029) {
                     i += l;
@@ -336,73 +269,11 @@ void html_base64(html_out *o, const void *data, size_t n)
 
 /* ---- numbers ----------------------------------------------------------- */
 
-size_t html_fmt_pyfloat(char *buf, double v)
-{
-    if (isnan(v))
-        return (size_t)sprintf(buf, "nan");
-    if (isinf(v))
-        return (size_t)sprintf(buf, v < 0 ? "-inf" : "inf");
-    if (v == 0)
-        return (size_t)sprintf(buf, signbit(v) ? "-0.0" : "0.0");
-    char tmp[40];
-    int p;
-    for (p = 1; p <= 17; p++) {
-        snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
-        if (strtod(tmp, NULL) == v)
-            break;
-    }
-    /* tmp = [-]d[.ddd]e[+-]XX: collect the digits and the exponent. */
-    char digits[24];
-    int nd = 0, exp10;
-    const char *t = tmp;
-    bool neg = *t == '-';
-    if (neg)
-        t++;
-    for (; *t && *t != 'e'; t++)
-        if (*t >= '0' && *t <= '9')
-            digits[nd++] = *t;
-    exp10 = atoi(t + 1);
-    while (nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    char *q = buf;
-    if (neg)
-        *q++ = '-';
-    if (exp10 >= -4 && exp10 < 16) { /* Python's repr switches at these */
-        if (exp10 < 0) {
-            *q++ = '0', *q++ = '.';
-            for (int i = 0; i < -exp10 - 1; i++)
-                *q++ = '0';
-            memcpy(q, digits, (size_t)nd);
-            q += nd;
-        } else {
-            for (int i = 0; i <= exp10; i++)
-                *q++ = i < nd ? digits[i] : '0';
-            *q++ = '.';
-            if (nd > exp10 + 1) {
-                memcpy(q, digits + exp10 + 1, (size_t)(nd - exp10 - 1));
-                q += nd - exp10 - 1;
-            } else {
-                *q++ = '0';
-            }
-        }
-    } else {
-        *q++ = digits[0];
-        if (nd > 1) {
-            *q++ = '.';
-            memcpy(q, digits + 1, (size_t)(nd - 1));
-            q += nd - 1;
-        }
-        q += sprintf(q, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
-    }
-    *q = '\0';
-    return (size_t)(q - buf);
-}
-
 size_t html_fmt_round3(char *buf, float vf)
 {
     double v = vf;
     if (!isfinite(v) || fabs(v) >= 1e15)
-        return html_fmt_pyfloat(buf, v); /* such floats are integers already */
+        return pj_repr_float(v, buf); /* such floats are integers already */
     double r = nearbyint(v * 1000.0);   /* exact product, ties to even */
     uint64_t u = (uint64_t)fabs(r);
     char tmp[32];

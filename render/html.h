@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "buf.h"
+
 #include "attr.h"
 #include "err.h"
 
@@ -36,8 +38,7 @@
 
 typedef struct html_out {
     FILE *f;            /* destination; NULL in memory mode */
-    char *buf;          /* owned buffer */
-    size_t len, cap;
+    as_buf b;           /* owned buffer (in file mode, drained at OUT_CHUNK) */
     size_t total;       /* bytes written through the sink so far */
     int status;         /* first error (enum as_status), AS_OK if none */
     int sys_errno;      /* errno of the first write error */
@@ -80,9 +81,6 @@ void html_uint(html_out *o, size_t v);
  * Python rounds the exact binary value half to even; a float32 times 1000 is
  * exact in double, so nearbyint() gives the same digits. */
 size_t html_fmt_round3(char *buf, float v);
-/* Python's repr() of a double (shortest round-trip digits) into buf (at
- * least 32 bytes); returns length. */
-size_t html_fmt_pyfloat(char *buf, double v);
 /* inseq's ordinal: "0th", "1st", "2nd", "3rd", "11th", "21st" into buf (at
  * least 32 bytes). */
 const char *html_ordinal(char *buf, size_t n);

@@ -278,10 +278,10 @@ static void json_tokens(html_out *o, const html_common *c, const as_token *v, si
 
 static void json_num(html_out *o, double v)
 {
-    char buf[40];
+    char buf[32];
     if (!isfinite(v))
         v = 0;
-    snprintf(buf, sizeof buf, "%.17g", v);
+    pj_repr_double(v, buf);
     html_puts(o, buf);
 }
 

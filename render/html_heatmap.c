@@ -21,7 +21,7 @@ static void styles_init(cell_styles *cs)
         cmap_heatmap_exact(b, e);
         char f[4][40];
         for (int k = 0; k < 4; k++)
-            html_fmt_pyfloat(f[k], e[k]);
+            pj_repr_float(e[k], f[k]);
         int n = snprintf(cs->s[b + 1], sizeof cs->s[0],
                          "<td style=\"background:rgba(%s, %s, %s, %s)\">", f[0], f[1], f[2],
                          f[3]);

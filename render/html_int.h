@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 #include "html.h"
+#include "pyjson.h"
+#include "tokens.h"
 
 /* Room for n bytes at the end of the sink (NULL after a failure); write
  * there, then html_out_commit() what was used. */
@@ -14,9 +16,6 @@ void html_out_commit(html_out *o, size_t n);
 /* The sticky status of the sink, with err set when not AS_OK. */
 int html_out_check(html_out *o, as_error *err);
 
-/* Length of the valid UTF-8 sequence at s (0 if invalid), code point in *cp;
- * C0 80 is U+0000. */
-size_t html_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* Display text of a token (never NULL). */
 const char *html_tok_label(const html_common *c, const as_token *t);

@@ -251,9 +251,11 @@ int html_tokens_page(html_out *o, const as_seq *const *seqs, size_t n,
     html_puts(o, "],\"seqs\":[");
     for (size_t i = 0; i < n; i++) {
         const as_seq *s = seqs[i];
-        char buf[128];
-        snprintf(buf, sizeof buf, "%s{\"pos\":%ld,\"g\":%zu,\"vmin\":%.17g,\"vmax\":%.17g,\"src\":",
-                 i ? "," : "", s->attr_pos_start, attr_seq_ncols(s), vmin, vmax);
+        char buf[160], lo[32], hi[32];
+        pj_repr_double(vmin, lo);
+        pj_repr_double(vmax, hi);
+        snprintf(buf, sizeof buf, "%s{\"pos\":%ld,\"g\":%zu,\"vmin\":%s,\"vmax\":%s,\"src\":",
+                 i ? "," : "", s->attr_pos_start, attr_seq_ncols(s), lo, hi);
         html_puts(o, buf);
         json_values(o, s->source_attr);
         html_puts(o, ",\"tgt\":");

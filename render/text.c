@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "agg.h"
+#include "buf.h"
 #include "colormap.h"
 
 #define TEXT_LABEL_MAX 20
@@ -18,59 +19,18 @@
 #define SGR_RESET "\033[0m"
 #define SGR_BOLD "\033[1m"
 
-/* ---- a growing byte buffer ------------------------------------------- */
+/* ---- buffer helpers --------------------------------------------------- */
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static bool sb_reserve(sbuf *b, size_t extra)
-{
-    if (b->oom)
-        return false;
-    if (b->len + extra + 1 <= b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1) {
-        if (cap > SIZE_MAX / 2) {
-            b->oom = true;
-            return false;
-        }
-        cap *= 2;
-    }
-    char *p = realloc(b->p, cap);
-    if (!p) {
-        b->oom = true;
-        return false;
-    }
-    b->p = p;
-    b->cap = cap;
-    return true;
-}
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (!sb_reserve(b, n))
-        return;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = 0;
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-static void sb_repeat(sbuf *b, const char *s, int n)
+static void sb_repeat(as_buf *b, const char *s, int n)
 {
     size_t k = strlen(s);
     for (int i = 0; i < n; i++)
-        sb_put(b, s, k);
+        as_buf_add(b, s, k);
 }
 
-static void sb_spaces(sbuf *b, int n)
+static void sb_spaces(as_buf *b, int n)
 {
-    if (n <= 0 || !sb_reserve(b, (size_t)n))
+    if (n <= 0 || !as_buf_reserve(b, (size_t)n, 0))
         return;
     memset(b->p + b->len, ' ', (size_t)n);
     b->len += (size_t)n;
@@ -102,7 +62,7 @@ static int digits(size_t n)
 
 /* Display labels kept in one arena: label k is at arena + off[k]. */
 typedef struct labels {
-    sbuf arena;
+    as_buf arena;
     size_t *off;
     int *w;
     size_t n;
@@ -143,7 +103,7 @@ static void labels_add(labels *l, size_t k, tokens_mode mode, const char *tok, c
     }
     l->off[k] = l->arena.len;
     l->w[k] = cols;
-    sb_put(&l->arena, dst, strlen(dst) + 1);
+    as_buf_add(&l->arena, dst, strlen(dst) + 1);
     if (dst != tmp)
         free(dst);
 }
@@ -154,7 +114,7 @@ static bool labels_init(labels *l, size_t n)
     l->n = n;
     l->off = calloc(n ? n : 1, sizeof *l->off);
     l->w = calloc(n ? n : 1, sizeof *l->w);
-    return l->off && l->w && sb_reserve(&l->arena, 64 * (n ? n : 1));
+    return l->off && l->w && as_buf_reserve(&l->arena, 64 * (n ? n : 1), 0);
 }
 
 /* ---- colors ----------------------------------------------------------- */
@@ -197,7 +157,7 @@ typedef struct table {
     int labw;                  /* label column width */
     int *cw;                   /* column widths */
     labels rows, cols, steps;
-    sbuf line;
+    as_buf line;
 } table;
 
 static const float *step_values(const table *t, size_t k) { return t->h->steps->v[k].t->data; }
@@ -296,10 +256,10 @@ static int table_flush_line(table *t, FILE *f)
 }
 
 /* Text of display width w, right-aligned in n columns. */
-static void put_right(sbuf *b, const char *s, int w, int n)
+static void put_right(as_buf *b, const char *s, int w, int n)
 {
     sb_spaces(b, n - w);
-    sb_puts(b, s);
+    as_buf_puts(b, s);
 }
 
 /* A line of display text centered over tw columns (left when wider), cut
@@ -313,26 +273,26 @@ static void put_centered(table *t, const char *s, int tw, bool bold)
     if (w < tw)
         sb_spaces(&t->line, (tw - w) / 2);
     if (bold && t->color)
-        sb_puts(&t->line, SGR_BOLD);
-    sb_puts(&t->line, buf);
+        as_buf_puts(&t->line, SGR_BOLD);
+    as_buf_puts(&t->line, buf);
     if (bold && t->color)
-        sb_puts(&t->line, SGR_RESET);
-    sb_puts(&t->line, "\n");
+        as_buf_puts(&t->line, SGR_RESET);
+    as_buf_puts(&t->line, "\n");
 }
 
 static void put_label(table *t, const char *s, int w, const char *idx, int idxw)
 {
     if (t->color)
-        sb_puts(&t->line, SGR_BOLD);
+        as_buf_puts(&t->line, SGR_BOLD);
     int used = 0;
     if (idx) {
         put_right(&t->line, idx, (int)strlen(idx), idxw);
-        sb_puts(&t->line, " ");
+        as_buf_puts(&t->line, " ");
         used = idxw + 1;
     }
-    sb_puts(&t->line, s);
+    as_buf_puts(&t->line, s);
     if (t->color)
-        sb_puts(&t->line, SGR_RESET);
+        as_buf_puts(&t->line, SGR_RESET);
     sb_spaces(&t->line, t->labw - used - w);
 }
 
@@ -353,16 +313,16 @@ static int table_page(table *t, FILE *f, size_t c0, size_t c1, size_t page, size
     else
         snprintf(title, sizeof title, "%s", name);
     if (page > 0)
-        sb_puts(&t->line, "\n");
+        as_buf_puts(&t->line, "\n");
     put_centered(t, title, tw, true);
 
     /* Column headers: index, then token. */
     for (int pass = 0; pass < 2; pass++) {
         sb_spaces(&t->line, t->labw);
         if (t->color)
-            sb_puts(&t->line, SGR_BOLD);
+            as_buf_puts(&t->line, SGR_BOLD);
         for (size_t j = c0; j < c1; j++) {
-            sb_puts(&t->line, " ");
+            as_buf_puts(&t->line, " ");
             if (pass == 0) {
                 snprintf(num, sizeof num, "%zu", j);
                 put_right(&t->line, num, (int)strlen(num), t->cw[j]);
@@ -371,11 +331,11 @@ static int table_page(table *t, FILE *f, size_t c0, size_t c1, size_t page, size
             }
         }
         if (t->color)
-            sb_puts(&t->line, SGR_RESET);
-        sb_puts(&t->line, "\n");
+            as_buf_puts(&t->line, SGR_RESET);
+        as_buf_puts(&t->line, "\n");
     }
     sb_repeat(&t->line, TEXT_RULE, tw);
-    sb_puts(&t->line, "\n");
+    as_buf_puts(&t->line, "\n");
     if ((rc = table_flush_line(t, f)))
         return rc;
 
@@ -389,22 +349,22 @@ static int table_page(table *t, FILE *f, size_t c0, size_t c1, size_t page, size
             float v = d[i * nc + j];
             if (isnan(v)) {
                 if (colored)
-                    sb_puts(&t->line, SGR_RESET);
+                    as_buf_puts(&t->line, SGR_RESET);
                 colored = false;
                 sb_spaces(&t->line, t->cw[j] + 1);
                 continue;
             }
             if (t->color) {
-                sb_puts(&t->line, t->pal->sgr[cmap_bucket(v, t->vmin, t->vmax) + 1]);
+                as_buf_puts(&t->line, t->pal->sgr[cmap_bucket(v, t->vmin, t->vmax) + 1]);
                 colored = true;
             }
             int n = fmt_value(val, sizeof val, v);
             sb_spaces(&t->line, t->cw[j] + 1 - n);
-            sb_put(&t->line, val, (size_t)n);
+            as_buf_add(&t->line, val, (size_t)n);
         }
         if (colored)
-            sb_puts(&t->line, SGR_RESET);
-        sb_puts(&t->line, "\n");
+            as_buf_puts(&t->line, SGR_RESET);
+        as_buf_puts(&t->line, "\n");
         if ((rc = table_flush_line(t, f)))
             return rc;
     }
@@ -412,7 +372,7 @@ static int table_page(table *t, FILE *f, size_t c0, size_t c1, size_t page, size
     size_t ns = nsteps(t);
     if (ns && nr) {
         sb_repeat(&t->line, TEXT_RULE, tw);
-        sb_puts(&t->line, "\n");
+        as_buf_puts(&t->line, "\n");
     }
     for (size_t k = 0; k < ns; k++) {
         put_label(t, label_at(&t->steps, k), t->steps.w[k], NULL, 0);
@@ -426,12 +386,12 @@ static int table_page(table *t, FILE *f, size_t c0, size_t c1, size_t page, size
             sb_spaces(&t->line, t->cw[j] + 1 - n);
             bool bold = t->color && fabsf(v) >= 0.5f;
             if (bold)
-                sb_puts(&t->line, SGR_BOLD);
-            sb_put(&t->line, val, (size_t)n);
+                as_buf_puts(&t->line, SGR_BOLD);
+            as_buf_add(&t->line, val, (size_t)n);
             if (bold)
-                sb_puts(&t->line, SGR_RESET);
+                as_buf_puts(&t->line, SGR_RESET);
         }
-        sb_puts(&t->line, "\n");
+        as_buf_puts(&t->line, "\n");
     }
     if (page + 1 == npages)
         put_centered(t, TEXT_CAPTION, tw, false);
@@ -494,7 +454,7 @@ int text_heatmap_write(FILE *f, const text_heatmap *h, double vmin, double vmax,
     for (size_t p = 0; !rc && p < npages; p++)
         rc = table_page(&t, f, starts[p], starts[p + 1], p, npages);
     if (!rc) {
-        sb_puts(&t.line, "\n");
+        as_buf_puts(&t.line, "\n");
         rc = table_flush_line(&t, f);
     }
     free(starts);
@@ -596,28 +556,28 @@ int text_legend_write(FILE *f, double vmin, double vmax, const text_opts *o, as_
     char lo[32], hi[32];
     fmt_bound(lo, sizeof lo, vmin);
     fmt_bound(hi, sizeof hi, vmax);
-    sbuf b = {0};
-    sb_puts(&b, "range: ");
-    sb_puts(&b, lo);
+    as_buf b = {0};
+    as_buf_puts(&b, "range: ");
+    as_buf_puts(&b, lo);
     if (o->color == TEXT_COLOR_NONE) {
-        sb_puts(&b, " to ");
+        as_buf_puts(&b, " to ");
     } else {
         /* A bar of the colormap from vmin to vmax (blue negative, red
          * positive), each cell the color of its middle value. */
         enum { BAR = 16 };
         char sgr[64];
-        sb_puts(&b, " ");
+        as_buf_puts(&b, " ");
         for (int k = 0; k < BAR; k++) {
             double v = vmin + (vmax - vmin) * (k + 0.5) / BAR;
             color_sgr(sgr, sizeof sgr, cmap_heatmap_rgb_on_white(cmap_bucket(v, vmin, vmax)),
                       o->color);
-            sb_puts(&b, sgr);
-            sb_puts(&b, " ");
+            as_buf_puts(&b, sgr);
+            as_buf_puts(&b, " ");
         }
-        sb_puts(&b, SGR_RESET " ");
+        as_buf_puts(&b, SGR_RESET " ");
     }
-    sb_puts(&b, hi);
-    sb_puts(&b, "\n");
+    as_buf_puts(&b, hi);
+    as_buf_puts(&b, "\n");
     int rc = AS_OK;
     if (b.oom)
         rc = as_error_set(err, AS_ENOMEM, "out of memory");

@@ -11,6 +11,7 @@
 
 #include "agg.h"
 #include "agg_impl.h"
+#include "pipecomplete.h"
 #include "pipeline.h"
 #include "testutil.h"
 
@@ -383,57 +384,57 @@ START_TEST(completion_data)
     ck_assert(pipe_step_takes_fn("spans") && !pipe_step_takes_fn("slices") &&
               !pipe_step_takes_fn("vnorm"));
 
-    as_completion c;
-    pipe_complete("", 0, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_STEP);
-    ck_assert(has(c.cands, "none") || c.ncands == 15);
-    ck_assert_uint_eq(c.ncands, 15);
-    pipe_complete("vn", 2, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_STEP);
-    ck_assert_uint_eq(c.ncands, 1);
-    ck_assert_str_eq(c.cands[0], "vnorm");
+    pcomp c;
+    pcomp_run("", 0, &c);
+    ck_assert_int_eq(c.kind, PCOMP_STEP);
+    ck_assert(has(c.cand, "none") || c.ncand == 15);
+    ck_assert_uint_eq(c.ncand, 15);
+    pcomp_run("vn", 2, &c);
+    ck_assert_int_eq(c.kind, PCOMP_STEP);
+    ck_assert_uint_eq(c.ncand, 1);
+    ck_assert_str_eq(c.cand[0], "vnorm");
     ck_assert_uint_eq(c.start, 0);
-    pipe_complete("vnorm | s", 9, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_STEP);
+    pcomp_run("vnorm | s", 9, &c);
+    ck_assert_int_eq(c.kind, PCOMP_STEP);
     ck_assert_uint_eq(c.start, 8);
-    ck_assert_uint_eq(c.ncands, 6); /* scores spans subwords split slices sum */
-    pipe_complete("vnorm | n", 9, &c);
-    ck_assert_uint_eq(c.ncands, 0); /* none only as a whole pipeline */
-    pipe_complete("spans:", 6, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_FN);
-    ck_assert_uint_eq(c.ncands, 7);
+    ck_assert_uint_eq(c.ncand, 6); /* scores spans subwords split slices sum */
+    pcomp_run("vnorm | n", 9, &c);
+    ck_assert_uint_eq(c.ncand, 0); /* none only as a whole pipeline */
+    pcomp_run("spans:", 6, &c);
+    ck_assert_int_eq(c.kind, PCOMP_FN);
+    ck_assert_uint_eq(c.ncand, 7);
     ck_assert_uint_eq(c.start, 6);
-    pipe_complete("spans:ab", 8, &c);
-    ck_assert_uint_eq(c.ncands, 1);
-    ck_assert_str_eq(c.cands[0], "absmax");
-    pipe_complete("slices:", 7, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_NOTHING);
-    pipe_complete("vnorm | spans so", 16, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_KEY);
+    pcomp_run("spans:ab", 8, &c);
+    ck_assert_uint_eq(c.ncand, 1);
+    ck_assert_str_eq(c.cand[0], "absmax");
+    pcomp_run("slices:", 7, &c);
+    ck_assert_int_eq(c.kind, PCOMP_NONE);
+    pcomp_run("vnorm | spans so", 16, &c);
+    ck_assert_int_eq(c.kind, PCOMP_KEY);
     ck_assert_str_eq(c.step, "spans");
     ck_assert_uint_eq(c.start, 14);
-    ck_assert_uint_eq(c.ncands, 1);
-    ck_assert_str_eq(c.cands[0], "source_spans");
-    pipe_complete("spans source_spans=1:2 ", 23, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_KEY);
-    ck_assert_uint_eq(c.ncands, 1);
-    ck_assert_str_eq(c.cands[0], "target_spans");
-    pipe_complete("vnorm normalize=", 16, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_VALUE);
+    ck_assert_uint_eq(c.ncand, 1);
+    ck_assert_str_eq(c.cand[0], "source_spans");
+    pcomp_run("spans source_spans=1:2 ", 23, &c);
+    ck_assert_int_eq(c.kind, PCOMP_KEY);
+    ck_assert_uint_eq(c.ncand, 1);
+    ck_assert_str_eq(c.cand[0], "target_spans");
+    pcomp_run("vnorm normalize=", 16, &c);
+    ck_assert_int_eq(c.kind, PCOMP_VALUE);
     ck_assert_str_eq(c.key, "normalize");
-    ck_assert_uint_eq(c.ncands, 2);
+    ck_assert_uint_eq(c.ncand, 2);
     ck_assert_uint_eq(c.start, 16);
-    pipe_complete("split split_mode=s", 18, &c);
-    ck_assert_uint_eq(c.ncands, 2); /* single start */
-    pipe_complete("split split_pattern='a b", 24, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_NOTHING);
-    pipe_complete("split split_pattern='a b' sp", 28, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_KEY);
-    ck_assert_uint_eq(c.ncands, 1);
-    ck_assert_str_eq(c.cands[0], "split_mode");
+    pcomp_run("split split_mode=s", 18, &c);
+    ck_assert_uint_eq(c.ncand, 2); /* single start */
+    pcomp_run("split split_pattern='a b", 24, &c);
+    ck_assert_int_eq(c.kind, PCOMP_NONE);
+    pcomp_run("split split_pattern='a b' sp", 28, &c);
+    ck_assert_int_eq(c.kind, PCOMP_KEY);
+    ck_assert_uint_eq(c.ncand, 1);
+    ck_assert_str_eq(c.cand[0], "split_mode");
     /* cursor in the middle: only the text before it counts */
-    pipe_complete("vnorm | sum", 7, &c);
-    ck_assert_int_eq(c.kind, AS_COMPLETE_STEP);
+    pcomp_run("vnorm | sum", 7, &c);
+    ck_assert_int_eq(c.kind, PCOMP_STEP);
     ck_assert_uint_eq(c.start, 7);
 }
 END_TEST
@@ -848,74 +849,187 @@ START_TEST(split_modes)
     s = apply_ok(o, 0, "split split_pattern=z*", NULL);
     assert_tokens(&s->source, "a , b c ! d");
     agg_seq_free(s);
-    apply_err(o, 0, "split split_pattern='a*?'", NULL, "lazy quantifier '*?' is not supported");
-    apply_err(o, 0, "split split_pattern='(?=a)'", NULL, "'(?=' (lookaround");
-    apply_err(o, 0, "split split_pattern='a(b'", NULL, "split_pattern 'a(b': ");
+    /* lazy quantifiers and lookaround, as Python's re */
+    s = apply_ok(o, 0, "split split_pattern='b.*?'", NULL);
+    assert_tokens(&s->source, "a, b c!d");
+    agg_seq_free(s);
+    s = apply_ok(o, 0, "split split_pattern='b.*'", NULL);
+    assert_tokens(&s->source, "a, bc!d");
+    agg_seq_free(s);
+    s = apply_ok(o, 0, "split split_pattern='\\w(?=[,!])'", NULL);
+    assert_tokens(&s->source, "a ,b c !d");
+    agg_seq_free(s);
+    apply_err(o, 0, "split split_pattern='a(b'", NULL,
+              "split_pattern 'a(b': missing closing parenthesis at position 3");
     attr_output_free(o);
 }
 END_TEST
 
-START_TEST(regex_translation)
+/* The declared defaults are the parser's: giving a key its default changes
+ * nothing, and every declared value of a closed set parses. */
+START_TEST(pipeline_declared_defaults)
 {
     static const struct {
-        const char *py, *posix;
+        const char *name, *values, *def;
+        unsigned kinds;
+    } keys[] = {
+#define X(id, name, kinds, values, def, help) {name, values, def, kinds},
+        AS_PIPE_KEYS(X)
+#undef X
+    };
+    size_t checked = 0;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        for (int k = 0; k <= AS_AGG_NKINDS; k++) {
+            const char *step;
+            if (k == AS_AGG_NKINDS)
+                step = keys[i].kinds & AS_PIPE_ON_VNORM ? "vnorm" : NULL;
+            else
+                step = keys[i].kinds & (1u << k) ? pipe_kind_name((as_agg_kind)k) : NULL;
+            if (!step)
+                continue;
+            const char *extra = !strcmp(step, "split") ? " split_pattern=a"
+                                : !strcmp(step, "pair") ? " with=1" : "";
+            char base[128], text[192];
+            snprintf(base, sizeof base, "%s%s", step, extra);
+            as_error e;
+            char *want = pipe_canonical(base, &e);
+            ck_assert_msg(want, "%s: %s", base, e.msg);
+            if (keys[i].def) {
+                snprintf(text, sizeof text, "%s %s=%s", base, keys[i].name, keys[i].def);
+                char *got = pipe_canonical(text, &e);
+                ck_assert_msg(got, "%s: %s", text, e.msg);
+                ck_assert_msg(!strcmp(got, want), "'%s' -> '%s', want '%s'", text, got, want);
+                free(got);
+                checked++;
+            }
+            const char *const *vals = pipe_key_values(keys[i].name);
+            ck_assert(!vals == !keys[i].values);
+            for (size_t v = 0; vals && vals[v]; v++) {
+                snprintf(text, sizeof text, "%s %s=%s", base, keys[i].name, vals[v]);
+                if (!strcmp(keys[i].name, "rescale") && !strcmp(vals[v], "true"))
+                    strcat(text, " normalize=false");
+                char *got = pipe_canonical(text, &e);
+                ck_assert_msg(got, "%s: %s", text, e.msg);
+                free(got);
+            }
+            free(want);
+        }
+    }
+    ck_assert_uint_ge(checked, 10);
+    /* help comes from the same lists, with the default */
+    ck_assert_str_eq(pipe_help("normalize"), "divide each column by its L1 norm (default true)");
+    ck_assert_str_eq(pipe_help("with"), "index of the sequence to pair with");
+    ck_assert_str_eq(pipe_help("none"), "no aggregation");
+}
+END_TEST
+
+/* The spans agg_split_spans finds (mode single) over tokens separated by
+ * '|', as "start:end ..."; or "error: <message>". */
+static char *split_str(const char *pattern, const char *list)
+{
+    as_tokens t = {calloc(64, sizeof(as_token)), 0};
+    char *dup = strdup(list), *save = NULL;
+    ck_assert(t.v && dup);
+    for (char *tok = strtok_r(dup, "|", &save); tok; tok = strtok_r(NULL, "|", &save))
+        t.v[t.n++].text = strdup(tok);
+    free(dup);
+    as_span *sp = NULL;
+    size_t n = 0;
+    as_error e;
+    as_error_clear(&e);
+    static char buf[AS_ERROR_MAX + 16];
+    if (agg_split_spans(&t, pattern, AS_SPLIT_SINGLE, &sp, &n, &e)) {
+        snprintf(buf, sizeof buf, "error: %s", e.msg);
+    } else {
+        size_t w = 0;
+        buf[0] = 0;
+        for (size_t i = 0; i < n; i++)
+            w += (size_t)snprintf(buf + w, sizeof buf - w, "%s%ld:%ld", i ? " " : "", sp[i].start,
+                                  sp[i].end);
+    }
+    free(sp);
+    attr_tokens_free(&t);
+    return buf;
+}
+
+/* split_pattern means what it means to Python's re (the spans below are
+ * what re.finditer gives over the joined token text, checked with Python
+ * 3.11; "" is no match, so no spans), including what POSIX regular
+ * expressions cannot say. */
+START_TEST(regex_python_semantics)
+{
+    static const struct {
+        const char *pattern, *tokens, *spans;
     } tab[] = {
-        {"\\d+", "[0-9]+"},
-        {"\\D", "[^0-9]"},
-        {"[\\s,]", "[[:space:],]"},
-        {"[\\d\\-x]", "[[:digit:]x-]"},
-        {"[a-z]", "[a-z]"},
-        {"[-a]", "[a-]"},
-        {"[]a]", "[]a]"},
-        {"[\\]a]", "[]a]"},
-        {"[^\\^]", "[^^]"},
-        {"[\\^]", "\\^"},
-        {"[a^]", "[a^]"},
-        {"(?:ab)+", "(ab)+"},
-        {"\\.\\n", "\\.\n"},
-        {"\\w+\\b", "\\w+\\b"},
-        {"[[:alpha:]]", "[[:alpha:]]"},
+        /* alternation takes the first alternative that matches, not the longest */
+        {"a|ab", "a|b|c", "0:1 1:3"},
+        {"ab|a", "a|b|c", "0:2 2:3"},
+        {"(?:x|xy)z?", "x|y|z", "0:1 1:3"},
+        /* lazy quantifiers */
+        {"<.*?>", "<|a|>|<|b|>", "0:3 3:6"},
+        {"<.*>", "<|a|>|<|b|>", "0:6"},
+        {"a+?", "a|a|b", "0:1 1:2 2:3"},
+        {"a{2,3}?", "a|a|a|a", "0:2 2:4"},
+        /* lookahead and lookbehind */
+        {"\\w(?=[,!])", "a|,|b|c|!|d", "0:1 1:3 3:4 4:6"},
+        {"(?<=,)\\w+", "a|,|b|c|!|d", "0:2 2:4 4:6"},
+        {"b(?!c)", "b|c|b|d", "0:2 2:3 3:4"},
+        /* Python syntax PCRE2 reads otherwise: {,n}, \Z, \v, \uXXXX */
+        {"a{,2}", "a|a|a", "0:2 2:3"},
+        {"ba\\Z", "b|a|\n", ""},
+        {"ba$", "b|a|\n", "0:2 2:3"},
+        {"a\\vb", "a|\v|b", "0:3"},
+        {"a\\vb", "a|\n|b", ""},
+        {"\\u00e9+", "x|\xc3\xa9|\xc3\xa9|y", "0:1 1:3 3:4"},
+        /* . does not match a newline (unless (?s)) */
+        {"a.b", "a|\n|b", ""},
+        {"(?s)a.b", "a|\n|b", "0:3"},
+        /* characters, not bytes: Unicode \w and multibyte characters in sets */
+        {"\\w+", "\xc3\xa9|\xc3\xbc|!", "0:2 2:3"},
+        {"[\xc3\xa9x]\\d", "a|\xc3\xa9|\xd9\xa3|b", "0:1 1:3 3:4"},
+        {"^.", "\xc3\xa9|a", "0:1 1:2"},
+        /* named groups, back references, anchors, negated classes in sets */
+        {"(?P<c>.)(?P=c)", "a|b|b|c", "0:1 1:3 3:4"},
+        {"\\Aa", "a|a", "0:1 1:2"},
+        {"[\\D]", "1|x", "0:1 1:2"},
+        {"(a{0,100}){0,100}b", "a|a|b", "0:3"},
+        /* empty matches are skipped; a non-empty one may start where an empty one was */
+        {"x*", "a|b", ""},
+        {"|ab", "a|b", "0:2"},
     };
     for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++) {
-        as_error e;
-        char *r = agg_regex_translate(tab[i].py, &e);
-        ck_assert_msg(r, "'%s': %s", tab[i].py, e.msg);
-        ck_assert_msg(!strcmp(r, tab[i].posix), "'%s' -> '%s', want '%s'", tab[i].py, r,
-                      tab[i].posix);
-        free(r);
+        char *got = split_str(tab[i].pattern, tab[i].tokens);
+        ck_assert_msg(!strcmp(got, tab[i].spans), "'%s': %s, want %s", tab[i].pattern, got,
+                      tab[i].spans);
     }
-    static const char *const bad[] = {"a+?", "(?P<x>a)", "\\A", "[\\D]", "[abc", "x\\",
-                                      "a++", "a*{2}", "(a{0,100}){0,100}", "a{1001}",
-                                      "((((((((((a+)+)+)+)+)+)+)+)+)+)+"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        as_error e;
-        char *r = agg_regex_translate(bad[i], &e);
-        ck_assert_msg(!r, "'%s' should fail", bad[i]);
-        ck_assert_msg(strstr(e.msg, "split_pattern"), "%s", e.msg);
-    }
-    /* Repetitions: the number of copies glibc would make is bounded. */
     static const struct {
-        const char *py, *msg;
-    } big[] = {
-        {"a++", "multiple repeat ('+' repeats a repetition)"},
-        {"(?:ab)*{3}", "multiple repeat ('{3}' repeats a repetition)"},
-        {"(a{0,100}){0,100}", "is too complex: its repetitions make about 10100 copies of its "
-                              "parts (at most 1000)"},
-        {"\\d{2000}", "about 2000 copies"},
+        const char *pattern, *msg;
+    } bad[] = {
+        {"[abc", "split_pattern '[abc': missing terminating ] for character class at position 4"},
+        {"x\\", "split_pattern 'x\\': \\ at end of pattern"},
+        {"a**", "split_pattern 'a**': quantifier does not follow a repeatable item"},
+        {"(?<=a+)b", "split_pattern '(?<=a+)b': "},
+        {"a(b", "missing closing parenthesis at position 3"},
     };
-    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
-        as_error e;
-        ck_assert(!agg_regex_translate(big[i].py, &e));
-        ck_assert_msg(strstr(e.msg, big[i].msg), "'%s': %s", big[i].py, e.msg);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *got = split_str(bad[i].pattern, "a|b");
+        ck_assert_msg(strstr(got, bad[i].msg), "'%s': %s", bad[i].pattern, got);
     }
-    static const char *const fine[] = {"a{1000}", "(?:ab){2,5}", "[a-z]{1,20}x+", "(a+)+",
-                                       "((a|b){3}c){10}", "[{]", "a{,3}", "x{y}"};
-    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
-        as_error e;
-        char *r = agg_regex_translate(fine[i], &e);
-        ck_assert_msg(r, "'%s': %s", fine[i], e.msg);
-        free(r);
-    }
+    /* catastrophic backtracking stops at the match limit with a message */
+    char many[128] = "";
+    for (int i = 0; i < 60; i++)
+        strcat(many, "a|");
+    strcat(many, "!");
+    char *got = split_str("(a|aa)+$", many);
+    ck_assert_msg(strstr(got, "split_pattern '(a|aa)+$': matching needs too much backtracking"),
+                  "%s", got);
+    /* the rewriting maps positions back to the pattern as written */
+    size_t *map = NULL;
+    char *r = agg_regex_translate("[\\v]{,3}\\Z\\u00e9[]\\Z]", &map);
+    ck_assert_str_eq(r, "[\\x0b]{0,3}\\z\\x{00e9}[]\\Z]");
+    ck_assert_uint_eq(map[strlen("[\\x0b]{0,3}")], strlen("[\\v]{,3}"));
+    free(r);
+    free(map);
 }
 END_TEST
 
@@ -1328,7 +1442,8 @@ int main(void)
     tcase_add_test(ta, spans_at_attr_pos_start);
     tcase_add_test(ta, subwords_quirks);
     tcase_add_test(ta, split_modes);
-    tcase_add_test(ta, regex_translation);
+    tcase_add_test(ta, regex_python_semantics);
+    tcase_add_test(ta, pipeline_declared_defaults);
     tcase_add_test(ta, split_many_tokens);
     tcase_add_test(ta, slices_encdec_and_deconly);
     tcase_add_test(ta, pair_labels_values_and_errors);

@@ -11,6 +11,7 @@
 #include "colormap.h"
 #include "html.h"
 #include "load.h"
+#include "pyjson.h"
 #include "testutil.h"
 #include "html_testlib.h"
 
@@ -133,6 +134,8 @@ START_TEST(test_round3)
 }
 END_TEST
 
+/* The page's floats are Python's repr (pyjson's formatter, also checked
+ * against 12,700 doubles in test_pyjson): the shortest digits that round-trip. */
 START_TEST(test_pyfloat)
 {
     static const struct {
@@ -153,12 +156,24 @@ START_TEST(test_pyfloat)
         {-2.5, "-2.5"},
         {0.0, "0.0"},
         {178.0, "178.0"},
+        {0x1p-24, "5.960464477539063e-08"},
+        {-0x1p-24, "-5.960464477539063e-08"},
+        {NAN, "nan"},
+        {INFINITY, "inf"},
+        {-INFINITY, "-inf"},
     };
     for (size_t i = 0; i < sizeof T / sizeof T[0]; i++) {
         char buf[64];
-        html_fmt_pyfloat(buf, T[i].v);
+        size_t n = pj_repr_float(T[i].v, buf);
         ck_assert_str_eq(buf, T[i].s);
+        ck_assert_uint_eq(n, strlen(T[i].s));
     }
+    /* what rounding leaves non-finite or huge is printed as repr() too */
+    char buf[64];
+    html_fmt_round3(buf, INFINITY);
+    ck_assert_str_eq(buf, "inf");
+    html_fmt_round3(buf, 0x1p60f);
+    ck_assert_str_eq(buf, "1.152921504606847e+18");
 }
 END_TEST
 

@@ -9,15 +9,15 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc)
 
 echo "== build (warnings are errors)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATTRSCOPE_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
 
 echo "== release build (-O3 finds other warnings)"
-cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DATTRSCOPE_WERROR=ON >/dev/null
 cmake --build build-release -j"$jobs"
 
 echo "== build with AddressSanitizer + UndefinedBehaviorSanitizer"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DATTRSCOPE_SANITIZE=ON >/dev/null
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DATTRSCOPE_SANITIZE=ON -DATTRSCOPE_WERROR=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 
 echo "== sanitizer suite"

@@ -1,11 +1,12 @@
 /* pipecomplete.h - completion of pipeline strings for the pipeline editor.
  *
- * A thin layer over pipe_complete() (pipeline.h), which decides what the
- * word under the cursor can be (a step name, a function after "STEP:", a
- * key of the step, a value of a key with a closed set of values) and lists
- * the candidates.  This adds what an editor needs on top: the one-line help
- * of each candidate (pipe_help), their common prefix, the text that follows
- * a chosen candidate, and replacing the word in the line.
+ * pcomp_run() decides what the word under the cursor can be (a step name, a
+ * function after "STEP:", a key of the step not given yet, a value of a key
+ * with a closed set of values), from the language's lists in pipeline.h,
+ * and gives the candidates with what an editor needs: the one-line help of
+ * each (pipe_help), their common prefix, the text that follows a chosen
+ * candidate; pcomp_apply() replaces the word in the line.  Inside a quoted
+ * value there is nothing to complete.
  *
  * Everything is by value: a pcomp holds pointers to static strings only and
  * needs no freeing.  Nothing here prints.

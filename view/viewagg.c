@@ -229,17 +229,6 @@ tokens_mode view_agg_token_mode(view_agg *a, size_t k)
     return m;
 }
 
-static bool tokens_contain(tokens_mode m, const as_tokens *t, const char *needle)
-{
-    for (size_t i = 0; i < t->n; i++)
-        if (strcasestr(t->v[i].text, needle))
-            return true;
-    char *text = tokens_join_list(m, t, 0, t->n, NULL);
-    bool hit = text && strcasestr(text, needle);
-    free(text);
-    return hit;
-}
-
 long view_agg_find(view_agg *a, size_t from, const char *needle, bool backwards)
 {
     if (a->cat)
@@ -252,7 +241,7 @@ long view_agg_find(view_agg *a, size_t from, const char *needle, bool backwards)
     for (size_t step = 0; step < n; step++) {
         size_t k = backwards ? (from + n - step) % n : (from + step) % n;
         const as_seq *s = &a->out->seqs[k];
-        if (tokens_contain(m, &s->source, needle) || tokens_contain(m, &s->target, needle))
+        if (tokens_seq_contains(m, s, needle))
             return (long)k;
     }
     return -1;

@@ -1,0 +1,52 @@
+/* test_buf.c - the growable buffer every writer uses (model/buf.h). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "testutil.h"
+
+START_TEST(grows_and_terminates)
+{
+    as_buf b = {0};
+    char *e = as_buf_take(&b, NULL);
+    ck_assert_str_eq(e, ""); /* nothing added: an empty string, not NULL */
+    free(e);
+    for (int i = 0; i < 10000; i++)
+        as_buf_putc(&b, (char)('a' + i % 26));
+    ck_assert_uint_eq(b.len, 10000);
+    ck_assert_uint_ge(b.cap, 10001);
+    ck_assert_int_eq(b.p[b.len], 0);
+    as_buf_puts(&b, "xyz");
+    ck_assert_str_eq(b.p + 10000, "xyz");
+    /* printf longer than its stack buffer */
+    char big[600];
+    memset(big, 'q', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    as_buf_printf(&b, "<%s|%d>", big, 42);
+    ck_assert_uint_eq(b.len, 10003 + 1 + 599 + 4);
+    ck_assert_str_eq(b.p + b.len - 4, "|42>");
+    size_t len;
+    char *s = as_buf_take(&b, &len);
+    ck_assert_uint_eq(len, 10607);
+    ck_assert_uint_eq(strlen(s), len);
+    ck_assert_ptr_null(b.p);
+    ck_assert_uint_eq(b.len, 0);
+    free(s);
+    /* reserve keeps room for the NUL and grows from the first size asked */
+    ck_assert(as_buf_reserve(&b, 100, 64));
+    ck_assert_uint_ge(b.cap, 101);
+    ck_assert_int_eq(b.p[0], 0);
+    as_buf_free(&b);
+    ck_assert_ptr_null(b.p);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("buf");
+    TCase *tc = tcase_create("buf");
+    tcase_add_test(tc, grows_and_terminates);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}
