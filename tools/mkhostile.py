@@ -272,7 +272,21 @@ def two_members():
     return gz(text[:half]) + gz(text[half:])
 
 
+def names_control():
+    # Control characters in every other string a file holds: the class and
+    # module names of a sequence, step and sequence score names.
+    d = minimal({"model_name": "m", "\x1b]52;c;cHduZWQ=\x07": "\x9b2J"})
+    s = d["attributes"]["sequence_attributions"][0]
+    s["__instance_type__"] = ["inseq\x1b]2;module\x07",
+                              "Coarse\x1b]52;c;cHduZWQ=\x07\x1b[2J\u009b1m\u202eX"]
+    a = s["attributes"]
+    a["step_scores"]["\x1b]0;step\x07p\u009b"] = a["step_scores"]["probability"]
+    a["sequence_scores"] = {"\x1b[2Jseq\u202e": tensor(lambda ix: 1.0, (2,))}
+    return dumps(d)
+
+
 FILES = {
+    "names_control.json": names_control,
     "tokens_control.json": tokens_control,
     "html_payloads.json": html_payloads,
     "numbers.json": numbers,

@@ -223,7 +223,8 @@ static int info_text(const as_output *o)
     printf("token text: %s\n", tokens_mode_name(m));
     for (size_t i = 0; i < o->nseqs; i++) {
         const as_seq *s = &o->seqs[i];
-        printf("\nsequence %zu: %s", i, s->class_name);
+        printf("\nsequence %zu: ", i);
+        cli_put_safe(stdout, s->class_name ? s->class_name : attr_class_name(s->cls));
         if (o->nfiles > 1) {
             printf(" (");
             cli_put_safe(stdout, o->files[s->file_index]);
