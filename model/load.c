@@ -1038,6 +1038,10 @@ static as_output *interpret(ctx *c)
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
+        if (c->opts && c->opts->cancel && atomic_load(c->opts->cancel)) {
+            cerr(c, AS_EIO, NULL, "reading was cancelled");
+            goto fail;
+        }
         o->nseqs = i + 1;
         if (load_seq(c, json_array_get(seqs, i), i, &o->seqs[i]))
             goto fail;
@@ -1118,7 +1122,7 @@ static as_output *load_source(as_source *src, const char *name, const as_load_op
 as_output *as_load_file(const char *path, const as_load_opts *opts, as_error *err)
 {
     as_error_clear(err);
-    as_source *src = src_open_file(path, err);
+    as_source *src = src_open_file(path, opts ? opts->cancel : NULL, err);
     if (!src) {
         as_error_prefix(err, "%s", path);
         return NULL;

@@ -899,12 +899,31 @@ int scan_run(as_source *src, as_scan *out, bool skim, scan_progress_fn progress,
     scanner s = {.out = out, .err = err, .line = 1, .mode = M_NORMAL, .skim = skim};
     int rc = AS_OK;
     uint64_t last_report = 0;
+    bool first_seen = false;
     for (;;) {
         const uint8_t *p;
         size_t n;
         if ((rc = src_next(src, &p, &n, err)))
             break;
         if (n == 0)
+            break;
+        /* The first byte that is not white space decides at once whether
+         * this can be JSON: /dev/zero or a binary file stops here, not
+         * after being read whole. */
+        for (size_t i = 0; !first_seen && i < n; i++) {
+            uint8_t b = p[i];
+            if (b == ' ' || b == '\n' || b == '\r' || b == '\t')
+                continue;
+            first_seen = true;
+            if (b != '{' && b != '[') {
+                if (b >= 0x20 && b < 0x7f)
+                    rc = as_error_set(err, AS_EDATA, "not a JSON file (it starts with '%c')", b);
+                else
+                    rc = as_error_set(err, AS_EDATA,
+                                      "not a JSON file (it starts with the byte 0x%02x)", b);
+            }
+        }
+        if (rc)
             break;
         if ((rc = feed(&s, p, n)))
             break;
