@@ -797,6 +797,10 @@ static int feed(scanner *s, const uint8_t *p, size_t n)
                 if (c == '"' || c == '{' || c == '[' || c == '}' || c == ']' || c == ':' ||
                     c == ',' || c == 'N' || c == 'I' || c == '-' || c == '\n')
                     break;
+                if (c < 0x20 && c != ' ' && c != '\t' && c != '\r')
+                    return fail(s, "not valid JSON: the byte 0x%02x outside a string", c);
+                if (c >= 0x7f)   /* binary data, not JSON: stop now, not at its end */
+                    return fail(s, "not valid JSON: the byte 0x%02x outside a string", c);
                 if (c == ' ' || c == '\t' || c == '\r') {
                     if (s->ws_run + added >= WS_KEEP) {
                         drop = true;

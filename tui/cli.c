@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "tokens.h"
 
 void cli_put_safe(FILE *f, const char *s)
@@ -348,4 +350,25 @@ int cli_dump_json(FILE *f, const json_t *j, size_t flags)
     }
     free(t);
     return 0;
+}
+
+static void on_fatal_signal(int sig)
+{
+    atomic_remove_tmps();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void cli_signals_for_writing(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_fatal_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    /* over `ulimit -f` the write fails with EFBIG and is reported */
+    signal(SIGXFSZ, SIG_IGN);
 }

@@ -26,6 +26,11 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_exit_code(int as_code);
 /* Writes text from a file with every control character escaped. */
 void cli_put_safe(FILE *f, const char *s);
+/* For commands that write files: SIGINT, SIGTERM, SIGHUP and SIGQUIT remove
+ * the temporary files (atomic.h) before ending the process as usual, and
+ * SIGXFSZ is ignored so that a write over the file size limit fails with
+ * a message instead of killing the process. */
+void cli_signals_for_writing(void);
 /* Loads the files (or the bundled example when n == 0), with a progress
  * line on stderr when it is a terminal and loading takes a while.  On
  * failure prints the error and returns NULL. */

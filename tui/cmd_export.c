@@ -660,6 +660,7 @@ int cmd_export(int argc, char **argv)
     if (e.fmt == FMT_HTML && e.view == VIEW_GRANULAR && !e.c.pipeline)
         e.c.pipeline = "none";
 
+    cli_signals_for_writing();
     as_output *o = cli_load(argv + optind, argc - optind);
     if (!o) {
         rc = EXIT_DATA;
@@ -690,6 +691,8 @@ int cmd_export(int argc, char **argv)
         }
         if (wrc) {
             atomic_abort(&af);
+            if (err.code == AS_EIO) /* say where: "OUT: writing HTML: No space left..." */
+                as_error_prefix(&err, "%s", strcmp(e.out, "-") ? e.out : "standard output");
             cli_error("%s", err.msg[0] ? err.msg : "out of memory");
             rc = cli_exit_code(err.code ? err.code : AS_EDATA);
         } else if (atomic_commit(&af, &err)) {

@@ -136,6 +136,8 @@ static int export_html(tui *t, const char *path, as_error *err)
     html_out_free(&o);
     if (rc || frc) {
         atomic_abort(&af);
+        if (err && err->code == AS_EIO)
+            as_error_prefix(err, "%s", path);
         return rc ? rc : frc;
     }
     return atomic_commit(&af, err);
