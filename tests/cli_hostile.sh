@@ -202,6 +202,29 @@ out=$("$bin" info "$h/trailing_garbage.json.gz") && grep -qF "trailing_garbage.j
 out=$("$bin" info "$h/two_members.json.gz") && grep -q "1 sequence" <<<"$out" && ! grep -q "notes:" <<<"$out" \
   && ok || bad "two gzip members load"
 
+# ---- CSV formula injection ----------------------------------------------
+
+# Fields starting with = + - @ TAB CR get a leading ' (OWASP); --csv-raw
+# keeps the text; numbers are never touched.
+"$bin" export "$h/csv_formula.json" -o "$tmp/f.csv" && "$bin" export "$h/csv_formula.json" --csv-raw -o "$tmp/fraw.csv" \
+  || bad "export csv_formula"
+python3 - "$tmp/f.csv" "$tmp/fraw.csv" <<'PY' && ok || bad "CSV formulas neutralised, --csv-raw keeps them"
+import csv, sys
+safe = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+raw = list(csv.reader(open(sys.argv[2], newline="", encoding="utf-8")))
+toks = {r[3] for r in safe[1:] if r[1] == "source"}
+assert toks == {"'=HYPERLINK(\"http://example.com/\",\"click\")", "'+1+2", "'-3", "'@SUM(A1:A2)",
+                "\\tTAB", "\\rCR", "'-", "plain", "a=b"}, toks
+assert {r[5] for r in safe[1:]} == {"'=1+1", "\u2581ok"}
+# no field a spreadsheet would run as a formula
+for r in safe[1:]:
+    for x in (r[1], r[3], r[5]):
+        assert not x or x[0] not in "=+-@\t\r", r
+assert any(r[6].startswith("-") for r in safe[1:])            # negative numbers stay numbers
+rawtoks = {r[3] for r in raw[1:] if r[1] == "source"}
+assert "=HYPERLINK(\"http://example.com/\",\"click\")" in rawtoks and "-3" in rawtoks and "-" in rawtoks
+PY
+
 # ---- gzip bombs: 1 MB inflating to 1 GiB of white space ---------------------
 
 for kind in text list; do

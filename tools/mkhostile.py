@@ -285,8 +285,18 @@ def names_control():
     return dumps(d)
 
 
+FORMULA_SOURCE = ["=HYPERLINK(\"http://example.com/\",\"click\")", "+1+2", "-3", "@SUM(A1:A2)",
+                  "\tTAB", "\rCR", "-", "plain", "a=b"]
+
+
+def csv_formula():
+    # Tokens a spreadsheet would run as formulas when read from a CSV.
+    return dumps(coarse(FORMULA_SOURCE, ["=1+1", "\u2581ok"], {"model_name": "m"}))
+
+
 FILES = {
     "names_control.json": names_control,
+    "csv_formula.json": csv_formula,
     "tokens_control.json": tokens_control,
     "html_payloads.json": html_payloads,
     "numbers.json": numbers,

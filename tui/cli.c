@@ -312,46 +312,6 @@ int cli_aggregate(const as_output *o, const cli_common *c, bool need_2d, cli_res
     return EXIT_OK;
 }
 
-json_t *cli_json_text(const char *s)
-{
-    size_t n = strlen(s), o = 0;
-    char *buf = malloc(3 * n + 1);
-    if (!buf)
-        return json_string("");
-    for (size_t i = 0; i < n;) {
-        int32_t cp;
-        size_t k = tokens_utf8_next(s + i, n - i, &cp);
-        if (cp == 0) {
-            buf[o++] = '\0';
-        } else if (cp < 0 || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            memcpy(buf + o, "\xef\xbf\xbd", 3);
-            o += 3;
-        } else {
-            memcpy(buf + o, s + i, k);
-            o += k;
-        }
-        i += k;
-    }
-    json_t *j = json_stringn(buf, o);
-    free(buf);
-    return j ? j : json_string("");
-}
-
-int cli_dump_json(FILE *f, const json_t *j, size_t flags)
-{
-    char *t = json_dumps(j, flags);
-    if (!t)
-        return -1;
-    for (const char *p = t; *p; p++) {
-        if (*p == 0x7f)
-            fputs("\\u007f", f);
-        else
-            fputc(*p, f);
-    }
-    free(t);
-    return 0;
-}
-
 static void on_fatal_signal(int sig)
 {
     atomic_remove_tmps();

@@ -106,9 +106,3 @@ void cli_results_free(cli_results *r);
 /* The pipeline text as given (or "default"). */
 const char *cli_pipeline_text(const cli_common *c);
 
-/* A JSON string of text from a file: the stored NUL (C0 80) becomes U+0000,
- * bytes that are not UTF-8 become U+FFFD.  New reference. */
-json_t *cli_json_text(const char *s);
-/* Writes j as JSON (jansson flags) with every control character escaped,
- * DEL included (jansson leaves it raw). */
-int cli_dump_json(FILE *f, const json_t *j, size_t flags);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "pyjson.h"
+#include "table.h"
 #include "tokens.h"
 
 static const char info_usage[] =
@@ -51,7 +52,7 @@ static json_t *tokens_json(const as_tokens *t)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < t->n; i++)
-        json_array_append_new(a, cli_json_text(t->v[i].text));
+        json_array_append_new(a, table_json_text(t->v[i].text));
     return a;
 }
 
@@ -113,7 +114,7 @@ static int info_json(const as_output *o)
     }
     json_object_set_new(root, "notes", notes);
     /* ensure_ascii keeps control characters of the file escaped (\u001b). */
-    int rc = cli_dump_json(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    int rc = table_json_dump(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
     fputc('\n', stdout);
     json_decref(root);
     return rc ? EXIT_DATA : EXIT_OK;

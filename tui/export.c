@@ -1,5 +1,5 @@
 /* export.c - exporting the current view: CSV and JSON through
- * model/viewexport.h, HTML pages through render/html.h:
+ * render/viewexport.h, HTML pages through render/html.h:
  *   NAME.html         a 2D view: the heatmap page of the shown sequence, in
  *                     the view's color range; a granular / multi-dimensional
  *                     view (pipeline none): the granular page with the
