@@ -202,6 +202,27 @@ out=$("$bin" info "$h/trailing_garbage.json.gz") && grep -qF "trailing_garbage.j
 out=$("$bin" info "$h/two_members.json.gz") && grep -q "1 sequence" <<<"$out" && ! grep -q "notes:" <<<"$out" \
   && ok || bad "two gzip members load"
 
+# ---- a one-column token of 1 MB: "a" + 2^19 combining marks ----------------
+
+python3 "$here/../tools/mkhostile.py" --marks "$tmp/marks.json" || bad "making marks.json"
+for c in "show" "show -a none" "show --decode-tokens none" "info"; do
+  # shellcheck disable=SC2086
+  "$bin" $c "$tmp/marks.json" >"$tmp/marks.out" 2>&1 || bad "$c marks.json fails"
+  size=$(wc -c <"$tmp/marks.out")
+  [ "$size" -lt 4096 ] && ok || bad "$c marks.json prints $size bytes"
+done
+# the label keeps the base and at most 30 marks, then the ellipsis
+python3 - "$tmp/marks.out" <<'PY' && ok || bad "marks label bounded by cells and bytes"
+import sys
+t = open(sys.argv[1], encoding="utf-8").read()
+line = next(l for l in t.splitlines() if "\u0301" in l)
+lab = line.split(": ", 1)[1].split()[0] if "source" in line else line
+n = line.count("\u0301")
+assert 1 <= n <= 30, n
+assert "a" + "\u0301" * n + "\u2026" in line, line[:80]
+PY
+rm -f "$tmp/marks.json"
+
 # ---- CSV formula injection ----------------------------------------------
 
 # Fields starting with = + - @ TAB CR get a leading ' (OWASP); --csv-raw

@@ -5,6 +5,7 @@
     tools/mkhostile.py --bomb-text FILE   a ~1 MB gzip file that inflates to 1 GiB of
                                           white space between JSON values
     tools/mkhostile.py --bomb-list FILE   the same inside an __ndarray__ number list
+    tools/mkhostile.py --marks FILE       a token "a" + 2^19 combining marks
 
 Everything is deterministic: running it again gives the same bytes (gzip
 headers carry no time stamp).  Files are written the way inseq writes them
@@ -335,9 +336,20 @@ def bomb(path, inside_list):
         f.write(gz(tail.encode()))
 
 
+def marks(path):
+    # A token "a" followed by 2^19 combining acute accents (1 MB of text that
+    # takes one column), beside plain tokens.
+    text = coarse(["a" + "\u0301" * (1 << 19), "\u2581b"], ["\u2581x", "</s>"], {"model_name": "m"})
+    with open(path, "w") as f:
+        f.write(dumps(text))
+
+
 def main(argv):
     if len(argv) == 3 and argv[1] in ("--bomb-text", "--bomb-list"):
         bomb(argv[2], argv[1] == "--bomb-list")
+        return 0
+    if len(argv) == 3 and argv[1] == "--marks":
+        marks(argv[2])
         return 0
     if len(argv) > 2 or (len(argv) == 2 and argv[1].startswith("-")):
         print(__doc__, file=sys.stderr)
