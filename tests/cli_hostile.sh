@@ -202,6 +202,28 @@ out=$("$bin" info "$h/trailing_garbage.json.gz") && grep -qF "trailing_garbage.j
 out=$("$bin" info "$h/two_members.json.gz") && grep -q "1 sequence" <<<"$out" && ! grep -q "notes:" <<<"$out" \
   && ok || bad "two gzip members load"
 
+# ---- what Python's json reads: lone surrogates, NUL in object keys ------------
+
+out=$("$bin" info "$h/python_only.json" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok || bad "python_only.json: exit $rc: $out"
+for want in 'source                 2: �lone x�' 'step_scores            pro\0b (2,), probability (2,)' \
+            'k\0ey: "v�"' 'pair: "😀"'; do
+  grep -qF -- "$want" <<<"$out" && ok || bad "python_only info does not show $want"
+done
+"$bin" save "$h/python_only.json" -o "$tmp/py.json" && "$bin" info --json "$h/python_only.json" >"$tmp/py_info.json" \
+  || bad "python_only save / info --json"
+python3 - "$tmp/py.json" "$tmp/py_info.json" <<'PY' && ok || bad "python_only saved and listed as Python reads it"
+import json, sys
+a = json.load(open(sys.argv[1]))["attributes"]
+s = a["sequence_attributions"][0]["attributes"]
+assert [t["attributes"]["token"] for t in s["source"]] == ["\ufffdlone", "x\ufffd"]
+assert list(s["step_scores"]) == ["pro\x00b", "probability"], list(s["step_scores"])
+assert a["info"]["k\x00ey"] == "v\ufffd" and a["info"]["pair"] == "\U0001F600"
+i = json.load(open(sys.argv[2]))
+assert i["sequences"][0]["step_scores"] == {"pro\x00b": 2, "probability": 2}
+assert i["info"]["k\x00ey"] == "v\ufffd"
+PY
+
 # ---- a one-column token of 1 MB: "a" + 2^19 combining marks ----------------
 
 python3 "$here/../tools/mkhostile.py" --marks "$tmp/marks.json" || bad "making marks.json"

@@ -295,8 +295,20 @@ def csv_formula():
     return dumps(coarse(FORMULA_SOURCE, ["=1+1", "\u2581ok"], {"model_name": "m"}))
 
 
+def python_only():
+    # What Python's json reads and jansson refuses: lone surrogates in
+    # tokens and info, \u0000 in object keys (a step-score name, an info key).
+    d = minimal({"model_name": "m", "k\x00ey": "v\udc00", "pair": "\U0001F600"})
+    a = d["attributes"]["sequence_attributions"][0]["attributes"]
+    a["source"][0]["attributes"]["token"] = "\ud800lone"
+    a["source"][1]["attributes"]["token"] = "x\udfff"
+    a["step_scores"]["pro\x00b"] = a["step_scores"]["probability"]
+    return dumps(d)
+
+
 FILES = {
     "names_control.json": names_control,
+    "python_only.json": python_only,
     "csv_formula.json": csv_formula,
     "tokens_control.json": tokens_control,
     "html_payloads.json": html_payloads,

@@ -15,6 +15,15 @@ static const char info_usage[] =
     "tensor shapes and dtypes, step and sequence score names; the number of step\n"
     "outputs; and the info object.  --json prints one JSON object instead.\n";
 
+/* A key from a file: the stored NUL (C0 80) as U+0000 (jansson takes it
+ * with a length), bytes that are not UTF-8 as U+FFFD. */
+static void set_key(json_t *obj, const char *k, json_t *v)
+{
+    json_t *kt = table_json_text(k);
+    json_object_setn_new(obj, json_string_value(kt), json_string_length(kt), v);
+    json_decref(kt);
+}
+
 /* info values for the JSON output: NaN / Infinity (kept as markers) become
  * null, since JSON has no such numbers. */
 static json_t *strict_json(json_t *j)
@@ -32,7 +41,7 @@ static json_t *strict_json(json_t *j)
         json_t *r = json_object();
         const char *k;
         json_t *x;
-        json_object_foreach(j, k, x) json_object_set_new(r, k, strict_json(x));
+        json_object_foreach(j, k, x) set_key(r, k, strict_json(x));
         return r;
     }
     return json_incref(j);
@@ -62,7 +71,7 @@ static json_t *scores_json(const as_scores *s, bool lengths)
         return json_null();
     json_t *o = json_object();
     for (size_t i = 0; i < s->n; i++)
-        json_object_set_new(o, s->v[i].name,
+        set_key(o, s->v[i].name,
                             lengths ? json_integer((json_int_t)tensor_numel(s->v[i].t))
                                     : shape_json(s->v[i].t));
     return o;
