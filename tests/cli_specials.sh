@@ -107,6 +107,16 @@ for c in export save; do
 done
 ls -a "$tmp" | grep -q '\.tmp$' && bad "temporary files left: $(ls -a "$tmp")" || ok
 
+# ---- standard output that cannot be written ----------------------------------
+
+for c in "--keys-markdown" "--help" "--version" "info --help" "show --help" "export --help" "save --help" \
+         "info $coarse" "info --json $coarse" "show $coarse" "export $coarse -o -" \
+         "export $coarse --format csv -o -" "export $coarse --format html -o -" "export $coarse --format scores -o -"; do
+  # shellcheck disable=SC2086
+  err=$("$bin" $c 2>&1 >/dev/full); rc=$?
+  [ $rc -ne 0 ] && grep -q "No space left on device" <<<"$err" && ok || bad "$c >/dev/full: exit $rc: $err"
+done
+
 # ---- signals and the file size limit while writing ---------------------------
 
 gen=$(dirname "$bin")/gen

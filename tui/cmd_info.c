@@ -1,4 +1,5 @@
 /* attrscope info FILE... [--json]: what a file holds, without aggregating. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -300,8 +301,8 @@ int cmd_info(int argc, char **argv)
         return EXIT_DATA;
     int rc = json ? info_json(o) : info_text(o);
     attr_output_free(o);
-    if (fflush(stdout) != 0) {
-        cli_error("cannot write the output");
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("cannot write to standard output: %s", strerror(errno ? errno : EIO));
         return EXIT_DATA;
     }
     return rc;
