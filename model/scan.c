@@ -895,6 +895,26 @@ static uint64_t make_nonce(void)
     return x;
 }
 
+/* The kind of compressed or archive data that starts at p, if any. */
+static const char *packed_kind(const uint8_t *p, size_t n)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *name;
+    } kinds[] = {
+        {"\x1f\x8b", 2, "gzip"},
+        {"\x28\xb5\x2f\xfd", 4, "zstd"},
+        {"\xfd" "7zXZ\x00", 6, "xz"},
+        {"BZh", 3, "bzip2"},
+        {"PK\x03\x04", 4, "zip"},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        if (n >= kinds[k].len && !memcmp(p, kinds[k].magic, kinds[k].len))
+            return kinds[k].name;
+    return NULL;
+}
+
 int scan_run(as_source *src, as_scan *out, bool skim, scan_progress_fn progress, void *ud,
              as_error *err)
 {
@@ -919,7 +939,12 @@ int scan_run(as_source *src, as_scan *out, bool skim, scan_progress_fn progress,
             if (b == ' ' || b == '\n' || b == '\r' || b == '\t')
                 continue;
             first_seen = true;
-            if (b != '{' && b != '[') {
+            const char *what = b != '{' && b != '[' ? packed_kind(p + i, n - i) : NULL;
+            if (what) {
+                rc = as_error_set(err, AS_EDATA, "not a JSON file: it holds %s data%s", what,
+                                  src_is_gzip(src) ? " inside the gzip stream (compressed twice?)"
+                                                   : "; decompress it first");
+            } else if (b != '{' && b != '[') {
                 if (b >= 0x20 && b < 0x7f)
                     rc = as_error_set(err, AS_EDATA, "not a JSON file (it starts with '%c')", b);
                 else
