@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "tokens.h"
 
 void cli_put_safe(FILE *f, const char *s)
@@ -310,42 +312,23 @@ int cli_aggregate(const as_output *o, const cli_common *c, bool need_2d, cli_res
     return EXIT_OK;
 }
 
-json_t *cli_json_text(const char *s)
+static void on_fatal_signal(int sig)
 {
-    size_t n = strlen(s), o = 0;
-    char *buf = malloc(3 * n + 1);
-    if (!buf)
-        return json_string("");
-    for (size_t i = 0; i < n;) {
-        int32_t cp;
-        size_t k = tokens_utf8_next(s + i, n - i, &cp);
-        if (cp == 0) {
-            buf[o++] = '\0';
-        } else if (cp < 0 || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            memcpy(buf + o, "\xef\xbf\xbd", 3);
-            o += 3;
-        } else {
-            memcpy(buf + o, s + i, k);
-            o += k;
-        }
-        i += k;
-    }
-    json_t *j = json_stringn(buf, o);
-    free(buf);
-    return j ? j : json_string("");
+    atomic_remove_tmps();
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
-int cli_dump_json(FILE *f, const json_t *j, size_t flags)
+void cli_signals_for_writing(void)
 {
-    char *t = json_dumps(j, flags);
-    if (!t)
-        return -1;
-    for (const char *p = t; *p; p++) {
-        if (*p == 0x7f)
-            fputs("\\u007f", f);
-        else
-            fputc(*p, f);
-    }
-    free(t);
-    return 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_fatal_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    /* over `ulimit -f` the write fails with EFBIG and is reported */
+    signal(SIGXFSZ, SIG_IGN);
 }

@@ -28,6 +28,11 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_exit_code(int as_code);
 /* Writes text from a file with every control character escaped. */
 void cli_put_safe(FILE *f, const char *s);
+/* For commands that write files: SIGINT, SIGTERM, SIGHUP and SIGQUIT remove
+ * the temporary files (atomic.h) before ending the process as usual, and
+ * SIGXFSZ is ignored so that a write over the file size limit fails with
+ * a message instead of killing the process. */
+void cli_signals_for_writing(void);
 /* Loads the files (or the bundled example when n == 0), with a progress
  * line on stderr when it is a terminal and loading takes a while.  On
  * failure prints the error and returns NULL. */
@@ -97,12 +102,5 @@ int cli_aggregate(const as_output *o, const cli_common *c, bool need_2d, cli_res
 void cli_results_free(cli_results *r);
 /* The pipeline text as given (or "default"). */
 const char *cli_pipeline_text(const cli_common *c);
-
-/* A JSON string of text from a file: the stored NUL (C0 80) becomes U+0000,
- * bytes that are not UTF-8 become U+FFFD.  New reference. */
-json_t *cli_json_text(const char *s);
-/* Writes j as JSON (jansson flags) with every control character escaped,
- * DEL included (jansson leaves it raw). */
-int cli_dump_json(FILE *f, const json_t *j, size_t flags);
 
 #endif

@@ -9,6 +9,7 @@
 #include "atomic.h"
 #include "cli.h"
 #include "html.h"
+#include "table.h"
 
 static const char export_usage[] =
     "usage: attrscope export FILE... -o OUT [OPTIONS]\n"
@@ -19,6 +20,9 @@ static const char export_usage[] =
     "  -o, --output OUT          where to write\n"
     "  -f, --format FMT          json, csv, scores (get_scores_dicts) or html\n"
     "      --force               replace OUT if it exists\n"
+    "      --csv-raw             CSV: keep fields starting with = + - @ as they are\n"
+    "                            (by default they get a leading ' so spreadsheets\n"
+    "                            do not run them as formulas)\n"
     CLI_COMMON_HELP
     "HTML:\n"
     "      --view VIEW           heatmap (default), granular or tokens\n"
@@ -44,6 +48,7 @@ enum view { VIEW_HEATMAP, VIEW_GRANULAR, VIEW_TOKENS };
 enum {
     OPT_FORCE = OPT_FIRST_FREE, OPT_VIEW, OPT_SHARED, OPT_SHOW_DIM, OPT_NO_SHOW_DIM,
     OPT_MAX_SHOW, OPT_SLICE, OPT_F16, OPT_MAX_MB, OPT_WRAP, OPT_REPLACE, OPT_STEP_HL,
+    OPT_CSV_RAW,
 };
 
 typedef struct export_opts {
@@ -52,6 +57,7 @@ typedef struct export_opts {
     const char *out;
     enum fmt fmt;
     bool force;
+    bool csv_raw;
     enum view view;
     bool shared_range;
     html_granular_opts g;
@@ -63,47 +69,6 @@ typedef struct export_opts {
     size_t nreplace;
     char *wrap_buf;
 } export_opts;
-
-/* ---- numbers ---- */
-
-/* The shortest text that reads back as the same float32 ("0.1", "1e-05"). */
-static int fmt_f32(char *buf, size_t cap, float v)
-{
-    if (isnan(v))
-        return snprintf(buf, cap, "NaN");
-    if (isinf(v))
-        return snprintf(buf, cap, v > 0 ? "Infinity" : "-Infinity");
-    int n = snprintf(buf, cap, "%.6g", (double)v);
-    if (strtof(buf, NULL) == v) {
-        for (int p = 5; p >= 1; p--) {
-            char t[32];
-            int m = snprintf(t, sizeof t, "%.*g", p, (double)v);
-            if (strtof(t, NULL) != v)
-                break;
-            memcpy(buf, t, (size_t)m + 1);
-            n = m;
-        }
-        return n;
-    }
-    for (int p = 7; p <= 9; p++) {
-        n = snprintf(buf, cap, "%.*g", p, (double)v);
-        if (strtof(buf, NULL) == v)
-            break;
-    }
-    return n;
-}
-
-/* JSON number or null. */
-static void put_json_num(FILE *f, float v)
-{
-    char b[40];
-    if (!isfinite(v)) {
-        fputs("null", f);
-        return;
-    }
-    fmt_f32(b, sizeof b, v);
-    fputs(b, f);
-}
 
 /* ---- token text ---- */
 
@@ -120,19 +85,14 @@ static char *token_out(const export_opts *e, tokens_mode m, const char *raw)
     return x;
 }
 
-static void put_json_string(FILE *f, const char *s)
-{
-    json_t *j = cli_json_text(s);
-    cli_dump_json(f, j, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
-    json_decref(j);
-}
+static void put_json_string(FILE *f, const char *s) { table_json_string(f, s); }
 
 /* ---- JSON ---- */
 
 static void put_tensor_json(FILE *f, const as_tensor *t, const float *d, int dim)
 {
     if (dim == t->ndim) {
-        put_json_num(f, *d);
+        table_json_num(f, *d);
         return;
     }
     size_t stride = 1;
@@ -227,37 +187,12 @@ static int write_json(FILE *f, const export_opts *e, const as_output *o, const c
     return AS_OK;
 }
 
-/* ---- CSV (RFC 4180) ---- */
-
-static void put_csv_field(FILE *f, const char *raw)
-{
-    /* Control characters from the file are written escaped (\x1b, \n...). */
-    char small[512], *big = NULL;
-    const char *s = raw;
-    size_t need = TOKENS_ESCAPE_MAX(strlen(raw));
-    char *dst = need <= sizeof small ? small : (big = malloc(need));
-    if (dst) {
-        tokens_escape(dst, need, raw, strlen(raw), 0);
-        s = dst;
-    }
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        free(big);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-    free(big);
-}
+/* ---- CSV (render/table.h) ---- */
 
 static int write_csv(FILE *f, const export_opts *e, const cli_results *r)
 {
-    fputs("sequence,kind,attributed_index,attributed_token,generated_index,generated_token,value\r\n", f);
+    unsigned flags = e->csv_raw ? TABLE_CSV_RAW : 0;
+    table_csv_header(f, flags);
     for (size_t k = 0; k < r->n; k++) {
         const as_seq *s = r->seqs[k];
         size_t cols = attr_seq_ncols(s);
@@ -269,35 +204,37 @@ static int write_csv(FILE *f, const export_opts *e, const cli_results *r)
         const char *kinds[] = {"source", "target"};
         const as_tensor *ts[] = {s->source_attr, s->target_attr};
         const as_tokens *rows[] = {&s->source, &s->target};
-        char num[40];
+        table_row row = {.sequence = r->idx[k], .sub_index = -1};
         for (int w = 0; w < 2; w++) {
             const as_tensor *t = ts[w];
             if (!t)
                 continue;
+            row.kind = kinds[w];
             for (size_t i = 0; i < t->shape[0]; i++) {
                 char *tok = token_out(e, r->mode, rows[w]->v[i].text);
+                row.attributed_index = (long)i;
+                row.attributed_token = tok ? tok : "";
                 for (size_t j = 0; j < cols; j++) {
-                    fprintf(f, "%zu,%s,%zu,", r->idx[k], kinds[w], i);
-                    put_csv_field(f, tok ? tok : "");
-                    fprintf(f, ",%zu,", (size_t)s->attr_pos_start + j);
-                    put_csv_field(f, gen[j] ? gen[j] : "");
-                    fmt_f32(num, sizeof num, t->data[i * cols + j]);
-                    fprintf(f, ",%s\r\n", num);
+                    row.generated_index = (size_t)s->attr_pos_start + j;
+                    row.generated_token = gen[j] ? gen[j] : "";
+                    row.value = t->data[i * cols + j];
+                    table_csv_row(f, &row, flags);
                 }
                 free(tok);
             }
         }
+        row.attributed_index = -1;
+        row.attributed_token = NULL;
         for (size_t n = 0; n < s->step_scores.n; n++) {
             const as_tensor *t = s->step_scores.v[n].t;
+            char kind[300];
+            snprintf(kind, sizeof kind, "step:%s", s->step_scores.v[n].name);
+            row.kind = kind;
             for (size_t j = 0; j < cols && j < tensor_numel(t); j++) {
-                fprintf(f, "%zu,", r->idx[k]);
-                char kind[300];
-                snprintf(kind, sizeof kind, "step:%s", s->step_scores.v[n].name);
-                put_csv_field(f, kind);
-                fprintf(f, ",,,%zu,", (size_t)s->attr_pos_start + j);
-                put_csv_field(f, gen[j] ? gen[j] : "");
-                fmt_f32(num, sizeof num, t->data[j]);
-                fprintf(f, ",%s\r\n", num);
+                row.generated_index = (size_t)s->attr_pos_start + j;
+                row.generated_token = gen[j] ? gen[j] : "";
+                row.value = t->data[j];
+                table_csv_row(f, &row, flags);
             }
         }
         for (size_t j = 0; j < cols; j++)
@@ -334,7 +271,7 @@ static void put_py_json(FILE *f, const json_t *j, int ind)
         fprintf(f, "\n%*s}", ind, "");
     } else if (json_is_real(j)) {
         char b[40];
-        fmt_f32(b, sizeof b, (float)json_real_value(j));
+        table_fmt_f32(b, sizeof b, (float)json_real_value(j));
         fputs(b, f);
     } else {
         char *t = json_dumps(j, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
@@ -551,6 +488,7 @@ int cmd_export(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, 'f'},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"csv-raw", no_argument, NULL, OPT_CSV_RAW},
         {"view", required_argument, NULL, OPT_VIEW},
         {"shared-range", no_argument, NULL, OPT_SHARED},
         {"show-dim", required_argument, NULL, OPT_SHOW_DIM},
@@ -590,6 +528,7 @@ int cmd_export(int argc, char **argv)
             }
             break;
         case OPT_FORCE: e.force = true; break;
+        case OPT_CSV_RAW: e.csv_raw = true; break;
         case OPT_VIEW:
             if (!strcmp(optarg, "heatmap")) e.view = VIEW_HEATMAP;
             else if (!strcmp(optarg, "granular")) e.view = VIEW_GRANULAR;
@@ -660,6 +599,7 @@ int cmd_export(int argc, char **argv)
     if (e.fmt == FMT_HTML && e.view == VIEW_GRANULAR && !e.c.pipeline)
         e.c.pipeline = "none";
 
+    cli_signals_for_writing();
     as_output *o = cli_load(argv + optind, argc - optind);
     if (!o) {
         rc = EXIT_DATA;
@@ -690,6 +630,8 @@ int cmd_export(int argc, char **argv)
         }
         if (wrc) {
             atomic_abort(&af);
+            if (err.code == AS_EIO) /* say where: "OUT: writing HTML: No space left..." */
+                as_error_prefix(&err, "%s", strcmp(e.out, "-") ? e.out : "standard output");
             cli_error("%s", err.msg[0] ? err.msg : "out of memory");
             rc = cli_exit_code(err.code ? err.code : AS_EDATA);
         } else if (atomic_commit(&af, &err)) {

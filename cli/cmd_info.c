@@ -1,4 +1,5 @@
 /* attrscope info FILE... [--json]: what a file holds, without aggregating. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -6,6 +7,7 @@
 
 #include "cli.h"
 #include "pyjson.h"
+#include "table.h"
 #include "tokens.h"
 
 static const char info_usage[] =
@@ -13,6 +15,15 @@ static const char info_usage[] =
     "Prints, per sequence, its class, token counts, attr_pos_start/end, stored\n"
     "tensor shapes and dtypes, step and sequence score names; the number of step\n"
     "outputs; and the info object.  --json prints one JSON object instead.\n";
+
+/* A key from a file: the stored NUL (C0 80) as U+0000 (jansson takes it
+ * with a length), bytes that are not UTF-8 as U+FFFD. */
+static void set_key(json_t *obj, const char *k, json_t *v)
+{
+    json_t *kt = table_json_text(k);
+    json_object_setn_new(obj, json_string_value(kt), json_string_length(kt), v);
+    json_decref(kt);
+}
 
 /* info values for the JSON output: NaN / Infinity (kept as markers) become
  * null, since JSON has no such numbers. */
@@ -31,7 +42,7 @@ static json_t *strict_json(json_t *j)
         json_t *r = json_object();
         const char *k;
         json_t *x;
-        json_object_foreach(j, k, x) json_object_set_new(r, k, strict_json(x));
+        json_object_foreach(j, k, x) set_key(r, k, strict_json(x));
         return r;
     }
     return json_incref(j);
@@ -51,7 +62,7 @@ static json_t *tokens_json(const as_tokens *t)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < t->n; i++)
-        json_array_append_new(a, cli_json_text(t->v[i].text));
+        json_array_append_new(a, table_json_text(t->v[i].text));
     return a;
 }
 
@@ -61,7 +72,7 @@ static json_t *scores_json(const as_scores *s, bool lengths)
         return json_null();
     json_t *o = json_object();
     for (size_t i = 0; i < s->n; i++)
-        json_object_set_new(o, s->v[i].name,
+        set_key(o, s->v[i].name,
                             lengths ? json_integer((json_int_t)tensor_numel(s->v[i].t))
                                     : shape_json(s->v[i].t));
     return o;
@@ -113,7 +124,7 @@ static int info_json(const as_output *o)
     }
     json_object_set_new(root, "notes", notes);
     /* ensure_ascii keeps control characters of the file escaped (\u001b). */
-    int rc = cli_dump_json(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    int rc = table_json_dump(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
     fputc('\n', stdout);
     json_decref(root);
     return rc ? EXIT_DATA : EXIT_OK;
@@ -223,7 +234,8 @@ static int info_text(const as_output *o)
     printf("token text: %s\n", tokens_mode_name(m));
     for (size_t i = 0; i < o->nseqs; i++) {
         const as_seq *s = &o->seqs[i];
-        printf("\nsequence %zu: %s", i, s->class_name);
+        printf("\nsequence %zu: ", i);
+        cli_put_safe(stdout, s->class_name ? s->class_name : attr_class_name(s->cls));
         if (o->nfiles > 1) {
             printf(" (");
             cli_put_safe(stdout, o->files[s->file_index]);
@@ -289,8 +301,8 @@ int cmd_info(int argc, char **argv)
         return EXIT_DATA;
     int rc = json ? info_json(o) : info_text(o);
     attr_output_free(o);
-    if (fflush(stdout) != 0) {
-        cli_error("cannot write the output");
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("cannot write to standard output: %s", strerror(errno ? errno : EIO));
         return EXIT_DATA;
     }
     return rc;

@@ -133,8 +133,7 @@ int cmd_save(int argc, char **argv)
     size_t ol = strlen(out);
     if (ol > 3 && !strcmp(out + ol - 3, ".gz"))
         so.compress = true;
-    /* Report a full file size limit as an error, not a signal. */
-    signal(SIGXFSZ, SIG_IGN);
+    cli_signals_for_writing();
 
     as_output *o = load_merged(argv + optind, argc - optind);
     if (!o)

@@ -1,4 +1,5 @@
 /* attrscope show FILE...: inseq's console heatmaps, fitted to the terminal. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,8 +170,8 @@ int cmd_show(int argc, char **argv)
     }
     cli_results_free(&res);
     attr_output_free(o);
-    if (fflush(stdout) != 0) {
-        cli_error("cannot write the output");
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("cannot write to standard output: %s", strerror(errno ? errno : EIO));
         return EXIT_DATA;
     }
     return rc;

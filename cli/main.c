@@ -1,5 +1,6 @@
 /* attrscope: a terminal explorer for inseq attribution files.
  * This file only dispatches: the explorer (explore.h) or a subcommand (cli.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,21 @@ static int explore(int argc, char **argv)
     return rc;
 }
 
-int main(int argc, char **argv)
+/* Whatever was printed must have reached standard output: a full disk, a
+ * closed pipe or /dev/full is an error, not a success. */
+static int checked(int rc)
+{
+    errno = 0;
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == EXIT_OK) {
+        /* (a command that failed has said why already) */
+        int e = errno;
+        cli_error("cannot write to standard output: %s", strerror(e ? e : EIO));
+        return EXIT_DATA;
+    }
+    return rc;
+}
+
+static int run(int argc, char **argv)
 {
     if (argc >= 2) {
         const char *a = argv[1];
@@ -88,4 +103,9 @@ int main(int argc, char **argv)
                 return cmds[i].fn(argc - 1, argv + 1);
     }
     return explore(argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+    return checked(run(argc, argv));
 }

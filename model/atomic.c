@@ -2,10 +2,89 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* ------------------------------------------- temporary files still alive */
+
+/* Changed only with the asynchronous signals blocked in the changing
+ * thread (threads that write files block them for good: save.c), so that
+ * atomic_remove_tmps() in a signal handler sees a consistent list. */
+static char **live;
+static size_t nlive, live_cap;
+
+static void block_signals(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+static void remember(const char *tmp)
+{
+    sigset_t old;
+    char *copy = strdup(tmp);
+    if (!copy)
+        return;
+    block_signals(&old);
+    if (nlive == live_cap) {
+        size_t nc = live_cap ? live_cap * 2 : 16;
+        char **nv = malloc(nc * sizeof *nv);
+        if (!nv) {
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            free(copy);
+            return;
+        }
+        if (nlive)
+            memcpy(nv, live, nlive * sizeof *nv);
+        char **ov = live;
+        live = nv;
+        live_cap = nc;
+        free(ov);
+    }
+    live[nlive++] = copy;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void atomic_tmp_done(const char *tmp)
+{
+    sigset_t old;
+    block_signals(&old);
+    char *gone = NULL;
+    for (size_t i = nlive; i-- > 0;) {
+        if (!strcmp(live[i], tmp)) {
+            gone = live[i];
+            live[i] = live[--nlive];
+            break;
+        }
+    }
+    if (!nlive) {
+        free(live);
+        live = NULL;
+        live_cap = 0;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    free(gone);
+}
+
+void atomic_tmp_remove(const char *tmp)
+{
+    unlink(tmp);
+    atomic_tmp_done(tmp);
+}
+
+void atomic_remove_tmps(void)
+{
+    for (size_t i = 0; i < nlive; i++)
+        unlink(live[i]);
+}
 
 static char *dir_of(const char *path)
 {
@@ -56,6 +135,7 @@ int atomic_tmp_create(const char *path, char **tmp_out, as_error *err)
         return -1;
     }
     free(dir);
+    remember(tmp);
     /* A replaced file keeps its permissions, as when Python rewrites it. */
     struct stat sb;
     if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
@@ -64,16 +144,76 @@ int atomic_tmp_create(const char *path, char **tmp_out, as_error *err)
     return fd;
 }
 
+static const char *kind_of(mode_t m)
+{
+    return S_ISBLK(m)    ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+           : S_ISDIR(m)  ? "a directory"
+                         : "not a regular file";
+}
+
+int atomic_target(const char *path, bool force, char **dest, bool *direct, as_error *err)
+{
+    *dest = NULL;
+    *direct = false;
+    struct stat lst, st;
+    const char *target = path;
+    char *resolved = NULL;
+    if (lstat(path, &lst) != 0) {
+        if (errno != ENOENT)
+            return as_error_set(err, AS_EIO, "%s: %s", path, strerror(errno));
+        st.st_mode = 0;
+    } else if (S_ISLNK(lst.st_mode)) {
+        /* A link stays a link: the file it points to is what gets written
+         * (or replaced, with force), as the shell's > does. */
+        resolved = realpath(path, NULL);
+        if (!resolved || stat(resolved, &st) != 0) {
+            int e = errno;
+            free(resolved);
+            return as_error_set(err, AS_EUSAGE, "%s: is a symbolic link to %s: %s", path,
+                                "a file that cannot be reached", strerror(e));
+        }
+        target = resolved;
+    } else {
+        st = lst;
+    }
+    int rc = AS_OK;
+    if (!st.st_mode) {
+        /* new file */
+    } else if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+        /* /dev/null, a terminal, a pipe: written directly, never replaced
+         * (nothing would be overwritten, so no force is needed) */
+        *direct = true;
+        target = path;
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = as_error_set(err, AS_EUSAGE, "%s: is %s; only regular files are written or replaced",
+                          path, kind_of(st.st_mode));
+    } else if (!force) {
+        rc = as_error_set(err, AS_EUSAGE, "%s: already exists (use --force to replace it)", path);
+    }
+    if (!rc && !(*dest = strdup(target)))
+        rc = as_error_set(err, AS_ENOMEM, "out of memory");
+    free(resolved);
+    return rc;
+}
+
 int atomic_place(const char *tmp, const char *path, bool force, as_error *err)
 {
     if (force) {
+        /* Only a regular file is replaced, even one that changed while the
+         * new one was written. */
+        struct stat sb;
+        if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+            return as_error_set(err, AS_EUSAGE,
+                                "%s: is no longer a regular file; it was not replaced", path);
         if (rename(tmp, path) != 0)
             return as_error_set(err, AS_EIO, "%s: cannot move the new file into place: %s", path,
                                 strerror(errno));
+        atomic_tmp_done(tmp);
         return AS_OK;
     }
     if (link(tmp, path) == 0) {
-        unlink(tmp);
+        atomic_tmp_remove(tmp);
         return AS_OK;
     }
     if (errno == EEXIST)
@@ -85,6 +225,7 @@ int atomic_place(const char *tmp, const char *path, bool force, as_error *err)
     if (rename(tmp, path) != 0)
         return as_error_set(err, AS_EIO, "%s: cannot move the new file into place: %s", path,
                             strerror(errno));
+    atomic_tmp_done(tmp);
     return AS_OK;
 }
 
@@ -108,18 +249,24 @@ int atomic_open(as_atomic *af, const char *path, bool force, as_error *err)
         af->path = strdup("-");
         return af->path ? AS_OK : as_error_set(err, AS_ENOMEM, "out of memory");
     }
-    struct stat st;
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return as_error_set(err, AS_EUSAGE, "%s: is a directory", path);
-        if (!force)
-            return as_error_set(err, AS_EUSAGE, "%s: already exists (use --force to replace it)",
-                                path);
+    bool direct;
+    int rc = atomic_target(path, force, &af->path, &direct, err);
+    if (rc)
+        return rc;
+    if (direct) {
+        int fd = open(af->path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0 || !(af->f = fdopen(fd, "wb"))) {
+            int e = errno;
+            if (fd >= 0)
+                close(fd);
+            as_error_set(err, AS_EIO, "%s: cannot open: %s", path, strerror(e));
+            clear(af);
+            return AS_EIO;
+        }
+        af->direct = true;
+        return AS_OK;
     }
-    af->path = strdup(path);
-    if (!af->path)
-        return as_error_set(err, AS_ENOMEM, "out of memory");
-    int fd = atomic_tmp_create(path, &af->tmp, err);
+    int fd = atomic_tmp_create(af->path, &af->tmp, err);
     if (fd < 0) {
         clear(af);
         return err ? err->code : AS_EIO;
@@ -128,7 +275,7 @@ int atomic_open(as_atomic *af, const char *path, bool force, as_error *err)
     if (!af->f) {
         int e = errno;
         close(fd);
-        unlink(af->tmp);
+        atomic_tmp_remove(af->tmp);
         as_error_set(err, AS_EIO, "%s: %s", path, strerror(e));
         clear(af);
         return AS_EIO;
@@ -138,16 +285,30 @@ int atomic_open(as_atomic *af, const char *path, bool force, as_error *err)
 
 void atomic_abort(as_atomic *af)
 {
-    if (af->tmp) {
+    if (af->direct) {
+        fclose(af->f);
+    } else if (af->tmp) {
         if (af->f)
             fclose(af->f);
-        unlink(af->tmp);
+        atomic_tmp_remove(af->tmp);
     }
     clear(af);
 }
 
 int atomic_commit(as_atomic *af, as_error *err)
 {
+    if (af->direct) {
+        int bad = fflush(af->f) != 0 || ferror(af->f);
+        int e = errno ? errno : EIO;
+        if (fclose(af->f) != 0 && !bad) {
+            bad = 1;
+            e = errno;
+        }
+        int rc = bad ? as_error_set(err, AS_EIO, "%s: writing failed: %s", af->path, strerror(e))
+                     : AS_OK;
+        clear(af);
+        return rc;
+    }
     if (!af->tmp) { /* stdout */
         int bad = fflush(af->f) != 0 || ferror(af->f);
         int e = errno;
@@ -170,7 +331,7 @@ int atomic_commit(as_atomic *af, as_error *err)
     else
         rc = atomic_place(af->tmp, af->path, af->force, err);
     if (rc)
-        unlink(af->tmp);
+        atomic_tmp_remove(af->tmp);
     else
         atomic_sync_dir(af->path);
     clear(af);

@@ -46,6 +46,7 @@ struct as_catalog {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool stop, th_done;
+    atomic_bool cancel;   /* set with stop: the file being read stops too */
     size_t ahead;         /* next file the thread reads */
     skimmed q[SKIM_AHEAD];
     size_t q_head, q_len; /* queued files are next, next + 1, ... */
@@ -95,6 +96,11 @@ static int add_dir(as_catalog *c, const char *dir, as_error *err)
     struct dirent *e;
     while ((e = readdir(d))) {
         if (!wanted(e->d_name))
+            continue;
+        /* Only regular files (or links to them): a FIFO would wait for a
+         * writer, a link to /dev/zero would never end. */
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -252,6 +258,8 @@ int catalog_skim_start(as_catalog *c, const as_load_opts *opts)
     c->th_opts = opts ? *opts : (as_load_opts){0};
     c->th_opts.skim = true;
     c->th_opts.progress = NULL;
+    atomic_store(&c->cancel, false);
+    c->th_opts.cancel = &c->cancel;
     c->stop = c->th_done = false;
     c->ahead = c->next;
     c->q_head = c->q_len = 0;
@@ -269,6 +277,7 @@ static void skim_stop(as_catalog *c)
         return;
     pthread_mutex_lock(&c->mu);
     c->stop = true;
+    atomic_store(&c->cancel, true);
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
     pthread_join(c->th, NULL);

@@ -1,7 +1,8 @@
 /* catalog.h - many attribution files as one list of sequences, loaded lazily.
  *
  * A dataset run writes hundreds of files.  A catalog lists them (directories
- * are expanded to the .json / .json.gz files they hold, in name order), skims
+ * are expanded to the regular .json / .json.gz files they hold, or links to
+ * such files, in name order; FIFOs and devices are left out), skims
  * them one at a time (tokens, positions and shapes, no tensor data; see
  * as_load_opts.skim) so the sequence list can be shown and searched, and
  * fully loads a file only when one of its sequences is looked at.  Fully

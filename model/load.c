@@ -698,6 +698,8 @@ fail:
     return c->err ? c->err->code : AS_EDATA;
 }
 
+static void names_nul(char *s);
+
 static int get_scores(ctx *c, const json_t *obj, const char *path, as_scores *out)
 {
     memset(out, 0, sizeof *out);
@@ -732,6 +734,7 @@ static int get_scores(ctx *c, const json_t *obj, const char *path, as_scores *ou
             cerr(c, AS_ENOMEM, p, "out of memory");
             goto fail;
         }
+        names_nul(out->v[out->n - 1].name);
     }
     return AS_OK;
 fail:
@@ -953,10 +956,113 @@ static json_t *resolve_info(ctx *c, json_t *j)
         json_t *r = json_object();
         const char *k;
         json_t *v;
-        json_object_foreach(j, k, v) json_object_set_new(r, k, resolve_info(c, v));
+        json_object_foreach(j, k, v) {
+            if (!strstr(k, "\xef\xb7\x90")) {
+                json_object_set_new(r, k, resolve_info(c, v));
+                continue;
+            }
+            char *nk = strdup(k);   /* a key that held \u0000 */
+            if (nk) {
+                names_nul(nk);
+                json_object_setn_new_nocheck(r, nk, strlen(nk), resolve_info(c, v));
+                free(nk);
+            }
+        }
         return r;
     }
     return json_incref(j);
+}
+
+/* Python's json reads what jansson refuses; the skeleton is made to fit
+ * jansson in place (each rewrite keeps the length of the 6-byte escape):
+ *  - a lone surrogate escape (\ud800 without its pair, or a lone \udc00)
+ *    becomes U+FFFD, as Python's str.encode(errors="replace") writes it;
+ *  - \u0000 in an object key becomes the noncharacter U+FDD0, which
+ *    names_nul() turns into the stored NUL (C0 80) of score names and info
+ *    keys, so that they are shown as \0 and saved as \u0000. */
+static int hexval(int ch)
+{
+    return ch >= '0' && ch <= '9' ? ch - '0'
+           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                    : -1;
+}
+
+static long u_escape(const char *s, size_t n, size_t i)
+{
+    if (i + 6 > n || s[i] != '\\' || s[i + 1] != 'u')
+        return -1;
+    long v = 0;
+    for (int k = 2; k < 6; k++) {
+        int h = hexval((unsigned char)s[i + k]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+static void fit_escapes(char *s, size_t n)
+{
+    size_t nul_at[64];
+    size_t nnul = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!in_str) {
+            if (s[i] == '"') {
+                in_str = true;
+                nnul = 0;
+            }
+            continue;
+        }
+        if (s[i] == '"') {
+            in_str = false;
+            size_t j = i + 1;
+            while (j < n && (s[j] == ' ' || s[j] == '\n' || s[j] == '\r' || s[j] == '\t'))
+                j++;
+            if (j < n && s[j] == ':')
+                for (size_t k = 0; k < nnul; k++)
+                    memcpy(s + nul_at[k] + 2, "fdd0", 4);
+            continue;
+        }
+        if (s[i] != '\\')
+            continue;
+        long v = u_escape(s, n, i);
+        if (v < 0) {
+            i++;   /* another escape: skip its character */
+            continue;
+        }
+        if (v >= 0xD800 && v <= 0xDBFF) {
+            long lo = u_escape(s, n, i + 6);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                i += 11;
+                continue;
+            }
+            memcpy(s + i + 2, "fffd", 4);
+        } else if (v >= 0xDC00 && v <= 0xDFFF) {
+            memcpy(s + i + 2, "fffd", 4);
+        } else if (v == 0 && nnul < sizeof nul_at / sizeof *nul_at) {
+            nul_at[nnul++] = i;
+        }
+        i += 5;
+    }
+}
+
+/* U+FDD0 (EF B7 90), a key's NUL (fit_escapes), back to the stored NUL C0 80
+ * (one byte shorter each); in place. */
+static void names_nul(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r;) {
+        if ((unsigned char)r[0] == 0xEF && (unsigned char)r[1] == 0xB7 && (unsigned char)r[2] == 0x90) {
+            *w++ = (char)0xC0;
+            *w++ = (char)0x80;
+            r += 3;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
 }
 
 /* Cleans jansson's message so no control byte from the file reaches a terminal. */
@@ -986,6 +1092,7 @@ static as_output *interpret(ctx *c)
         return NULL;
     }
     json_error_t je;
+    fit_escapes(c->sc->skel, c->sc->skel_len);
     json_t *root = json_loadb(c->sc->skel, c->sc->skel_len,
                               JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &je);
     if (!root) {
@@ -1038,6 +1145,10 @@ static as_output *interpret(ctx *c)
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
+        if (c->opts && c->opts->cancel && atomic_load(c->opts->cancel)) {
+            cerr(c, AS_EIO, NULL, "reading was cancelled");
+            goto fail;
+        }
         o->nseqs = i + 1;
         if (load_seq(c, json_array_get(seqs, i), i, &o->seqs[i]))
             goto fail;
@@ -1118,7 +1229,7 @@ static as_output *load_source(as_source *src, const char *name, const as_load_op
 as_output *as_load_file(const char *path, const as_load_opts *opts, as_error *err)
 {
     as_error_clear(err);
-    as_source *src = src_open_file(path, err);
+    as_source *src = src_open_file(path, opts ? opts->cancel : NULL, err);
     if (!src) {
         as_error_prefix(err, "%s", path);
         return NULL;

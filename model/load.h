@@ -15,6 +15,8 @@
 #ifndef AS_LOAD_H
 #define AS_LOAD_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "attr.h"
@@ -29,6 +31,10 @@ typedef struct as_load_opts {
      * but no tensor data (as_tensor.data is NULL, as_output.skimmed is set).
      * A skim reads base64 without decoding it: for listing many files. */
     bool skim;
+    /* When another thread sets *cancel, loading stops soon (within 50 ms
+     * while waiting for a FIFO or device, else after the chunk or sequence
+     * being decoded) with "reading was cancelled".  May be NULL. */
+    const atomic_bool *cancel;
 } as_load_opts;
 
 /* Loads one file; name shown in messages is path. */

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,7 +304,14 @@ static int sink_open(sink *s, pj_writer *w, int fd, bool gz, int level, bool syn
         pthread_mutex_destroy(&s->mu);
         return AS_OK;
     }
-    if (pthread_create(&s->th, NULL, sink_thread, s)) {
+    /* The writing thread never takes the signals that end the process: their
+     * handler runs in the caller's thread (atomic.h). */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int terr = pthread_create(&s->th, NULL, sink_thread, s);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (terr) {
         pthread_cond_destroy(&s->cv_free);
         pthread_cond_destroy(&s->cv_full);
         pthread_mutex_destroy(&s->mu);
@@ -779,16 +787,24 @@ char *as_save_split_path(const char *path, size_t i, bool compress)
 
 /* Directory part of path ("." when none), malloc'd. */
 typedef struct part {
-    char *path;      /* final name */
+    char *path;      /* final name (the target of a link) */
     char *tmp;       /* temporary file, NULL once gone */
     bool committed;  /* moved into place */
+    bool direct;     /* a device or FIFO: written in place */
 } part;
 
 /* Writes one document into a new temporary file for p->path. */
 static int write_part(part *p, const as_output *o, const json_t *info, size_t first, size_t n,
                       bool with_steps, const as_save_opts *opts, int level, as_error *err)
 {
-    int fd = atomic_tmp_create(p->path, &p->tmp, err);
+    int fd;
+    if (p->direct) {
+        fd = open(p->path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+            return as_error_set(err, AS_EIO, "%s: cannot open: %s", p->path, strerror(errno));
+    } else {
+        fd = atomic_tmp_create(p->path, &p->tmp, err);
+    }
     if (fd < 0)
         return err ? err->code : AS_EIO;
     save_ctx c = {opts->precision, opts->compress};
@@ -814,7 +830,7 @@ static int write_part(part *p, const as_output *o, const json_t *info, size_t fi
         return as_error_set(err, AS_EIO, "%s: %s: %s", p->path,
                             s.err_what ? s.err_what : "cannot write", strerror(s.err_no));
     }
-    if (!opts->no_sync && fsync(fd) != 0) {
+    if (!opts->no_sync && !p->direct && fsync(fd) != 0) {
         int e = errno;
         close(fd);
         return as_error_set(err, AS_EIO, "%s: cannot flush to disk: %s", p->path, strerror(e));
@@ -828,6 +844,8 @@ static int write_part(part *p, const as_output *o, const json_t *info, size_t fi
  * file is never replaced, even one that appeared while writing. */
 static int commit_part(part *p, bool force, as_error *err)
 {
+    if (p->direct)
+        return AS_OK;
     int rc = atomic_place(p->tmp, p->path, force, err);
     if (rc)
         return rc;
@@ -884,22 +902,15 @@ int as_save(const as_output *o, const char *path, const as_save_opts *opts_in, a
     if (!parts)
         return as_error_set(err, AS_ENOMEM, "out of memory");
     int rc = AS_OK;
+    /* Refuse early, before writing anything (atomic.h says what is
+     * written where). */
     for (size_t i = 0; i < nparts && !rc; i++) {
-        parts[i].path = opts.split ? as_save_split_path(path, i, opts.compress) : strdup(path);
-        if (!parts[i].path)
+        char *name = opts.split ? as_save_split_path(path, i, opts.compress) : strdup(path);
+        if (!name)
             rc = as_error_set(err, AS_ENOMEM, "out of memory");
-    }
-    /* Refuse early, before writing anything. */
-    for (size_t i = 0; i < nparts && !rc; i++) {
-        struct stat sb;
-        if (lstat(parts[i].path, &sb) == 0) {
-            if (!opts.force)
-                rc = as_error_set(err, AS_EUSAGE,
-                                  "%s: already exists (not overwritten without force)",
-                                  parts[i].path);
-            else if (S_ISDIR(sb.st_mode))
-                rc = as_error_set(err, AS_EUSAGE, "%s: is a directory", parts[i].path);
-        }
+        else
+            rc = atomic_target(name, opts.force, &parts[i].path, &parts[i].direct, err);
+        free(name);
     }
     for (size_t i = 0; i < nparts && !rc; i++) {
         if (opts.split) {
@@ -919,7 +930,7 @@ int as_save(const as_output *o, const char *path, const as_save_opts *opts_in, a
         atomic_sync_dir(parts[0].path);
     for (size_t i = 0; i < nparts; i++) {
         if (parts[i].tmp)
-            unlink(parts[i].tmp);
+            atomic_tmp_remove(parts[i].tmp);
         /* Without force the committed parts did not exist before: take them
          * back so that a failed split leaves nothing half done. */
         if (rc && parts[i].committed && !opts.force)

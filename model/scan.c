@@ -797,6 +797,10 @@ static int feed(scanner *s, const uint8_t *p, size_t n)
                 if (c == '"' || c == '{' || c == '[' || c == '}' || c == ']' || c == ':' ||
                     c == ',' || c == 'N' || c == 'I' || c == '-' || c == '\n')
                     break;
+                if (c < 0x20 && c != ' ' && c != '\t' && c != '\r')
+                    return fail(s, "not valid JSON: the byte 0x%02x outside a string", c);
+                if (c >= 0x7f)   /* binary data, not JSON: stop now, not at its end */
+                    return fail(s, "not valid JSON: the byte 0x%02x outside a string", c);
                 if (c == ' ' || c == '\t' || c == '\r') {
                     if (s->ws_run + added >= WS_KEEP) {
                         drop = true;
@@ -891,6 +895,26 @@ static uint64_t make_nonce(void)
     return x;
 }
 
+/* The kind of compressed or archive data that starts at p, if any. */
+static const char *packed_kind(const uint8_t *p, size_t n)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *name;
+    } kinds[] = {
+        {"\x1f\x8b", 2, "gzip"},
+        {"\x28\xb5\x2f\xfd", 4, "zstd"},
+        {"\xfd" "7zXZ\x00", 6, "xz"},
+        {"BZh", 3, "bzip2"},
+        {"PK\x03\x04", 4, "zip"},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        if (n >= kinds[k].len && !memcmp(p, kinds[k].magic, kinds[k].len))
+            return kinds[k].name;
+    return NULL;
+}
+
 int scan_run(as_source *src, as_scan *out, bool skim, scan_progress_fn progress, void *ud,
              as_error *err)
 {
@@ -899,12 +923,36 @@ int scan_run(as_source *src, as_scan *out, bool skim, scan_progress_fn progress,
     scanner s = {.out = out, .err = err, .line = 1, .mode = M_NORMAL, .skim = skim};
     int rc = AS_OK;
     uint64_t last_report = 0;
+    bool first_seen = false;
     for (;;) {
         const uint8_t *p;
         size_t n;
         if ((rc = src_next(src, &p, &n, err)))
             break;
         if (n == 0)
+            break;
+        /* The first byte that is not white space decides at once whether
+         * this can be JSON: /dev/zero or a binary file stops here, not
+         * after being read whole. */
+        for (size_t i = 0; !first_seen && i < n; i++) {
+            uint8_t b = p[i];
+            if (b == ' ' || b == '\n' || b == '\r' || b == '\t')
+                continue;
+            first_seen = true;
+            const char *what = b != '{' && b != '[' ? packed_kind(p + i, n - i) : NULL;
+            if (what) {
+                rc = as_error_set(err, AS_EDATA, "not a JSON file: it holds %s data%s", what,
+                                  src_is_gzip(src) ? " inside the gzip stream (compressed twice?)"
+                                                   : "; decompress it first");
+            } else if (b != '{' && b != '[') {
+                if (b >= 0x20 && b < 0x7f)
+                    rc = as_error_set(err, AS_EDATA, "not a JSON file (it starts with '%c')", b);
+                else
+                    rc = as_error_set(err, AS_EDATA,
+                                      "not a JSON file (it starts with the byte 0x%02x)", b);
+            }
+        }
+        if (rc)
             break;
         if ((rc = feed(&s, p, n)))
             break;

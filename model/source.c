@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,43 @@ struct as_source {
     int prod, cons, held;
     bool prod_eof, prod_failed, stop;
     as_error prod_err;
+
+    const atomic_bool *cancel; /* set by another thread: stop reading */
+    bool special;              /* a FIFO, device or socket (opened O_NONBLOCK) */
 };
+
+static bool stopped(const as_source *s)
+{
+    return (s->cancel && atomic_load(s->cancel)) || __atomic_load_n(&s->stop, __ATOMIC_RELAXED);
+}
+
+/* read() that waits for a special file with poll() so that cancel and
+ * src_close() are seen within 50 ms; on a regular file a plain read(). */
+static ssize_t read_some(as_source *s, uint8_t *dst, size_t cap, as_error *err)
+{
+    for (;;) {
+        if (stopped(s)) {
+            as_error_set(err, AS_EIO, "reading was cancelled");
+            return -2;
+        }
+        if (s->special) {
+            struct pollfd pf = {.fd = s->fd, .events = POLLIN};
+            int pr = poll(&pf, 1, 50);
+            if (pr < 0 && errno != EINTR) {
+                as_error_set(err, AS_EIO, "read failed: %s", strerror(errno));
+                return -1;
+            }
+            if (pr <= 0)
+                continue;
+        }
+        ssize_t r = read(s->fd, dst, cap);
+        if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+            continue;
+        if (r < 0)
+            as_error_set(err, AS_EIO, "read failed: %s", strerror(errno));
+        return r;
+    }
+}
 
 static int read_raw(as_source *s, uint8_t *dst, size_t cap, size_t *got, as_error *err)
 {
@@ -69,12 +106,9 @@ static int read_raw(as_source *s, uint8_t *dst, size_t cap, size_t *got, as_erro
         __atomic_add_fetch(&s->done, 1, __ATOMIC_RELAXED);
     }
     while (*got < cap && !s->eof_raw) {
-        ssize_t r = read(s->fd, dst + *got, cap - *got);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            return as_error_set(err, AS_EIO, "read failed: %s", strerror(errno));
-        }
+        ssize_t r = read_some(s, dst + *got, cap - *got, err);
+        if (r < 0)
+            return err ? err->code : AS_EIO;
         if (r == 0) {
             s->eof_raw = true;
             break;
@@ -245,12 +279,15 @@ static int start_thread(as_source *s, as_error *err)
     return AS_OK;
 }
 
-as_source *src_open_file(const char *path, as_error *err)
+as_source *src_open_file(const char *path, const atomic_bool *cancel, as_error *err)
 {
     as_source *s = src_new(err);
     if (!s)
         return NULL;
-    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    s->cancel = cancel;
+    /* O_NONBLOCK: opening a FIFO waits for a writer, which may never come;
+     * reads then wait in poll(), where cancel is seen. */
+    s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (s->fd < 0) {
         as_error_set(err, AS_EIO, "cannot open: %s", strerror(errno));
         goto fail;
@@ -263,6 +300,13 @@ as_source *src_open_file(const char *path, as_error *err)
     if (S_ISDIR(st.st_mode)) {
         as_error_set(err, AS_EDATA, "is a directory, not an attribution file");
         goto fail;
+    }
+    if (S_ISREG(st.st_mode)) {
+        int fl = fcntl(s->fd, F_GETFL);
+        if (fl >= 0)
+            fcntl(s->fd, F_SETFL, fl & ~O_NONBLOCK);
+    } else {
+        s->special = true;
     }
     s->total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
     if (S_ISREG(st.st_mode) && st.st_size == 0) {
@@ -284,12 +328,10 @@ as_source *src_open_file(const char *path, as_error *err)
          * hands it out first. */
         r = 0;
         while (r < 2) {
-            ssize_t k = read(s->fd, magic + r, (size_t)(2 - r));
-            if (k < 0 && errno == EINTR)
-                continue;
+            ssize_t k = read_some(s, magic + r, (size_t)(2 - r), err);
             if (k <= 0) {
                 if (k < 0)
-                    r = -1;
+                    goto fail;
                 break;
             }
             r += k;

@@ -13,6 +13,7 @@
 #ifndef AS_SOURCE_H
 #define AS_SOURCE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,8 +22,11 @@
 
 typedef struct as_source as_source;
 
-/* Opens path; refuses directories and empty files with a clear message. */
-as_source *src_open_file(const char *path, as_error *err);
+/* Opens path; refuses directories and empty files with a clear message.
+ * A FIFO, device or socket is opened without blocking and read as data
+ * arrives.  When cancel (may be NULL) becomes true, reading stops within
+ * 50 ms with "reading was cancelled" (AS_EIO). */
+as_source *src_open_file(const char *path, const atomic_bool *cancel, as_error *err);
 /* Wraps a buffer the caller keeps alive until src_close(). */
 as_source *src_open_mem(const void *buf, size_t len, as_error *err);
 

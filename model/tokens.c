@@ -548,8 +548,36 @@ static void emit(out *o, const char *p, size_t k)
     o->n += k;
 }
 
-/* Escapes s into dst; when max_cols >= 0 fits it in max_cols columns.  cut:
- * s is only the start of the text (always end with an ellipsis). */
+/* A fitted label keeps at most this many zero-width characters in a row
+ * (combining marks, joiners): Unicode's stream-safe text format allows 30
+ * non-starters in a row; more only stack on one cell, and without a bound a
+ * one-column label could take megabytes. */
+#define MAX_ZERO_RUN 30
+
+static bool long_zero_run(const char *s, size_t len, unsigned flags)
+{
+    int run = 0;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80) {
+            run = 0;
+            i++;
+            continue;
+        }
+        unit u;
+        i += next_unit(s + i, len - i, flags, &u);
+        run = u.zero ? run + 1 : 0;
+        if (run > MAX_ZERO_RUN)
+            return true;
+    }
+    return false;
+}
+
+/* Escapes s into dst; when max_cols >= 0 fits it in max_cols columns (and
+ * keeps at most MAX_ZERO_RUN zero-width characters in a row, so the result
+ * has at most about 130 bytes per column).  cut: s is only the start of the
+ * text (always end with an ellipsis). */
 static size_t render(char *dst, size_t cap, const char *s, size_t len, unsigned flags,
                      int max_cols, bool cut, int *cols)
 {
@@ -566,12 +594,13 @@ static size_t render(char *dst, size_t cap, const char *s, size_t len, unsigned 
         return 0;
     }
     if (max_cols > 0) {
-        if (cut || width_of(s, len, flags) > max_cols) {
+        if (cut || width_of(s, len, flags) > max_cols || long_zero_run(s, len, flags)) {
             budget = max_cols - 1;
             trunc = true;
         }
     }
     size_t i = 0;
+    int zero_run = 0;
     while (i < len) {
         unsigned char b = (unsigned char)s[i];
         if (b > 0x20 && b < 0x7F && b != '\\') {   /* printable ASCII */
@@ -582,10 +611,14 @@ static size_t render(char *dst, size_t cap, const char *s, size_t len, unsigned 
             emit(&o, s + i, 1);
             used++;
             i++;
+            zero_run = 0;
             continue;
         }
         unit u;
         size_t k = next_unit(s + i, len - i, flags, &u);
+        zero_run = u.zero ? zero_run + 1 : 0;
+        if (max_cols > 0 && zero_run > MAX_ZERO_RUN)
+            break;   /* trunc is set: the ellipsis says the rest is left out */
         int w = u.w;
         bool base = i == 0 && u.zero && (flags & TOKENS_ESC_BASE);
         if (base)

@@ -202,6 +202,72 @@ out=$("$bin" info "$h/trailing_garbage.json.gz") && grep -qF "trailing_garbage.j
 out=$("$bin" info "$h/two_members.json.gz") && grep -q "1 sequence" <<<"$out" && ! grep -q "notes:" <<<"$out" \
   && ok || bad "two gzip members load"
 
+# ---- what Python's json reads: lone surrogates, NUL in object keys ------------
+
+out=$("$bin" info "$h/python_only.json" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok || bad "python_only.json: exit $rc: $out"
+for want in 'source                 2: �lone x�' 'step_scores            pro\0b (2,), probability (2,)' \
+            'k\0ey: "v�"' 'pair: "😀"'; do
+  grep -qF -- "$want" <<<"$out" && ok || bad "python_only info does not show $want"
+done
+"$bin" save "$h/python_only.json" -o "$tmp/py.json" && "$bin" info --json "$h/python_only.json" >"$tmp/py_info.json" \
+  || bad "python_only save / info --json"
+python3 - "$tmp/py.json" "$tmp/py_info.json" <<'PY' && ok || bad "python_only saved and listed as Python reads it"
+import json, sys
+a = json.load(open(sys.argv[1]))["attributes"]
+s = a["sequence_attributions"][0]["attributes"]
+assert [t["attributes"]["token"] for t in s["source"]] == ["\ufffdlone", "x\ufffd"]
+assert list(s["step_scores"]) == ["pro\x00b", "probability"], list(s["step_scores"])
+assert a["info"]["k\x00ey"] == "v\ufffd" and a["info"]["pair"] == "\U0001F600"
+i = json.load(open(sys.argv[2]))
+assert i["sequences"][0]["step_scores"] == {"pro\x00b": 2, "probability": 2}
+assert i["info"]["k\x00ey"] == "v\ufffd"
+PY
+
+# ---- a one-column token of 1 MB: "a" + 2^19 combining marks ----------------
+
+python3 "$here/../tools/mkhostile.py" --marks "$tmp/marks.json" || bad "making marks.json"
+for c in "show" "show -a none" "show --decode-tokens none" "info"; do
+  # shellcheck disable=SC2086
+  "$bin" $c "$tmp/marks.json" >"$tmp/marks.out" 2>&1 || bad "$c marks.json fails"
+  size=$(wc -c <"$tmp/marks.out")
+  [ "$size" -lt 4096 ] && ok || bad "$c marks.json prints $size bytes"
+done
+# the label keeps the base and at most 30 marks, then the ellipsis
+python3 - "$tmp/marks.out" <<'PY' && ok || bad "marks label bounded by cells and bytes"
+import sys
+t = open(sys.argv[1], encoding="utf-8").read()
+line = next(l for l in t.splitlines() if "\u0301" in l)
+lab = line.split(": ", 1)[1].split()[0] if "source" in line else line
+n = line.count("\u0301")
+assert 1 <= n <= 30, n
+assert "a" + "\u0301" * n + "\u2026" in line, line[:80]
+PY
+rm -f "$tmp/marks.json"
+
+# ---- CSV formula injection ----------------------------------------------
+
+# Fields starting with = + - @ TAB CR get a leading ' (OWASP); --csv-raw
+# keeps the text; numbers are never touched.
+"$bin" export "$h/csv_formula.json" -o "$tmp/f.csv" && "$bin" export "$h/csv_formula.json" --csv-raw -o "$tmp/fraw.csv" \
+  || bad "export csv_formula"
+python3 - "$tmp/f.csv" "$tmp/fraw.csv" <<'PY' && ok || bad "CSV formulas neutralised, --csv-raw keeps them"
+import csv, sys
+safe = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+raw = list(csv.reader(open(sys.argv[2], newline="", encoding="utf-8")))
+toks = {r[3] for r in safe[1:] if r[1] == "source"}
+assert toks == {"'=HYPERLINK(\"http://example.com/\",\"click\")", "'+1+2", "'-3", "'@SUM(A1:A2)",
+                "\\tTAB", "\\rCR", "'-", "plain", "a=b"}, toks
+assert {r[5] for r in safe[1:]} == {"'=1+1", "\u2581ok"}
+# no field a spreadsheet would run as a formula
+for r in safe[1:]:
+    for x in (r[1], r[3], r[5]):
+        assert not x or x[0] not in "=+-@\t\r", r
+assert any(r[6].startswith("-") for r in safe[1:])            # negative numbers stay numbers
+rawtoks = {r[3] for r in raw[1:] if r[1] == "source"}
+assert "=HYPERLINK(\"http://example.com/\",\"click\")" in rawtoks and "-3" in rawtoks and "-" in rawtoks
+PY
+
 # ---- gzip bombs: 1 MB inflating to 1 GiB of white space ---------------------
 
 for kind in text list; do

@@ -1,8 +1,7 @@
 #!/bin/bash
 # layers.sh - the layers of the tree stay layers: curses only in tui/, and
 # each layer includes only its own headers and those of the layers below it
-#   model/ <- view/, render/ <- tui/ <- cli/
-# (view/ and render/ do not use each other).
+#   model/ <- view/ <- render/ <- tui/ <- cli/
 #
 #   bash tests/layers.sh ATTRSCOPE_BINARY FIXTURES_DIR   (arguments unused)
 set -u
@@ -34,7 +33,7 @@ check() { # LAYER ALLOWED-LAYERS...: every "x.h" a file of LAYER includes lives 
 }
 check model
 check view model
-check render model
+check render view model
 check tui view render model
 check cli tui view render model
 

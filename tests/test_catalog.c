@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -141,6 +142,41 @@ START_TEST(search_and_failures)
 }
 END_TEST
 
+/* A FIFO, a link to /dev/zero and a subdirectory named .json are not listed;
+ * a FIFO given by name is read in the background and cancelled at once by
+ * catalog_free() (it would wait for a writer for ever). */
+START_TEST(special_files_left_out_and_cancelled)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/part_3.json", dir);
+    ck_assert_int_eq(mkfifo(p, 0600), 0);
+    snprintf(p, sizeof p, "%s/part_4.json", dir);
+    ck_assert_int_eq(symlink("/dev/zero", p), 0);
+    snprintf(p, sizeof p, "%s/part_5.json", dir);
+    ck_assert_int_eq(mkdir(p, 0700), 0);
+    as_error e = {0};
+    const char *paths[] = {dir};
+    as_catalog *c = catalog_new(paths, 1, 0, &e);
+    ck_assert_msg(c != NULL, "%s", e.msg);
+    ck_assert_uint_eq(catalog_nfiles(c), 3);
+    catalog_free(c);
+
+    char fifo[512];
+    snprintf(fifo, sizeof fifo, "%s/part_3.json", dir);
+    const char *two[] = {fixture("inseq/encdec_occlusion_coarse.json"), fifo};
+    c = catalog_new(two, 2, 0, &e);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(catalog_skim_start(c, NULL), AS_OK);
+    ck_assert_int_eq(catalog_skim_step(c, NULL, &e), 1);   /* the first file */
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    catalog_free(c);   /* the thread waits in the FIFO: cancelled */
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+    ck_assert_msg(ms < 1000, "catalog_free took %.0f ms", ms);
+}
+END_TEST
+
 START_TEST(empty_directory_and_missing_file)
 {
     as_error e = {0};
@@ -237,6 +273,7 @@ int main(void)
     tcase_add_test(tc, memory_bound_evicts_least_recent);
     tcase_add_test(tc, search_and_failures);
     tcase_add_test(tc, empty_directory_and_missing_file);
+    tcase_add_test(tc, special_files_left_out_and_cancelled);
     tcase_add_test(tc, thread_reads_in_order);
     suite_add_tcase(s, tc);
     return run_suite(s);

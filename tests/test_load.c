@@ -334,6 +334,25 @@ START_TEST(malformed_inputs)
 }
 END_TEST
 
+/* What Python's json reads loads: lone surrogates as U+FFFD, \u0000 in a
+ * key kept as the stored NUL (C0 80) of the step-score name and info key. */
+START_TEST(python_json_extras)
+{
+    as_error e = {0};
+    as_output *o = as_load_file(testdata("hostile/python_only.json"), NULL, &e);
+    ck_assert_msg(o != NULL, "%s", e.msg);
+    const as_seq *s = &o->seqs[0];
+    ck_assert_str_eq(s->source.v[0].text, "\xef\xbf\xbdlone");
+    ck_assert_str_eq(s->source.v[1].text, "x\xef\xbf\xbd");
+    ck_assert_uint_eq(s->step_scores.n, 2);
+    ck_assert_str_eq(s->step_scores.v[0].name, "pro\xc0\x80" "b");
+    ck_assert_ptr_nonnull(json_object_get(o->info, "k\xc0\x80" "ey"));
+    ck_assert_str_eq(json_string_value(json_object_get(o->info, "k\xc0\x80" "ey")), "v\xef\xbf\xbd");
+    ck_assert_str_eq(json_string_value(json_object_get(o->info, "pair")), "\xf0\x9f\x98\x80");
+    attr_output_free(o);
+}
+END_TEST
+
 START_TEST(missing_file_and_no_files)
 {
     as_error e = {0};
@@ -416,6 +435,7 @@ int main(void)
     tcase_add_test(tc, gzip_members_and_trailing_data);
     tcase_add_test(tc, load_from_memory_and_merge_order);
     tcase_add_test(tc, malformed_inputs);
+    tcase_add_test(tc, python_json_extras);
     tcase_add_test(tc, missing_file_and_no_files);
     tcase_add_test(tc, memory_limit_refuses_before_allocating);
     suite_add_tcase(s, tc);

@@ -618,6 +618,35 @@ START_TEST(label_table)
 }
 END_TEST
 
+/* A fitted label keeps at most 30 zero-width characters in a row: "a" and
+ * 2^19 combining acute accents fit in 8 columns take a few hundred bytes. */
+START_TEST(fit_bounds_combining_marks)
+{
+    size_t n = 1 + ((size_t)1 << 19) * 2;
+    char *s = malloc(n + 1);
+    ck_assert_ptr_nonnull(s);
+    s[0] = 'a';
+    for (size_t i = 1; i < n; i += 2)
+        memcpy(s + i, "\xcc\x81", 2);
+    s[n] = '\0';
+    char out[1024];
+    int cols;
+    size_t need = tokens_fit(NULL, 0, s, n, 0, 8, NULL);
+    ck_assert_uint_lt(need, 100);
+    size_t got = tokens_fit(out, sizeof out, s, n, 0, 8, &cols);
+    ck_assert_uint_eq(got, 1 + 30 * 2 + 3);
+    ck_assert_int_eq(cols, 2);
+    ck_assert_int_eq(memcmp(out + 1 + 60, "\xe2\x80\xa6", 3), 0);
+    /* 30 marks are kept whole, without an ellipsis */
+    got = tokens_fit(out, sizeof out, s, 61, 0, 8, &cols);
+    ck_assert_uint_eq(got, 61);
+    ck_assert_int_eq(cols, 1);
+    /* a plain escape (no fitting) keeps everything */
+    ck_assert_uint_eq(tokens_escape(NULL, 0, s, n, 0), n);
+    free(s);
+}
+END_TEST
+
 START_TEST(label_long_token)
 {
     /* Longer than the label's stack buffer: decoded through the heap. */
@@ -935,6 +964,7 @@ static Suite *tokens_suite(void)
     tcase_add_test(tc, truncate_display_text);
     tcase_add_loop_test(tc, label_table, 0, NELEM(label_cases));
     tcase_add_test(tc, label_long_token);
+    tcase_add_test(tc, fit_bounds_combining_marks);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("detect");

@@ -16,18 +16,34 @@ expect "exported the source pane (10 rows + 1 step rows, 11 columns)" "export me
 if [ -f "$WORK/$NAME" ]; then ok "CSV written"; else fail "no $NAME"; fi
 python3 - "$WORK/$NAME" "$AGG" <<'PY' && ok "CSV holds every golden value, tokens and step row" || fail "CSV content"
 import csv, json, math, sys
-rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
 g = json.load(open(sys.argv[2]))["encdec_occlusion_coarse"]["none"][0]
-assert rows[0][:3] == ["row", "token", "0:\u2581Ciao"], rows[0]
+# the tidy table of `attrscope export`
+assert rows[0] == ["sequence", "kind", "attributed_index", "attributed_token", "generated_index",
+                   "generated_token", "value"], rows[0]
 m = g["source_attributions"]
-assert len(rows) == 1 + len(m) + 1
-for i, r in enumerate(m):
-    assert rows[1 + i][1] == g["source"][i]
-    for j, v in enumerate(r):
-        assert abs(float(rows[1 + i][2 + j]) - v) <= 1e-6 * max(1, abs(v)), (i, j)
-assert rows[-1][1] == "probability"
-for j, v in enumerate(g["step_scores"]["probability"]):
-    assert abs(float(rows[-1][2 + j]) - v) <= 1e-6
+cols = len(m[0])
+assert len(rows) == 1 + (len(m) + 1) * cols, len(rows)
+seen = set()
+for r in rows[1:]:
+    seq, kind, ai, at, gi, gt, v = r
+    assert seq == "0"
+    j = int(gi) - g["attr_pos_start"]
+    assert gt == g["target"][int(gi)], (gt, gi)
+    if kind == "source":
+        i = int(ai)
+        assert at == g["source"][i]
+        want = m[i][j]
+        if want is None:
+            assert v == "NaN"
+        else:
+            assert abs(float(v) - want) <= 1e-6 * max(1, abs(want)), (i, j)
+        seen.add((i, j))
+    else:
+        assert kind == "step:probability" and ai == "" and at == "", r
+        assert abs(float(v) - g["step_scores"]["probability"][j]) <= 1e-6
+        seen.add(("p", j))
+assert len(seen) == (len(m) + 1) * cols
 PY
 # never overwrite silently
 echo sentinel > "$WORK/$NAME"
@@ -40,7 +56,7 @@ keys e Enter
 expect "exists. Overwrite it?" "asks again"
 keys y
 expect "exported the source pane" "yes: exported"
-if head -1 "$WORK/$NAME" | grep -q '^row,token,'; then ok "file overwritten after yes"; else fail "not overwritten"; fi
+if head -1 "$WORK/$NAME" | grep -q '^sequence,kind,'; then ok "file overwritten after yes"; else fail "not overwritten"; fi
 # JSON of the target pane, NaN as null
 keys Tab e C-u
 type_text "target.json"
@@ -195,4 +211,42 @@ for g, w in zip(got, want):
 PY
 keys q
 expect_restored 0
+# hostile tokens (tests/data/hostile): every label lines up with its row in
+# JSON (a NUL token too), CSV holds no raw control, no invalid UTF-8 and no
+# live formula
+for f in tokens_control csv_formula; do
+    start 120 40 TERM=xterm-256color -- "$TESTS/data/hostile/$f.json"
+    expect "seq 1/1" "$f opens"
+    for ext in csv json; do
+        keys e C-u
+        type_text "$f.$ext"
+        keys Enter
+        expect "exported the" "$f.$ext exported"
+        for _ in $(seq 50); do [ -s "$WORK/$f.$ext" ] && break; sleep 0.1; done
+    done
+    if LC_ALL=C grep -qaP '[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xc0\x80' "$WORK/$f.csv"; then
+        fail "$f.csv: raw control bytes"
+    else
+        ok "$f.csv: no raw control bytes"
+    fi
+    python3 - "$WORK/$f.csv" "$WORK/$f.json" "$f" <<'PY' && ok "$f: CSV and JSON labels" || fail "$f: CSV and JSON labels"
+import csv, json, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))   # strict UTF-8
+d = json.load(open(sys.argv[2], encoding="utf-8"))
+assert len(d["rows"]) == len(d["values"]), (len(d["rows"]), len(d["values"]))
+assert len(d["columns"]) == len(d["values"][0])
+assert rows[0][:2] == ["sequence", "kind"]
+for r in rows[1:]:
+    for x in (r[1], r[3], r[5]):
+        assert not x or x[0] not in "=+-@\t\r", r
+if sys.argv[3] == "tokens_control":
+    assert "nul\x00byte" in d["rows"] and "\x1b[2J" in d["rows"], d["rows"][:6]
+    toks = [r[3] for r in rows[1:] if r[1] in ("source", "target")]
+    assert "nul\\0byte" in toks and "\\x1b[2J" in toks and "\\u202eevil" in toks, sorted(set(toks))[:8]
+else:
+    assert "'=HYPERLINK(\"http://example.com/\",\"click\")" in [r[3] for r in rows[1:]]
+PY
+    keys q
+    expect_restored 0
+done
 finish

@@ -5,6 +5,7 @@
     tools/mkhostile.py --bomb-text FILE   a ~1 MB gzip file that inflates to 1 GiB of
                                           white space between JSON values
     tools/mkhostile.py --bomb-list FILE   the same inside an __ndarray__ number list
+    tools/mkhostile.py --marks FILE       a token "a" + 2^19 combining marks
 
 Everything is deterministic: running it again gives the same bytes (gzip
 headers carry no time stamp).  Files are written the way inseq writes them
@@ -272,7 +273,43 @@ def two_members():
     return gz(text[:half]) + gz(text[half:])
 
 
+def names_control():
+    # Control characters in every other string a file holds: the class and
+    # module names of a sequence, step and sequence score names.
+    d = minimal({"model_name": "m", "\x1b]52;c;cHduZWQ=\x07": "\x9b2J"})
+    s = d["attributes"]["sequence_attributions"][0]
+    s["__instance_type__"] = ["inseq\x1b]2;module\x07",
+                              "Coarse\x1b]52;c;cHduZWQ=\x07\x1b[2J\u009b1m\u202eX"]
+    a = s["attributes"]
+    a["step_scores"]["\x1b]0;step\x07p\u009b"] = a["step_scores"]["probability"]
+    a["sequence_scores"] = {"\x1b[2Jseq\u202e": tensor(lambda ix: 1.0, (2,))}
+    return dumps(d)
+
+
+FORMULA_SOURCE = ["=HYPERLINK(\"http://example.com/\",\"click\")", "+1+2", "-3", "@SUM(A1:A2)",
+                  "\tTAB", "\rCR", "-", "plain", "a=b"]
+
+
+def csv_formula():
+    # Tokens a spreadsheet would run as formulas when read from a CSV.
+    return dumps(coarse(FORMULA_SOURCE, ["=1+1", "\u2581ok"], {"model_name": "m"}))
+
+
+def python_only():
+    # What Python's json reads and jansson refuses: lone surrogates in
+    # tokens and info, \u0000 in object keys (a step-score name, an info key).
+    d = minimal({"model_name": "m", "k\x00ey": "v\udc00", "pair": "\U0001F600"})
+    a = d["attributes"]["sequence_attributions"][0]["attributes"]
+    a["source"][0]["attributes"]["token"] = "\ud800lone"
+    a["source"][1]["attributes"]["token"] = "x\udfff"
+    a["step_scores"]["pro\x00b"] = a["step_scores"]["probability"]
+    return dumps(d)
+
+
 FILES = {
+    "names_control.json": names_control,
+    "python_only.json": python_only,
+    "csv_formula.json": csv_formula,
     "tokens_control.json": tokens_control,
     "html_payloads.json": html_payloads,
     "numbers.json": numbers,
@@ -311,9 +348,20 @@ def bomb(path, inside_list):
         f.write(gz(tail.encode()))
 
 
+def marks(path):
+    # A token "a" followed by 2^19 combining acute accents (1 MB of text that
+    # takes one column), beside plain tokens.
+    text = coarse(["a" + "\u0301" * (1 << 19), "\u2581b"], ["\u2581x", "</s>"], {"model_name": "m"})
+    with open(path, "w") as f:
+        f.write(dumps(text))
+
+
 def main(argv):
     if len(argv) == 3 and argv[1] in ("--bomb-text", "--bomb-list"):
         bomb(argv[2], argv[1] == "--bomb-list")
+        return 0
+    if len(argv) == 3 and argv[1] == "--marks":
+        marks(argv[2])
         return 0
     if len(argv) > 2 or (len(argv) == 2 and argv[1].startswith("-")):
         print(__doc__, file=sys.stderr)

@@ -2,6 +2,7 @@
  * dispatch them to the top screen or the action table, redraw when
  * something changed, time the frames, and restore the terminal. */
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,6 +456,7 @@ int explore_main(const explore_opts *o)
     setlocale(LC_ALL, "");
     tui_text_init();
     term_signals_install();
+    signal(SIGXFSZ, SIG_IGN);   /* e over `ulimit -f`: an error in place, not the end */
     tui_bind_keys();
 
     view_opts vo = {

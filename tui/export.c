@@ -1,5 +1,5 @@
 /* export.c - exporting the current view: CSV and JSON through
- * view/viewexport.h, HTML pages through render/html.h:
+ * render/viewexport.h, HTML pages through render/html.h:
  *   NAME.html         a 2D view: the heatmap page of the shown sequence, in
  *                     the view's color range; a granular / multi-dimensional
  *                     view (pipeline none): the granular page with the
@@ -136,6 +136,8 @@ static int export_html(tui *t, const char *path, as_error *err)
     html_out_free(&o);
     if (rc || frc) {
         atomic_abort(&af);
+        if (err && err->code == AS_EIO)
+            as_error_prefix(err, "%s", path);
         return rc ? rc : frc;
     }
     return atomic_commit(&af, err);

@@ -57,6 +57,23 @@ static void *busy_thread(void *arg)
     return NULL;
 }
 
+/* True when q was pressed; other keys are put back for later. */
+static bool busy_quit_key(void)
+{
+    int delay = wgetdelay(stdscr);
+    wtimeout(stdscr, 0);
+    wint_t wc;
+    int rc = wget_wch(stdscr, &wc);
+    wtimeout(stdscr, delay);
+    if (rc == OK && (wc == L'q' || wc == L'Q'))
+        return true;
+    if (rc == OK)
+        unget_wch((wchar_t)wc);
+    else if (rc == KEY_CODE_YES)
+        ungetch((int)wc);
+    return false;
+}
+
 int tui_busy(tui *t, const char *what, uint64_t total, int (*fn)(tui *t, void *ud), void *ud)
 {
     atomic_store(&t->prog.done, 0);
@@ -78,6 +95,11 @@ int tui_busy(tui *t, const char *what, uint64_t total, int (*fn)(tui *t, void *u
         if (term_take_tstp()) {
             term_suspend();
             drawn = false;
+        }
+        if (term_active() && busy_quit_key()) {
+            /* q quits at once: the reading thread is not waited for */
+            term_end();
+            _exit(0);
         }
         struct timespec ts = {0, 10 * 1000000L};
         nanosleep(&ts, NULL);

@@ -1,28 +1,13 @@
 /* viewexport.c - CSV and JSON of a view's pane (see viewexport.h). */
 #include "viewexport.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
+#include "atomic.h"
+#include "table.h"
 
 static const char *tok(const as_tokens *t, size_t i)
 {
@@ -49,42 +34,31 @@ int view_export_csv(const view_state *v, int pane, FILE *f, as_error *err)
     if (check_pane(v, pane, err))
         return AS_EUSAGE;
     const view_grid *g = &v->grid[pane];
-    fputs("row,token", f);
-    for (size_t c = 0; c < g->ncols; c++) {
-        char head[64];
-        fputc(',', f);
-        if (g->sub_dim >= 0)
-            snprintf(head, sizeof head, "%zu[%zu]:", view_col_gen(v, pane, c),
-                     view_col_sub(v, pane, c));
-        else
-            snprintf(head, sizeof head, "%zu:", view_col_gen(v, pane, c));
-        size_t hl = strlen(head);
-        const char *t = col_token(v, pane, c);
-        char *both = malloc(hl + strlen(t) + 1);
-        if (!both)
-            return as_error_set(err, AS_ENOMEM, "out of memory");
-        memcpy(both, head, hl);
-        strcpy(both + hl, t);
-        csv_field(f, both);
-        free(both);
-    }
-    fputc('\n', f);
+    const as_seq *s = view_seq(v);
+    unsigned flags = g->sub_dim >= 0 ? TABLE_CSV_SUB : 0;
+    table_csv_header(f, flags);
+    table_row row = {.sequence = v->seq, .sub_index = -1};
+    char kind[300];
     for (size_t r = 0; r < g->nrows + g->nsteps; r++) {
         if (r < g->nrows) {
-            fprintf(f, "%zu,", view_row_token(v, pane, r));
-            csv_field(f, tok(g->rows_tok, view_row_token(v, pane, r)));
+            size_t t = view_row_token(v, pane, r);
+            row.kind = pane == VIEW_SRC ? "source" : "target";
+            row.attributed_index = (long)t;
+            row.attributed_token = tok(g->rows_tok, t);
         } else {
-            fputc(',', f);
-            csv_field(f, view_step_name(v, r - g->nrows));
+            snprintf(kind, sizeof kind, "step:%s", view_step_name(v, r - g->nrows));
+            row.kind = kind;
+            row.attributed_index = -1;
+            row.attributed_token = NULL;
         }
         for (size_t c = 0; c < g->ncols; c++) {
-            double x = view_cell(v, pane, r, c);
-            if (isnan(x))
-                fputc(',', f);
-            else
-                fprintf(f, ",%.9g", x);
+            row.generated_index = (size_t)s->attr_pos_start + view_col_gen(v, pane, c);
+            row.generated_token = col_token(v, pane, c);
+            if (g->sub_dim >= 0)
+                row.sub_index = (long)view_col_sub(v, pane, c);
+            row.value = (float)view_cell(v, pane, r, c);
+            table_csv_row(f, &row, flags);
         }
-        fputc('\n', f);
     }
     return AS_OK;
 }
@@ -104,11 +78,11 @@ int view_export_json(const view_state *v, int pane, FILE *f, as_error *err)
     json_t *steps = json_object(), *sliders = json_object(), *slices = json_object();
     const char *file = view_agg_file_path(v->agg, view_agg_file(v->agg, v->seq, NULL, NULL));
     if (file)
-        json_object_set_new(o, "file", json_string(file));
+        json_object_set_new(o, "file", table_json_text(file));
     json_object_set_new(o, "sequence", json_integer((json_int_t)v->seq));
     json_object_set_new(o, "pane", json_string(pane == VIEW_SRC ? "source" : "target"));
-    json_object_set_new(o, "pipeline", json_string(v->ch.pipeline));
-    json_object_set_new(o, "weight", v->ch.weight[0] ? json_string(v->ch.weight) : json_null());
+    json_object_set_new(o, "pipeline", table_json_text(v->ch.pipeline));
+    json_object_set_new(o, "weight", v->ch.weight[0] ? table_json_text(v->ch.weight) : json_null());
     if (g->sub_dim >= 0)
         json_object_set_new(o, "show_dim", json_pack("{s:i,s:s}", "dim", g->sub_dim, "name",
                                                      view_dim_name(v, g->sub_dim)));
@@ -126,10 +100,12 @@ int view_export_json(const view_state *v, int pane, FILE *f, as_error *err)
     json_object_set_new(o, "sliders", sliders);
     json_object_set_new(o, "slices", slices);
     for (size_t r = 0; r < g->nrows; r++)
-        json_array_append_new(rows, json_string(tok(g->rows_tok, view_row_token(v, pane, r))));
+        json_array_append_new(rows, table_json_text(tok(g->rows_tok, view_row_token(v, pane, r))));
     for (size_t c = 0; c < g->ncols; c++) {
-        json_t *col = json_pack("{s:I,s:s}", "index", (json_int_t)view_col_gen(v, pane, c),
-                                "token", col_token(v, pane, c));
+        /* table_json_text: a token holding NUL or bytes that are not UTF-8
+         * still has its label (json_string would refuse it) */
+        json_t *col = json_pack("{s:I,s:o}", "index", (json_int_t)view_col_gen(v, pane, c),
+                                "token", table_json_text(col_token(v, pane, c)));
         if (g->sub_dim >= 0)
             json_object_set_new(col, "sub", json_integer((json_int_t)view_col_sub(v, pane, c)));
         json_array_append_new(cols, col);
@@ -144,13 +120,16 @@ int view_export_json(const view_state *v, int pane, FILE *f, as_error *err)
         json_t *row = json_array();
         for (size_t c = 0; c < g->ncols; c++)
             json_array_append_new(row, num(view_cell(v, pane, g->nrows + k, c)));
-        json_object_set_new(steps, view_step_name(v, k), row);
+        json_t *name = table_json_text(view_step_name(v, k));   /* NUL kept as U+0000 */
+        json_object_setn_new(steps, json_string_value(name), json_string_length(name), row);
+        json_decref(name);
     }
     json_object_set_new(o, "rows", rows);
     json_object_set_new(o, "columns", cols);
     json_object_set_new(o, "values", vals);
     json_object_set_new(o, "step_scores", steps);
-    int rc = json_dumpf(o, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
+    int rc = table_json_dump(f, o, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9) |
+                                       JSON_ENSURE_ASCII);
     json_decref(o);
     fputc('\n', f);
     if (rc)
@@ -163,39 +142,15 @@ int view_export(const view_state *v, int pane, view_export_fmt fmt, const char *
 {
     if (check_pane(v, pane, err))
         return AS_EUSAGE;
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 16);
-    if (!tmp)
-        return as_error_set(err, AS_ENOMEM, "out of memory");
-    memcpy(tmp, path, pl);
-    strcpy(tmp + pl, ".tmp-XXXXXX");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return as_error_set(err, AS_EIO, "%s: %s", path, strerror(e));
+    as_atomic af;
+    /* asking before replacing a file is the caller's business */
+    if (atomic_open(&af, path, true, err))
+        return err ? err->code : AS_EIO;
+    int rc = fmt == VIEW_EXPORT_CSV ? view_export_csv(v, pane, af.f, err)
+                                    : view_export_json(v, pane, af.f, err);
+    if (rc) {
+        atomic_abort(&af);
+        return rc;
     }
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return as_error_set(err, AS_EIO, "%s: %s", path, strerror(e));
-    }
-    int rc = fmt == VIEW_EXPORT_CSV ? view_export_csv(v, pane, f, err)
-                                    : view_export_json(v, pane, f, err);
-    if (ferror(f) && !rc)
-        rc = as_error_set(err, AS_EIO, "%s: write failed", path);
-    if (fclose(f) && !rc)
-        rc = as_error_set(err, AS_EIO, "%s: %s", path, strerror(errno));
-    if (!rc && rename(tmp, path))
-        rc = as_error_set(err, AS_EIO, "%s: %s", path, strerror(errno));
-    if (rc)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+    return atomic_commit(&af, err);
 }
