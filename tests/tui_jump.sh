@@ -92,15 +92,15 @@ expect "search token in every sequence" "the search prompt says its scope"
 type_text "planet"
 keys Enter
 expect "seq 2/2" "the search goes on into sequence 2"
-expect "'planet': match 1 of 1 in seq 2 (another sequence): source row 1" "status says where"
+expect "'planet': match 1 of 1 (source row 1) in seq 2 (another sequence)" "status says where"
 # "Hello" is in both: n goes from sequence 2 into sequence 1 (wrapping)
 keys /
 type_text "Hello"
 keys Enter
-expect "'Hello': match 1 of 1 in seq 2: source row 0" "a match in the shown sequence first"
+expect "'Hello': match 1 of 1 (source row 0) in seq 2" "a match in the shown sequence first"
 keys n
 expect "seq 1/2" "n moves on into the other sequence"
-expect "'Hello': match 1 of 1 in seq 1 (another sequence)" "n status"
+expect "'Hello': match 1 of 1 (source row 0) in seq 1 (another sequence)" "n status"
 keys N
 expect "seq 2/2" "N goes back"
 # Tab: this sequence only
@@ -111,9 +111,9 @@ expect "search token in this sequence (Tab: all sequences)" "Tab keeps the searc
 keys C-u
 type_text "Hello"
 keys Enter
-expect "'Hello': match 1 of 1, this sequence only" "this sequence only"
+expect "'Hello': match 1 of 1 (source row 0), this sequence only" "this sequence only"
 keys n
-expect "'Hello': match 1 of 1, this sequence only" "n stays in the sequence"
+expect "'Hello': match 1 of 1 (source row 0), this sequence only" "n stays in the sequence"
 expect "seq 2/2" "still sequence 2"
 keys /
 keys C-u
@@ -135,9 +135,9 @@ keys /
 type_text "beautiful"
 keys Enter
 expect "seq 2/2" "found in the second sequence"
-expect "'beautiful': match 1 of 2 in seq 2" "two matches (row and column)"
+expect "'beautiful': match 1 of 2 (target row 6) in seq 2" "two matches (row and column)"
 keys n
-expect "'beautiful': match 2 of 2 in seq 2: column" "the column match"
+expect "'beautiful': match 2 of 2 (column 3) in seq 2" "the column match"
 keys q
 expect_restored 0
 finish

@@ -252,15 +252,16 @@ static unsigned search_go(tui *t, long step)
     view_state *v = &t->v;
     unsigned ch = m.col ? view_goto(v, m.pane, v->row[v->pane], m.index)
                         : view_goto(v, m.pane, m.index, v->col);
-    char where[64] = "";
+    char where[64];
     if (!t->search_here)
         snprintf(where, sizeof where, " in seq %zu%s", tui_seq_number(v->seq),
                  moved_seq ? " (another sequence)" : "");
     else
         snprintf(where, sizeof where, ", this sequence only");
-    tui_msg(t, false, "'%s': match %zu of %zu%s: %s %zu", q, t->match_i + 1, t->nmatch, where,
+    tui_msg(t, false, "'%s': match %zu of %zu (%s %zu)%s", q, t->match_i + 1, t->nmatch,
             m.col ? "column" : m.pane == VIEW_SRC ? "source row" : "target row",
-            m.col ? view_col_gen(v, m.pane, m.index) : view_row_token(v, m.pane, m.index));
+            m.col ? view_col_gen(v, m.pane, m.index) : view_row_token(v, m.pane, m.index),
+            where);
     return bits | tui_view_bits(ch) | TUI_REDRAW;
 }
 

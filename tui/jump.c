@@ -8,7 +8,9 @@
  *   src, tgt         the source or target pane (source, target too)
  *   NAME             a step-score row (probability, ...)
  * The sequence changes first, then the pane, then the row and column.
- * Anything that does not fit leaves everything as it was and says why. */
+ * A word that is not understood changes nothing; a row or column out of
+ * range is refused with the range there is (a sequence change asked for
+ * with it stays made). */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
