@@ -101,4 +101,25 @@ mode=$(T display-message -p -t "$SESSION" '#{mouse_any_flag}')
 [ "$mode" = 1 ] && ok "--mouse wins over the config file" || fail "--mouse: mouse reporting $mode"
 keys q
 expect_restored 0
+
+# Ctrl-Z gives the mouse back to the shell; fg takes it again
+start_shell 100 30
+run_in_shell "$INSEQ/encdec_occlusion_coarse.json"
+expect "q:quit" "from a shell"
+keys C-z
+expect "shell$" "stopped"
+mode=$(T display-message -p -t "$SESSION" '#{mouse_any_flag}')
+[ "$mode" = 0 ] && ok "no mouse reporting while stopped" || fail "mouse reporting left on while stopped"
+type_text "fg"
+keys Enter
+expect "q:quit" "continued"
+flag_on() { [ "$(T display-message -p -t "$SESSION" '#{mouse_any_flag}')" = 1 ]; }
+poll 5 flag_on && ok "mouse reporting back after fg" || fail "no mouse after fg"
+y=$(line_of '^5  a')
+sgr 0 30 "$y"
+if wait_status '^ src 5  a .* 2 , '; then ok "clicks work after fg"; else fail "click after fg"; fi
+keys q
+if wait_gone "q:quit"; then ok "quit after fg"; else fail "still running after q"; fi
+mode=$(T display-message -p -t "$SESSION" '#{mouse_any_flag}')
+[ "$mode" = 0 ] && ok "no mouse reporting after quitting" || fail "mouse reporting left on"
 finish
