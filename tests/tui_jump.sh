@@ -140,4 +140,26 @@ keys n
 expect "'beautiful': match 2 of 2 (column 3) in seq 2" "the column match"
 keys q
 expect_restored 0
+
+# several files (a catalog): the search loads the file holding the match,
+# and : jumps across files
+start 120 40 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular_split_0.json" "$INSEQ/encdec_ig_granular_split_1.json"
+expect "seq 1/2" "two files"
+keys /
+type_text "libreria"
+keys Enter
+expect "encdec_ig_granular_split_1.json" "the second file is loaded"
+expect "'libreria': match 1 of 2 (target row 1) in seq 2 (another sequence)" "the match in the other file"
+keys n
+expect "'libreria': match 2 of 2 (column 1) in seq 2" "its column"
+keys n
+expect "seq 2/2" "no other file has it: n wraps in the sequence"
+expect "'libreria': match 1 of 2 (target row 1) in seq 2" "back to the first match"
+keys :
+type_text "seq 1 c3"
+keys Enter
+expect "encdec_ig_granular_split_0.json" ":seq 1 loads the first file again"
+if wait_status ' ← 3  oggi '; then ok "and goes to column 3"; else fail ":seq 1 c3"; fi
+keys q
+expect_restored 0
 finish
