@@ -19,6 +19,9 @@ const char *explore_opts_usage(void)
            "      --global-range    one color range over all sequences of the file\n"
            "      --color MODE      auto, truecolor, 256, 8 or mono (NO_COLOR is honoured)\n"
            "      --raw-tokens      show token strings as stored, not decoded\n"
+           "      --decoded-tokens  decoded token text (over the config file's tokens = raw)\n"
+           "      --no-mouse        leave the mouse to the terminal (text selection)\n"
+           "      --mouse           take mouse clicks and the wheel (the default)\n"
            "      --stats           print frame times to stderr at exit\n";
 }
 
@@ -80,7 +83,8 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
             snprintf(name, sizeof name, "%s", a);
         }
         bool flag = !strcmp(name, "--global-range") || !strcmp(name, "--raw-tokens") ||
-                    !strcmp(name, "--stats");
+                    !strcmp(name, "--stats") || !strcmp(name, "--decoded-tokens") ||
+                    !strcmp(name, "--mouse") || !strcmp(name, "--no-mouse");
         if (flag) {
             if (val)
                 return fail(err, errlen, "option '%s' takes no value", name);
@@ -93,6 +97,14 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
             o->global_range = true;
         } else if (!strcmp(name, "--raw-tokens")) {
             o->decode = EXPLORE_DECODE_RAW;
+            o->decode_set = true;
+        } else if (!strcmp(name, "--decoded-tokens")) {
+            o->decode = EXPLORE_DECODE_ON;
+            o->decode_set = true;
+        } else if (!strcmp(name, "--mouse")) {
+            o->mouse = 1;
+        } else if (!strcmp(name, "--no-mouse")) {
+            o->mouse = -1;
         } else if (!strcmp(name, "--stats")) {
             o->stats = true;
         } else if (!strcmp(name, "-a") || !strcmp(name, "--aggregate") || !strcmp(name, "-p") ||
@@ -130,6 +142,7 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
                 return fail(err, errlen,
                             "--color: '%s' is not one of auto, truecolor, 256, 8, mono", val);
             o->color = (explore_color)k;
+            o->color_set = true;
         } else {
             return fail(err, errlen, "unknown option '%s'", name);
         }

@@ -535,6 +535,134 @@ START_TEST(test_topk)
 }
 END_TEST
 
+/* o: largest first, smallest first, then the file's order; the cursor
+ * keeps its token; the order follows data changes. */
+START_TEST(test_sort_rows)
+{
+    as_output *o = load("inseq/encdec_occlusion_coarse.json");
+    view_state v;
+    open_view(&v, o, NULL);
+    const view_grid *g = &v.grid[VIEW_SRC];
+    size_t n = g->nrows;
+    ck_assert_uint_ge(n, 7);
+    double orig[64];
+    for (size_t r = 0; r < n; r++)
+        orig[r] = view_cell(&v, VIEW_SRC, r, 0);
+    view_goto(&v, VIEW_SRC, 6, 0);   /* the largest of column 0 */
+    ck_assert_uint_ne(view_sort_cycle(&v), 0);
+    ck_assert_int_eq(v.sort_dir, -1);
+    ck_assert_uint_eq(view_row_token(&v, VIEW_SRC, 0), 6);
+    ck_assert_uint_eq(view_row_token(&v, VIEW_SRC, 1), 0);
+    ck_assert_uint_eq(v.row[VIEW_SRC], 0);   /* still on token 6 */
+    for (size_t r = 0; r < n; r++) {
+        size_t tok = view_row_token(&v, VIEW_SRC, r);
+        assert_close(view_cell(&v, VIEW_SRC, r, 0), orig[tok], "sorted cell");
+        if (r)
+            ck_assert(view_cell(&v, VIEW_SRC, r - 1, 0) >= view_cell(&v, VIEW_SRC, r, 0));
+        ck_assert_uint_eq(view_row_of(&v, VIEW_SRC, tok), r);
+    }
+    /* step rows stay below, unsorted */
+    if (g->nsteps)
+        ck_assert(!isnan(view_cell(&v, VIEW_SRC, n, 0)) || isnan(view_cell(&v, VIEW_SRC, n, 0)));
+    char buf[2048];
+    view_snapshot(&v, buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "sorted source column 0 descending"), "%s", buf);
+    view_sort_cycle(&v);
+    ck_assert_int_eq(v.sort_dir, 1);
+    for (size_t r = 1; r < n; r++)
+        ck_assert(view_cell(&v, VIEW_SRC, r - 1, 0) <= view_cell(&v, VIEW_SRC, r, 0));
+    ck_assert_uint_eq(view_row_token(&v, VIEW_SRC, n - 1), 6);
+    ck_assert_uint_eq(v.row[VIEW_SRC], n - 1);
+    view_sort_cycle(&v);
+    ck_assert_int_eq(v.sort_dir, 0);
+    for (size_t r = 0; r < n; r++) {
+        ck_assert_uint_eq(view_row_token(&v, VIEW_SRC, r), r);
+        assert_close(view_cell(&v, VIEW_SRC, r, 0), orig[r], "restored");
+    }
+    ck_assert_uint_eq(v.row[VIEW_SRC], 6);
+    /* another column starts again from largest first, and a pipeline
+     * change re-sorts by the same column */
+    view_goto(&v, VIEW_SRC, 0, 1);
+    view_sort_cycle(&v);
+    ck_assert_int_eq(v.sort_dir, -1);
+    ck_assert_uint_eq(v.sort_col, 1);
+    as_error e = {0};
+    ck_assert_uint_ne(view_set_slice_str(&v, "0=1:", &e), 0);
+    ck_assert_int_eq(v.sort_dir, -1);
+    for (size_t r = 1; r < v.grid[VIEW_SRC].nrows; r++) {
+        double a = view_cell(&v, VIEW_SRC, r - 1, 1), b = view_cell(&v, VIEW_SRC, r, 1);
+        ck_assert(isnan(b) || a >= b);
+    }
+    view_close(&v);
+    attr_output_free(o);
+}
+END_TEST
+
+/* Redo applies what undo took back; a new change clears it. */
+START_TEST(test_redo)
+{
+    as_output *o = load("inseq/encdec_ig_granular.json");
+    view_state v;
+    open_view(&v, o, NULL);
+    as_error e = {0};
+    ck_assert_uint_eq(view_redo(&v, &e), 0);
+    ck_assert_str_eq(e.msg, "nothing to redo");
+    e = (as_error){0};
+    view_set_pipeline(&v, "default", &e);
+    view_set_weight(&v, "probability", &e);
+    ck_assert_int_eq(e.code, 0);
+    view_undo(&v, &e);
+    view_undo(&v, &e);
+    ck_assert_str_eq(v.ch.pipeline, "none");
+    ck_assert_uint_eq(v.nredo, 2);
+    ck_assert_uint_ne(view_redo(&v, &e), 0);
+    ck_assert_str_eq(v.ch.pipeline, "default");
+    ck_assert_str_eq(v.ch.weight, "");
+    ck_assert_uint_ne(view_redo(&v, &e), 0);
+    ck_assert_str_eq(v.ch.weight, "probability");
+    ck_assert_uint_eq(v.nundo, 2);
+    ck_assert_uint_eq(view_redo(&v, &e), 0);
+    /* undo, then a new change: nothing to redo */
+    e = (as_error){0};
+    view_undo(&v, &e);
+    ck_assert_uint_eq(v.nredo, 1);
+    view_set_pipeline(&v, "vnorm", &e);
+    ck_assert_int_eq(e.code, 0);
+    ck_assert_uint_eq(v.nredo, 0);
+    view_close(&v);
+    attr_output_free(o);
+}
+END_TEST
+
+/* The wheel scrolls the window; the cursor stays inside it. */
+START_TEST(test_scroll)
+{
+    as_output *o = load("inseq/encdec_ig_granular.json");
+    view_state v;
+    open_view(&v, o, NULL);   /* 5 rows, 4 columns visible */
+    size_t n = v.grid[VIEW_SRC].nrows + v.grid[VIEW_SRC].nsteps;
+    ck_assert_uint_gt(n, 5);
+    ck_assert_uint_ne(view_scroll(&v, VIEW_SRC, 3, 0), 0);
+    ck_assert_uint_eq(v.top[VIEW_SRC], 3);
+    ck_assert_uint_eq(v.row[VIEW_SRC], 3);
+    view_scroll(&v, VIEW_SRC, 1000, 2);
+    ck_assert_uint_eq(v.top[VIEW_SRC], n - 5);
+    ck_assert_uint_eq(v.row[VIEW_SRC], n - 5);
+    ck_assert_uint_eq(v.left, 2);
+    ck_assert_uint_eq(v.col, 2);
+    view_scroll(&v, VIEW_SRC, -1000, -1000);
+    ck_assert_uint_eq(v.top[VIEW_SRC], 0);
+    ck_assert_uint_eq(v.row[VIEW_SRC], 4);   /* the last row of the window */
+    ck_assert_uint_eq(v.left, 0);
+    ck_assert_uint_eq(v.col, 2);
+    /* the other pane gets the focus */
+    view_scroll(&v, VIEW_TGT, 1, 0);
+    ck_assert_int_eq(v.pane, VIEW_TGT);
+    view_close(&v);
+    attr_output_free(o);
+}
+END_TEST
+
 /* Whole states as text. */
 START_TEST(test_snapshots)
 {
@@ -784,6 +912,9 @@ int main(void)
     tcase_add_test(tc, test_pipeline_changes);
     tcase_add_test(tc, test_cache_pressure);
     tcase_add_test(tc, test_topk);
+    tcase_add_test(tc, test_sort_rows);
+    tcase_add_test(tc, test_redo);
+    tcase_add_test(tc, test_scroll);
     tcase_add_test(tc, test_snapshots);
     tcase_add_test(tc, test_replace_output);
     tcase_add_test(tc, test_completion);

@@ -26,7 +26,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start W H [ENV=VAL...] -- ARGS...: runs the binary in a fresh session.
+# start W H [ENV=VAL...] -- ARGS...: runs the binary in a fresh session,
+# with settings of its own (XDG_CONFIG_HOME: an empty directory of the
+# scratch dir, so neither the user's settings nor an earlier run's count;
+# pass XDG_CONFIG_HOME=... to share them between runs).
 # The pane stays after the binary exits, showing EXIT=<status>.
 start() {
     local w=$1 h=$2
@@ -41,7 +44,7 @@ start() {
     NRUN=$((NRUN + 1))
     SESSION=run$NRUN
     T new-session -d -s "$SESSION" -x "$w" -y "$h" \
-        "cd $(printf '%q' "$WORK") && env LANG=C.UTF-8 LC_ALL=C.UTF-8 ATTRSCOPE_HISTORY= ${envs[*]} $(printf '%q' "$BIN")$args 2>$(printf '%q' "$WORK")/stderr; echo EXIT=\$?; sleep 60"
+        "cd $(printf '%q' "$WORK") && env LANG=C.UTF-8 LC_ALL=C.UTF-8 ATTRSCOPE_HISTORY= XDG_CONFIG_HOME=$(printf '%q' "$WORK")/config$NRUN ${envs[*]} $(printf '%q' "$BIN")$args 2>$(printf '%q' "$WORK")/stderr; echo EXIT=\$?; sleep 60"
     [ -n "$old" ] && T kill-session -t "$old" 2>/dev/null
     return 0
 }
@@ -177,7 +180,7 @@ start_shell() {
     NRUN=$((NRUN + 1))
     SESSION=run$NRUN
     T new-session -d -s "$SESSION" -x "$1" -y "$2" \
-        "cd $(printf '%q' "$WORK") && env LANG=C.UTF-8 LC_ALL=C.UTF-8 ATTRSCOPE_HISTORY= PS1='shell$ ' TERM=xterm-256color bash --norc --noprofile -i"
+        "cd $(printf '%q' "$WORK") && env LANG=C.UTF-8 LC_ALL=C.UTF-8 ATTRSCOPE_HISTORY= XDG_CONFIG_HOME=$(printf '%q' "$WORK")/config$NRUN PS1='shell$ ' TERM=xterm-256color bash --norc --noprofile -i"
     [ -n "$old" ] && T kill-session -t "$old" 2>/dev/null
     wait_for 'shell$' 5
 }

@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build/attrscope}
 
-keys=$(mktemp) cap=$(mktemp) pipe=$(mktemp)
-trap 'rm -f "$keys" "$cap" "$pipe"; tmux kill-session -t readme-capture 2>/dev/null || true' EXIT
+keys=$(mktemp) cap=$(mktemp) pipe=$(mktemp) cfg=$(mktemp -d)
+trap 'rm -f "$keys" "$cap" "$pipe"; rm -rf "$cfg"; tmux kill-session -t readme-capture 2>/dev/null || true' EXIT
 {
   echo "## Keys in the explorer"
   echo
@@ -21,7 +21,7 @@ trap 'rm -f "$keys" "$cap" "$pipe"; tmux kill-session -t readme-capture 2>/dev/n
 
 "$bin" --pipeline-markdown >"$pipe"
 
-tmux new-session -d -s readme-capture -x 100 -y 30 "TERM=xterm-256color LANG=C.UTF-8 $bin"
+tmux new-session -d -s readme-capture -x 100 -y 30 "TERM=xterm-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$cfg $bin"
 for _ in $(seq 50); do
   tmux capture-pane -p -t readme-capture | grep -q 'q:quit' && break
   sleep 0.1

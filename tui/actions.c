@@ -2,6 +2,8 @@
  * table (actions.h), the key bindings parsed from the table, token search,
  * and the dialogs the actions open.  Handlers return TUI_* bits; they never
  * draw. */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,31 +170,99 @@ static void search_build(tui *t)
     }
 }
 
+/* Whether sequence k has a token containing q (its stored tokens, raw or
+ * decoded: what the rows and columns show before a pipeline merges them). */
+static bool seq_has_token(const tui *t, size_t k, const char *q)
+{
+    const as_seq *s = tui_meta(t, k);
+    if (!s)
+        return false;
+    tokens_mode m = tui_token_mode(t, k);
+    const as_tokens *lists[2] = {&s->source, &s->target};
+    char buf[512];
+    for (int l = 0; l < 2; l++)
+        for (size_t i = 0; i < lists[l]->n; i++) {
+            const char *tx = lists[l]->v[i].text;
+            if (!tx)
+                continue;
+            if (contains_ci(tx, q))
+                return true;
+            tui_label(tx, m, buf, sizeof buf);
+            if (contains_ci(buf, q))
+                return true;
+        }
+    return false;
+}
+
+/* The next sequence after the shown one (dir > 0) or before it with a
+ * match, wrapping, the shown one excluded; -1 none. */
+static long other_seq(const tui *t, int dir)
+{
+    size_t n = view_nseqs(&t->v), cur = t->v.seq;
+    for (size_t i = 1; i < n; i++) {
+        size_t k = dir > 0 ? (cur + i) % n : (cur + n - i) % n;
+        if (seq_has_token(t, k, t->query))
+            return (long)k;
+    }
+    return -1;
+}
+
+/* step 0: the first match from the shown sequence on; else the next (1)
+ * or previous (-1) match, on into the other sequences unless the search
+ * keeps to this one. */
 static unsigned search_go(tui *t, long step)
 {
     search_build(t);
     char q[600];
     tui_safe(t->query, q, sizeof q);
-    if (!t->nmatch) {
-        tui_msg(t, true, "no token matches '%s'", q);
-        return TUI_REDRAW;
-    }
-    if (step) {
-        long n = (long)t->nmatch;
-        t->match_i = (size_t)((((long)t->match_i + step) % n + n) % n);
-    } else {
-        t->match_i = 0;
-    }
+    unsigned bits = 0;
+    bool moved_seq = false;
+    long n = (long)t->nmatch;
+    long want = step == 0 ? 0 : (long)t->match_i + step;
     if (t->match_i >= t->nmatch)
-        t->match_i = 0;
+        want = step < 0 ? n - 1 : 0;
+    if (!t->search_here && (!n || want < 0 || want >= n)) {
+        /* into another sequence (tried a few times: a pipeline may merge
+         * the matching token away) */
+        int dir = step < 0 ? -1 : 1;
+        size_t start = t->v.seq;
+        for (int tries = 0; tries < 8; tries++) {
+            long k = other_seq(t, dir);
+            if (k < 0)
+                break;
+            bits |= tui_goto_seq(t, (size_t)k);
+            moved_seq = true;
+            tui_labels_build(t);
+            search_build(t);
+            if (t->nmatch || (size_t)k == start)
+                break;
+        }
+        n = (long)t->nmatch;
+        want = dir < 0 ? n - 1 : 0;
+    }
+    if (!n) {
+        if (t->search_here)
+            tui_msg(t, true, "no token of this sequence matches '%s'", q);
+        else
+            tui_msg(t, true, "no token matches '%s' in any sequence", q);
+        return bits | TUI_REDRAW;
+    }
+    t->match_i = (size_t)(((want % n) + n) % n);
     tui_match m = t->matches[t->match_i];
     view_state *v = &t->v;
     unsigned ch = m.col ? view_goto(v, m.pane, v->row[v->pane], m.index)
                         : view_goto(v, m.pane, m.index, v->col);
-    tui_msg(t, false, "'%s': match %zu of %zu (%s %zu)", q, t->match_i + 1, t->nmatch,
+    char where[64];
+    if (!t->search_here)
+        snprintf(where, sizeof where, " in seq %zu%s", tui_seq_number(v->seq),
+                 moved_seq ? " (another sequence)" : "");
+    else
+        snprintf(where, sizeof where, ", this sequence only");
+    tui_msg(t, false, "'%s': match %zu of %zu (%s %zu)%s", q, t->match_i + 1, t->nmatch,
             m.col ? "column" : m.pane == VIEW_SRC ? "source row" : "target row",
-            m.col ? view_col_gen(v, m.pane, m.index) : view_row_token(v, m.pane, m.index));
-    return tui_view_bits(ch) | TUI_REDRAW;
+            m.col ? view_col_gen(v, m.pane, m.index) : view_row_token(v, m.pane, m.index),
+            where);
+    return bits | tui_view_bits(ch) | TUI_REDRAW;
 }
 
 static unsigned search_enter(tui *t, const char *text, void *ud, as_error *err)
@@ -205,6 +275,19 @@ static unsigned search_enter(tui *t, const char *text, void *ud, as_error *err)
     snprintf(t->query, sizeof t->query, "%s", text);
     t->match_i = 0;
     return search_go(t, 0);
+}
+
+static void search_title(const tui *t, char *title, size_t n)
+{
+    snprintf(title, n, "%s", t->search_here ? "search token in this sequence (Tab: all sequences)"
+                                            : "search token in every sequence (Tab: this one only)");
+}
+
+static void search_tab(tui *t, char *title, size_t n, void *ud)
+{
+    (void)ud;
+    t->search_here = !t->search_here;
+    search_title(t, title, n);
 }
 
 /* -------------------------------------------------------------- actions */
@@ -228,8 +311,45 @@ ACT(COL_MIN) { return tui_view_bits(view_jump_extreme(&t->v, false, false)); }
 
 ACT(SEARCH)
 {
-    tui_push(t, prompt_new("search token", t->query, true, search_enter, NULL));
+    char title[128];
+    search_title(t, title, sizeof title);
+    screen *p = prompt_new(title, t->query, true, search_enter, NULL);
+    if (p)
+        prompt_set_tab(p, search_tab);
+    tui_push(t, p);
     return TUI_REDRAW;
+}
+
+static unsigned jump_enter(tui *t, const char *text, void *ud, as_error *err)
+{
+    (void)ud;
+    return tui_jump(t, text, err);
+}
+
+ACT(JUMP)
+{
+    tui_push(t, prompt_new("jump to: 12 (row), c5 (column), 12 5, seq 2, src/tgt, a step name",
+                           "", true, jump_enter, NULL));
+    return TUI_REDRAW;
+}
+
+ACT(SORT)
+{
+    view_state *v = &t->v;
+    const view_grid *g = &v->grid[v->pane];
+    if (!view_seq(v) || !g->nrows || !g->ncols) {
+        tui_msg(t, false, "no rows to sort here");
+        return TUI_REDRAW;
+    }
+    unsigned ch = view_sort_cycle(v);
+    if (v->sort_dir)
+        tui_msg(t, false, "%s rows sorted by column %zu %s, %s first", 
+                v->pane == VIEW_SRC ? "source" : "target", view_col_gen(v, v->pane, v->sort_col),
+                tui_col_label(t, v->pane, v->sort_col),
+                v->sort_dir < 0 ? "largest" : "smallest");
+    else
+        tui_msg(t, false, "rows in the file's order");
+    return tui_view_bits(ch) | TUI_REDRAW;
 }
 
 ACT(SEARCH_NEXT)
@@ -369,6 +489,7 @@ ACT(RAW)
 {
     t->raw_tokens = !t->raw_tokens;
     tui_msg(t, false, "%s token text", t->raw_tokens ? "raw" : "decoded");
+    tui_config_save(t, "tokens", t->raw_tokens ? "raw" : "decoded");
     return TUI_LABELS | TUI_LAYOUT | TUI_REDRAW;
 }
 
@@ -380,18 +501,27 @@ ACT(RANGE)
     return tui_view_bits(ch) | TUI_REDRAW;
 }
 
+static void save_width(tui *t)
+{
+    char w[16];
+    snprintf(w, sizeof w, "%d", tui_cw_width(t->cw_level));
+    tui_config_save(t, "cell-width", w);
+}
+
 ACT(NARROW)
 {
     t->cw_auto = false;
     if (t->cw_level > 0)
         t->cw_level--;
+    save_width(t);
     return TUI_LAYOUT | TUI_REDRAW | TUI_MOVE;
 }
 
 ACT(WIDEN)
 {
     t->cw_auto = false;
-    t->cw_level++;
+    t->cw_level = tui_cw_level_for(tui_cw_width(t->cw_level) + 1);
+    save_width(t);
     return TUI_LAYOUT | TUI_REDRAW | TUI_MOVE;
 }
 
@@ -401,6 +531,7 @@ ACT(COLOR)
     m = m == TUI_MONO ? t->max_mode : (tui_color_mode)(m - 1);
     theme_init(m);
     tui_msg(t, false, "colors: %s", theme_mode_name(m));
+    tui_config_save(t, "color", tui_color_setting(m));
     return TUI_REDRAW | TUI_CLEAR;
 }
 
@@ -448,6 +579,18 @@ ACT(WEIGHT)
     tui_push(t, list_new("weight attributions by a step score", items, n, sel, pick_weight,
                          NULL));
     return TUI_REDRAW;
+}
+
+ACT(REDO)
+{
+    as_error e = {0};
+    unsigned ch = view_redo(&t->v, &e);
+    if (e.code)
+        tui_msg(t, true, "%s", e.msg);
+    else
+        tui_msg(t, false, "redone: pipeline %s%s%s", t->v.ch.pipeline,
+                t->v.ch.weight[0] ? ", weight " : "", t->v.ch.weight);
+    return tui_view_bits(ch) | TUI_REDRAW;
 }
 
 ACT(UNDO)
@@ -617,6 +760,93 @@ ACT(EXPORT)
 
 ACT(RELOAD) { (void)t; return TUI_RELOAD; }
 
+static void fmt_copy(double x, char *buf, size_t n)
+{
+    if (isnan(x))
+        snprintf(buf, n, "NaN");
+    else
+        snprintf(buf, n, "%.9g", x);
+}
+
+/* A label for copied text: no tabs or line breaks. */
+static void clip_label(const char *s, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", s);
+    for (char *p = buf; *p; p++)
+        if (*p == '\t' || *p == '\n' || *p == '\r')
+            *p = ' ';
+}
+
+static unsigned copy_done(tui *t, const char *text, const char *what)
+{
+    if (tui_clip_copy(text))
+        tui_msg(t, true, "copy: cannot write to the terminal: %s", strerror(errno));
+    else
+        tui_msg(t, false, "copied %s to the clipboard (OSC 52: the terminal must allow it)",
+                what);
+    return TUI_REDRAW;
+}
+
+ACT(COPY_CELL)
+{
+    view_state *v = &t->v;
+    const view_grid *g = &v->grid[v->pane];
+    if (!view_seq(v) || !g->ncols) {
+        tui_msg(t, true, "no cell to copy");
+        return TUI_REDRAW;
+    }
+    char val[64], what[128];
+    fmt_copy(view_cursor_value(v), val, sizeof val);
+    snprintf(what, sizeof what, "%s", val);
+    return copy_done(t, val, what);
+}
+
+ACT(COPY_ROW)
+{
+    view_state *v = &t->v;
+    int p = v->pane;
+    const view_grid *g = &v->grid[p];
+    if (!view_seq(v) || !g->ncols) {
+        tui_msg(t, true, "no row to copy");
+        return TUI_REDRAW;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return TUI_REDRAW;
+    char lab[600], num[64];
+    size_t r = v->row[p];
+    /* a header of the columns' tokens, then the row */
+    fputs(p == VIEW_SRC ? "source" : "target", f);
+    for (size_t c = 0; c < g->ncols; c++) {
+        clip_label(tui_col_label(t, p, c), lab, sizeof lab);
+        fprintf(f, "\t%zu:%s", view_col_gen(v, p, c), lab);
+        if (g->sub_dim >= 0)
+            fprintf(f, "/%zu", view_col_sub(v, p, c));
+    }
+    if (r < g->nrows) {
+        clip_label(tui_row_label(t, p, r), lab, sizeof lab);
+        fprintf(f, "\n%zu:%s", view_row_token(v, p, r), lab);
+    } else {
+        clip_label(view_step_name(v, r - g->nrows), lab, sizeof lab);
+        fprintf(f, "\n%s", lab);
+    }
+    for (size_t c = 0; c < g->ncols; c++) {
+        fmt_copy(view_cell(v, p, r, c), num, sizeof num);
+        fprintf(f, "\t%s", num);
+    }
+    fputc('\n', f);
+    fclose(f);
+    if (!text)
+        return TUI_REDRAW;
+    char what[128];
+    snprintf(what, sizeof what, "the row (%zu values, tab-separated)", g->ncols);
+    unsigned bits = copy_done(t, text, what);
+    free(text);
+    return bits;
+}
+
 ACT(HELP)
 {
     size_t n = 0, cap = ACT_COUNT + 16;
@@ -660,6 +890,8 @@ static const act_fn act_table[ACT_COUNT] = {
 
 unsigned tui_dispatch(tui *t, int key)
 {
+    if (key == TUI_MOUSE)
+        return tui_mouse_grid(t);
     key = normalize_key(key);
     for (size_t i = 0; i < nbinds; i++)
         if (binds[i].key == key) {

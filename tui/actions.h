@@ -34,13 +34,19 @@
     X(ROW_MIN, "Moving", "row-min", "-", "jump to the smallest value of the row", NULL)       \
     X(COL_MAX, "Moving", "column-max", "}", "jump to the largest value of the column", NULL)  \
     X(COL_MIN, "Moving", "column-min", "{", "jump to the smallest value of the column", NULL) \
-    X(SEARCH, "Moving", "search", "/", "search a token in the rows and columns", "search")    \
-    X(SEARCH_NEXT, "Moving", "search-next", "n", "next match", NULL)                          \
+    X(SEARCH, "Moving", "search", "/",                                                        \
+      "search a token in every sequence (Tab in the prompt: this sequence only)", "search")   \
+    X(SEARCH_NEXT, "Moving", "search-next", "n", "next match (on into the next sequence)",    \
+      NULL)                                                                                   \
     X(SEARCH_PREV, "Moving", "search-previous", "N", "previous match", NULL)                  \
+    X(JUMP, "Moving", "jump", ":",                                                            \
+      "jump: 12 row, c5 column, 12 5 both, seq 2 sequence, src/tgt pane, a step name", NULL)  \
     X(PANES, "Views", "panes", "Tab", "cycle source, target, both stacked", "panes")          \
     X(NEXT_SEQ, "Views", "next-sequence", "]", "next sequence", NULL)                         \
     X(PREV_SEQ, "Views", "previous-sequence", "[", "previous sequence", NULL)                 \
     X(SEQ_LIST, "Views", "sequences", "s", "list the sequences with their texts", "seqs")     \
+    X(SORT, "Views", "sort", "o",                                                             \
+      "sort rows by the cursor's column: largest first, smallest first, file order", NULL)    \
     X(TOPK, "Views", "top-k", "T", "side panel: top attributed tokens of the column", NULL)   \
     X(INFO, "Views", "info", "i", "everything the file says about the run", "info")           \
     X(RAW, "Views", "raw-tokens", "t", "switch between decoded and raw token text", NULL)      \
@@ -52,6 +58,7 @@
     X(WEIGHT, "Data", "weight", "w", "weight attributions by a step score", NULL)             \
     X(UNDO, "Data", "undo", "u", "undo the last pipeline, weight, slice or show_dim change",  \
       NULL)                                                                                   \
+    X(REDO, "Data", "redo", "C-r", "redo what undo took back", NULL)                          \
     X(SHOW_DIM, "Data", "show-dim", "d", "choose the extra dim shown as sub-columns", "dims") \
     X(SLIDER_PREV, "Data", "slider-previous", "<", "previous index of the slider dim", NULL)  \
     X(SLIDER_NEXT, "Data", "slider-next", ">", "next index of the slider dim", NULL)          \
@@ -59,6 +66,10 @@
     X(SLICE, "Data", "slice", "S", "slice a dim to a range (DIM=A:B)", NULL)                  \
     X(EXPORT, "Data", "export", "e", "export (.csv .json .html .tokens.html .inseq.json)", "export")     \
     X(RELOAD, "Data", "reload", "r", "reload the files from disk", NULL)                      \
+    X(COPY_CELL, "Data", "copy-value", "y", "copy the cell's value to the clipboard (OSC 52)",\
+      NULL)                                                                                   \
+    X(COPY_ROW, "Data", "copy-row", "Y",                                                      \
+      "copy the row, tab-separated with its token labels (OSC 52)", NULL)                     \
     X(HELP, "Other", "help", "? F1", "this help", "help")                                     \
     X(REDRAW, "Other", "redraw", "C-l", "redraw the screen", NULL)                            \
     X(QUIT, "Other", "quit", "q", "quit", "quit")

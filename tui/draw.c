@@ -13,6 +13,19 @@
 static const int cw_levels[] = {1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16};
 #define CW_LEVELS ((int)(sizeof cw_levels / sizeof cw_levels[0]))
 
+int tui_cw_width(int level)
+{
+    return cw_levels[level < 0 ? 0 : level >= CW_LEVELS ? CW_LEVELS - 1 : level];
+}
+
+int tui_cw_level_for(int width)
+{
+    for (int i = 0; i < CW_LEVELS; i++)
+        if (cw_levels[i] >= width)
+            return i;
+    return CW_LEVELS - 1;
+}
+
 static int imin(int a, int b) { return a < b ? a : b; }
 static int imax(int a, int b) { return a > b ? a : b; }
 
@@ -444,6 +457,14 @@ static void draw_header(tui *t)
         snprintf(s, sizeof s, " \u00d7 %s", safe);
         seg(&l, tui_utf8() ? s : s + 3, h);
     }
+    if (v->sort_dir && q) {
+        sep(&l, hd);
+        const char *arrow = v->sort_dir < 0 ? (tui_utf8() ? "\u2193" : "desc")
+                                            : (tui_utf8() ? "\u2191" : "asc");
+        snprintf(s, sizeof s, "sorted %s by %zu %s", v->sort_pane == VIEW_SRC ? "src" : "tgt",
+                 view_col_gen(v, v->sort_pane, v->sort_col), arrow);
+        seg(&l, s, h);
+    }
     if (L->hdr == 2 && q) {
         sep(&l, hd);
         static const char *const names[] = {"source", "target", "source+target"};
@@ -779,6 +800,13 @@ static void draw_status(tui *t)
                     snprintf(s, sizeof s, "  %s %.4g", step_label(v, k, sb, sizeof sb), x);
                     seg(&l, s, st);
                 }
+            /* where the window is, when the pane does not fit: after the
+             * rest, if there is room */
+            char pos[128];
+            tui_position_text(t, pos, sizeof pos);
+            int pw = (int)strlen(pos);
+            if (pw && l.x + pw + 3 <= L->W)
+                tui_put(y_info, L->W - pw - 1, pos, pw, st, false, false);
         } else if (!q) {
             seg(&l, " no view of this sequence", st);
         } else {

@@ -391,7 +391,7 @@ screen *editor_new(tui *t)
     editor *ed = calloc(1, sizeof *ed);
     if (!ed)
         return NULL;
-    ed->s = (screen){editor_draw, editor_key, editor_free, NULL};
+    ed->s = (screen){editor_draw, editor_key, editor_free, NULL, false};
     le_set(&ed->le, t->v.ch.pipeline);
     ed->hist_i = -1;
     ed->le.fresh = true;

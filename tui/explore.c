@@ -343,12 +343,14 @@ static void render(tui *t, unsigned bits)
     times_add(&t->t_output, t->last_output);
 }
 
-static int read_key(void)
+static int read_key(tui *t)
 {
     wint_t wc;
     int rc = wget_wch(stdscr, &wc);
     if (rc == OK)
         return (int)wc;
+    if (rc == KEY_CODE_YES && wc == KEY_MOUSE)
+        return getmouse(&t->mouse) == OK ? TUI_MOUSE : -1;
     if (rc == KEY_CODE_YES)
         return TUI_KEYCODE((int)wc);
     return -1;
@@ -435,15 +437,35 @@ static int open_catalog(tui *t, const view_opts *vo, as_error *e)
     return rc ? (rc == AS_EUSAGE ? AS_EUSAGE : AS_EDATA) : 0;
 }
 
-int explore_main(const explore_opts *o)
+/* The options in effect: the command line's, the config file's where the
+ * command line says nothing. */
+static void effective_opts(tui *t, const explore_opts *o)
+{
+    tui_config_load(&t->cfg);
+    t->eff = *o;
+    const tui_config *c = &t->cfg;
+    if (!o->color_set && c->has_color)
+        t->eff.color = c->color;
+    if (!o->decode_set && c->has_tokens)
+        t->eff.decode = c->raw_tokens ? EXPLORE_DECODE_RAW : EXPLORE_DECODE_ON;
+    t->mouse_on = o->mouse ? o->mouse > 0 : c->mouse;
+    t->cw_auto = true;
+    if (c->has_cw && c->cw > 0) {
+        t->cw_auto = false;
+        t->cw_level = tui_cw_level_for(c->cw);
+    }
+}
+
+int explore_main(const explore_opts *o_cli)
 {
     tui t;
     memset(&t, 0, sizeof t);
+    effective_opts(&t, o_cli);
+    const explore_opts *o = &t.eff;
     t.opts = o;
     t.t_start = tui_now_ms();
     t.stats = o->stats;
     t.raw_tokens = o->decode == EXPLORE_DECODE_RAW;
-    t.cw_auto = true;
     if (!isatty(STDOUT_FILENO)) {
         fprintf(stderr, "attrscope: standard output is not a terminal; use 'attrscope show "
                         "FILE' to print a view or 'attrscope export' to write one\n");
@@ -491,6 +513,8 @@ int explore_main(const explore_opts *o)
     }
     if (t.cat && t.v.agg_error[0])
         tui_msg(&t, true, "sequence 1: %s", t.v.agg_error);
+    if (t.cfg.error[0])
+        tui_msg(&t, true, "%s", t.cfg.error);
 
     int status = 0;
     unsigned bits = TUI_LABELS | TUI_LAYOUT | TUI_REDRAW | TUI_CLEAR;
@@ -528,7 +552,7 @@ int explore_main(const explore_opts *o)
         if (bits & TUI_QUIT)
             break;
         t_key = -1;
-        int key = read_key();
+        int key = read_key(&t);
         int sig = term_pending_signal();
         if (sig) {
             status = 128 + sig;
@@ -562,6 +586,8 @@ int explore_main(const explore_opts *o)
             list_poll(&t);   /* keys held down: the list still grows */
         if (key == TUI_KEYCODE(KEY_RESIZE))
             bits = TUI_LAYOUT | TUI_REDRAW;
+        else if (key == TUI_MOUSE && t.top && !t.top->takes_mouse)
+            bits = 0;
         else if (t.top)
             bits = t.top->key(&t, t.top, key);
         else

@@ -47,7 +47,9 @@ typedef struct explore_opts {
     double min, max;
     bool global_range;         /* --global-range: one range over the file's sequences */
     explore_color color;       /* --color auto|truecolor|256|8|mono */
-    explore_decode decode;     /* --raw-tokens */
+    explore_decode decode;     /* --raw-tokens, --decoded-tokens */
+    bool color_set, decode_set;/* given on the command line (over the config file) */
+    int mouse;                 /* --mouse 1, --no-mouse -1, 0: the config file's (on) */
     bool stats;                /* --stats: frame times to stderr at exit */
 } explore_opts;
 

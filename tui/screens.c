@@ -247,6 +247,13 @@ static unsigned pager_key(tui *t, screen *sc, int key)
     pager *p = (pager *)sc;
     size_t page = (size_t)p->page;
     size_t maxtop = p->n > page ? p->n - page : 0;
+    if (key == TUI_MOUSE) {
+        if (t->mouse.bstate & BUTTON4_PRESSED)
+            p->top = p->top > 3 ? p->top - 3 : 0;
+        else if (t->mouse.bstate & BUTTON5_PRESSED)
+            p->top = p->top + 3 < maxtop ? p->top + 3 : maxtop;
+        return TUI_REDRAW;
+    }
     if (!nav_key(key, &p->top, maxtop, page) &&
         (is_close(key, p->close_key) || key == '\n' || key == '\r' ||
          key == TUI_KEYCODE(KEY_ENTER)))
@@ -268,7 +275,7 @@ screen *pager_new(const char *title, char **lines, size_t n, int close_key)
         tui_lines_free(lines, n);
         return NULL;
     }
-    p->s = (screen){pager_draw, pager_key, pager_free, NULL};
+    p->s = (screen){pager_draw, pager_key, pager_free, NULL, true};
     snprintf(p->title, sizeof p->title, "%s", title);
     p->lines = lines;
     p->n = n;
@@ -293,6 +300,7 @@ typedef struct list {
     void *ud;
     char query[256];
     char note[AS_ERROR_MAX];
+    int iy, ix, iw;            /* where the items were drawn */
 } list;
 
 static size_t list_count(tui *t, list *l)
@@ -328,6 +336,9 @@ static void list_draw(tui *t, screen *sc)
         snprintf(title, sizeof title, "%s", l->title);
     tui_box(y, x, h, w, title, &iy, &ix, &ih, &iw);
     l->page = imax(ih - 1, 1);
+    l->iy = iy;
+    l->ix = ix;
+    l->iw = iw;
     if (n && l->sel >= n)
         l->sel = n - 1;
     if (l->sel < l->top)
@@ -389,6 +400,26 @@ static unsigned list_key(tui *t, screen *sc, int key)
 {
     list *l = (list *)sc;
     size_t n = list_count(t, l);
+    if (key == TUI_MOUSE) {
+        /* the wheel moves the selection; a click selects, a click on the
+         * selected entry picks it */
+        const MEVENT *m = &t->mouse;
+        size_t last = n ? n - 1 : 0;
+        if (m->bstate & BUTTON4_PRESSED)
+            l->sel = l->sel > 3 ? l->sel - 3 : 0;
+        else if (m->bstate & BUTTON5_PRESSED)
+            l->sel = l->sel + 3 < last ? l->sel + 3 : last;
+        else if ((m->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) && m->y >= l->iy &&
+                 m->y < l->iy + l->page && m->x >= l->ix - 1 && m->x <= l->ix + l->iw) {
+            size_t k = l->top + (size_t)(m->y - l->iy);
+            if (k < n && k == l->sel)
+                key = '\n';
+            else if (k < n)
+                l->sel = k;
+        }
+        if (key == TUI_MOUSE)
+            return TUI_REDRAW;
+    }
     if (key != 'n' && key != 'N')
         l->note[0] = '\0';
     if (nav_key(key, &l->sel, n ? n - 1 : 0, (size_t)l->page))
@@ -433,7 +464,7 @@ screen *list_new(const char *title, char **items, size_t n, size_t sel, tui_pick
         tui_lines_free(items, n);
         return NULL;
     }
-    l->s = (screen){list_draw, list_key, list_free, NULL};
+    l->s = (screen){list_draw, list_key, list_free, NULL, true};
     snprintf(l->title, sizeof l->title, "%s", title);
     l->items = items;
     l->n = n;
@@ -450,7 +481,7 @@ screen *list_new_lazy(const char *title, tui_count_fn count, tui_item_fn item, s
     list *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
-    l->s = (screen){list_draw, list_key, list_free, NULL};
+    l->s = (screen){list_draw, list_key, list_free, NULL, true};
     snprintf(l->title, sizeof l->title, "%s", title);
     l->count = count;
     l->item = item;
@@ -471,6 +502,7 @@ typedef struct prompt {
     char error[AS_ERROR_MAX];
     tui_enter_fn enter;
     void *ud;
+    tui_prompt_tab_fn tab;
 } prompt;
 
 static void prompt_draw(tui *t, screen *sc)
@@ -524,6 +556,10 @@ static unsigned prompt_key(tui *t, screen *sc, int key)
         tui_pop(t);
         return TUI_REDRAW;
     }
+    if (key == '\t' && p->tab) {
+        p->tab(t, p->title, sizeof p->title, p->ud);
+        return TUI_REDRAW;
+    }
     if (le_key(&p->le, key))
         p->error[0] = '\0';
     return TUI_REDRAW;
@@ -540,13 +576,18 @@ screen *prompt_new(const char *title, const char *init, bool replace, tui_enter_
     prompt *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->s = (screen){prompt_draw, prompt_key, prompt_free, NULL};
+    p->s = (screen){prompt_draw, prompt_key, prompt_free, NULL, false};
     snprintf(p->title, sizeof p->title, "%s", title);
     le_set(&p->le, init);
     p->le.fresh = replace;
     p->enter = enter;
     p->ud = ud;
     return &p->s;
+}
+
+void prompt_set_tab(screen *s, tui_prompt_tab_fn fn)
+{
+    ((prompt *)s)->tab = fn;
 }
 
 /* -------------------------------------------------------------- confirm */
@@ -605,7 +646,7 @@ screen *confirm_new(const char *question, tui_pick_fn yes, void *ud, void (*ud_f
             ud_free(ud);
         return NULL;
     }
-    c->s = (screen){confirm_draw, confirm_key, confirm_free, NULL};
+    c->s = (screen){confirm_draw, confirm_key, confirm_free, NULL, false};
     tui_safe(question, c->question, sizeof c->question);
     c->yes = yes;
     c->ud = ud;

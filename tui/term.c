@@ -133,6 +133,14 @@ int term_start(tui *t, char *err, size_t errlen)
     }
     idlok(stdscr, FALSE);   /* vertical scrolls move lines instead of resending them */
     set_escdelay(25);
+    if (t->mouse_on) {
+        /* presses only (a click is one event, at once), the wheel, and
+         * Shift with the wheel for columns */
+        mouseinterval(0);
+        mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED | BUTTON_SHIFT |
+                      BUTTON_CTRL | BUTTON_ALT,
+                  NULL);
+    }
     curs_set(0);
     wtimeout(stdscr, 100);
     tui_color_mode mode = TUI_MONO;

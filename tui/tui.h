@@ -23,6 +23,7 @@
 #define TUI_KEYCODE(k) (0x200000 | (k))
 #define TUI_CTRL(c) ((c) & 0x1f)
 #define TUI_ESC 27
+#define TUI_MOUSE TUI_KEYCODE(KEY_MOUSE)   /* a mouse event, in tui.mouse */
 
 /* What a key changed (OR-ed). */
 enum {
@@ -44,6 +45,7 @@ struct screen {
     unsigned (*key)(tui *t, screen *s, int key);
     void (*free)(screen *s);
     screen *below;
+    bool takes_mouse;          /* mouse events go to key() (else they are dropped) */
 };
 
 /* Display text of a token list, made safe. */
@@ -98,6 +100,23 @@ typedef struct tui_slow {
 
 #define TUI_HIST_MAX 100
 
+/* Sequence numbers as the explorer shows them (header, list, messages, the
+ * `:` prompt): the one place that says where they start. */
+#define TUI_SEQ_BASE 1
+static inline size_t tui_seq_number(size_t k) { return k + TUI_SEQ_BASE; }
+
+/* Settings remembered between runs (config.c): $XDG_CONFIG_HOME/attrscope/
+ * config, else ~/.config/attrscope/config.  Lines "name = value", # comments. */
+typedef struct tui_config {
+    char path[4096];           /* "" when there is no place for it (no HOME) */
+    bool has_cw, has_color, has_mouse, has_tokens;
+    int cw;                    /* cell width in columns, 0 = automatic */
+    explore_color color;
+    bool mouse;
+    bool raw_tokens;
+    char error[AS_ERROR_MAX + 4200];  /* the first problem reading it, "" none */
+} tui_config;
+
 /* What the loading thread reports (load.h's progress callback). */
 typedef struct tui_progress {
     _Atomic uint64_t done, total;
@@ -133,6 +152,11 @@ struct tui {
     char query[256];
     tui_match *matches;
     size_t nmatch, match_i;
+    bool search_here;          /* search the shown sequence only */
+    bool mouse_on;             /* mouse events are asked for */
+    MEVENT mouse;              /* the last mouse event (key TUI_MOUSE) */
+    tui_config cfg;
+    explore_opts eff;          /* the options in effect: command line over config */
     screen *top;
     char *hist[TUI_HIST_MAX];  /* pipelines, oldest first */
     size_t nhist;
@@ -230,7 +254,34 @@ const char *tui_action_key(int action);
  * the decoded tokens. */
 void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size_t genn);
 
+/* config.c: tui_config_load() reads the file (a missing file is no
+ * error; problems go to cfg->error and the rest is still read);
+ * tui_config_set() writes one setting into it (atomically, the other lines
+ * kept), creating the file and its directory if needed. */
+void tui_config_load(tui_config *cfg);
+int tui_config_set(tui_config *cfg, const char *name, const char *value, as_error *err);
+/* Saves a setting the user just changed; a failure becomes the message. */
+void tui_config_save(tui *t, const char *name, const char *value);
+const char *tui_color_setting(tui_color_mode m);
+
+/* mouse.c: what a mouse event on the grid does (t->mouse). */
+unsigned tui_mouse_grid(tui *t);
+/* The position indicator for the status line ("rows 121-150/700 cols
+ * 41-60/400"), "" when the focused pane shows all of its rows and columns. */
+void tui_position_text(const tui *t, char *buf, size_t n);
+
+/* clip.c: puts text on the terminal's clipboard with OSC 52 (wrapped for
+ * tmux and screen), written straight to the terminal.  Returns 0, or -1
+ * with errno set. */
+int tui_clip_copy(const char *text);
+
+/* jump.c: the `:` prompt's text applied (see README, "Jumping"). */
+unsigned tui_jump(tui *t, const char *text, as_error *err);
+
 /* draw.c */
+/* Cell widths: the width of a level, and the level nearest a width. */
+int tui_cw_width(int level);
+int tui_cw_level_for(int width);
 void tui_labels_build(tui *t);
 void tui_labels_free(tui *t);
 void tui_layout_compute(tui *t);
@@ -275,6 +326,9 @@ screen *list_new_lazy(const char *title, tui_count_fn count, tui_item_fn item, s
 /* A prompt; with `replace`, typing replaces init instead of adding to it. */
 screen *prompt_new(const char *title, const char *init, bool replace, tui_enter_fn enter,
                    void *ud);
+/* Tab in the prompt calls fn, which may change the title (n bytes). */
+typedef void (*tui_prompt_tab_fn)(tui *t, char *title, size_t n, void *ud);
+void prompt_set_tab(screen *s, tui_prompt_tab_fn fn);
 screen *confirm_new(const char *question, tui_pick_fn yes, void *ud, void (*ud_free)(void *));
 
 /* A one-line UTF-8 editor shared by the prompt and the pipeline editor. */

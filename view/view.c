@@ -166,10 +166,98 @@ static void fix_layout(view_state *v)
         v->pane = s ? VIEW_SRC : VIEW_TGT;
 }
 
+/* ------------------------------------------------------------- sorting */
+
+/* The unsorted attributed row behind grid row r (< nrows). */
+static size_t unsorted_row(const view_state *v, int pane, size_t r)
+{
+    const size_t *o = v->order[pane];
+    return o && r < v->grid[pane].nrows ? o[r] : r;
+}
+
+static double raw_cell(const view_state *v, int pane, size_t row, size_t col);
+
+typedef struct sort_key {
+    double x;
+    size_t i;
+} sort_key;
+
+static int sort_desc(const void *a, const void *b)
+{
+    const sort_key *x = a, *y = b;
+    bool nx = isnan(x->x), ny = isnan(y->x);
+    if (nx != ny)
+        return nx ? 1 : -1;
+    if (!nx && x->x != y->x)
+        return x->x > y->x ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int sort_asc(const void *a, const void *b)
+{
+    const sort_key *x = a, *y = b;
+    bool nx = isnan(x->x), ny = isnan(y->x);
+    if (nx != ny)
+        return nx ? 1 : -1;
+    if (!nx && x->x != y->x)
+        return x->x < y->x ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void sort_clear(view_state *v)
+{
+    for (int p = 0; p < 2; p++) {
+        free(v->order[p]);
+        v->order[p] = NULL;
+    }
+}
+
+/* Builds order[] for the sort in effect; drops the sort when its column
+ * is gone (or memory is short). */
+static void sort_apply(view_state *v)
+{
+    sort_clear(v);
+    if (!v->sort_dir)
+        return;
+    int p = v->sort_pane;
+    const view_grid *g = &v->grid[p];
+    if (!g->present || v->sort_col >= g->ncols || !g->nrows) {
+        v->sort_dir = 0;
+        return;
+    }
+    sort_key *k = malloc(g->nrows * sizeof *k);
+    size_t *o = malloc(g->nrows * sizeof *o);
+    if (!k || !o) {
+        free(k);
+        free(o);
+        v->sort_dir = 0;
+        return;
+    }
+    for (size_t r = 0; r < g->nrows; r++)
+        k[r] = (sort_key){raw_cell(v, p, r, v->sort_col), r};
+    qsort(k, g->nrows, sizeof *k, v->sort_dir < 0 ? sort_desc : sort_asc);
+    for (size_t r = 0; r < g->nrows; r++)
+        o[r] = k[r].i;
+    free(k);
+    v->order[p] = o;
+}
+
+size_t view_row_of(const view_state *v, int pane, size_t index)
+{
+    const size_t *o = v->order[pane];
+    if (!o || index >= v->grid[pane].nrows)
+        return index;
+    for (size_t r = 0; r < v->grid[pane].nrows; r++)
+        if (o[r] == index)
+            return r;
+    return index;
+}
+
 static void rebuild(view_state *v)
 {
     build_grid(v, VIEW_SRC);
     build_grid(v, VIEW_TGT);
+    sort_apply(v);
     fix_layout(v);
     if (v->slider_dim >= 0 && !view_is_slider(v, v->slider_dim))
         v->slider_dim = -1;
@@ -222,6 +310,7 @@ static unsigned change_choice(view_state *v, const view_choice *c, as_error *err
     if (apply_choice(v, c, v->seq, err))
         return 0;
     push_undo(v, &old);
+    v->nredo = 0;
     return VIEW_CH_GRID | VIEW_CH_RANGE | VIEW_CH_CURSOR | VIEW_CH_SCROLL;
 }
 
@@ -291,6 +380,7 @@ static int open_view(view_state *v, const as_output *out, as_catalog *cat, const
         }
     }
     v->nundo = 0;   /* options are the starting point, not changes */
+    v->nredo = 0;
     return AS_OK;
 fail:
     view_close(v);
@@ -340,6 +430,8 @@ unsigned view_reattach(view_state *v)
 
 void view_close(view_state *v)
 {
+    sort_clear(v);
+    v->sort_dir = 0;
     if (v->agg) {
         view_agg_release(v->agg, &v->cur);
         view_agg_free(v->agg);
@@ -382,6 +474,12 @@ bool view_shows(const view_state *v, int pane)
 
 double view_cell(const view_state *v, int pane, size_t row, size_t col)
 {
+    return raw_cell(v, pane, unsorted_row(v, pane, row), col);
+}
+
+/* The cell of the unsorted grid. */
+static double raw_cell(const view_state *v, int pane, size_t row, size_t col)
+{
     const view_grid *g = &v->grid[pane];
     if (!g->present || col >= g->ncols)
         return NAN;
@@ -415,7 +513,7 @@ size_t view_col_sub(const view_state *v, int pane, size_t col)
 
 size_t view_row_token(const view_state *v, int pane, size_t row)
 {
-    return v->grid[pane].row0 + row;
+    return v->grid[pane].row0 + unsorted_row(v, pane, row);
 }
 
 const char *view_step_name(const view_state *v, size_t k)
@@ -551,6 +649,57 @@ unsigned view_jump_extreme(view_state *v, bool in_row, bool want_max)
         return 0;
     return in_row ? view_goto(v, v->pane, v->row[v->pane], best)
                   : view_goto(v, v->pane, best, v->col);
+}
+
+unsigned view_scroll(view_state *v, int pane, long drow, long dcol)
+{
+    SAVE_POS;
+    if (pane_shown(v, pane))
+        v->pane = pane;
+    int p = v->pane;
+    size_t n = pane_rows(v, p), vis = v->vis_rows[p] ? v->vis_rows[p] : 1;
+    size_t maxtop = n > vis ? n - vis : 0;
+    if (drow < 0)
+        v->top[p] = (size_t)-drow > v->top[p] ? 0 : v->top[p] - (size_t)-drow;
+    else if (drow > 0)
+        v->top[p] = v->top[p] + (size_t)drow > maxtop ? maxtop : v->top[p] + (size_t)drow;
+    if (v->row[p] < v->top[p])
+        v->row[p] = v->top[p];
+    else if (v->row[p] >= v->top[p] + vis)
+        v->row[p] = v->top[p] + vis - 1;
+    size_t nc = v->grid[p].ncols, vc = v->vis_cols ? v->vis_cols : 1;
+    size_t maxleft = nc > vc ? nc - vc : 0;
+    if (dcol < 0)
+        v->left = (size_t)-dcol > v->left ? 0 : v->left - (size_t)-dcol;
+    else if (dcol > 0)
+        v->left = v->left + (size_t)dcol > maxleft ? maxleft : v->left + (size_t)dcol;
+    if (v->col < v->left)
+        v->col = v->left;
+    else if (v->col >= v->left + vc)
+        v->col = v->left + vc - 1;
+    return MOVED();
+}
+
+unsigned view_sort_cycle(view_state *v)
+{
+    int p = v->pane;
+    const view_grid *g = &v->grid[p];
+    if (!g->present || !g->nrows || !g->ncols)
+        return 0;
+    bool on_token = v->row[p] < g->nrows;
+    size_t token = on_token ? unsorted_row(v, p, v->row[p]) : 0;
+    if (!v->sort_dir || v->sort_pane != p || v->sort_col != v->col) {
+        v->sort_dir = -1;
+        v->sort_pane = p;
+        v->sort_col = v->col;
+    } else {
+        v->sort_dir = v->sort_dir < 0 ? 1 : 0;
+    }
+    sort_apply(v);
+    if (on_token)
+        v->row[p] = view_row_of(v, p, token);
+    ensure_visible(v);
+    return VIEW_CH_GRID | VIEW_CH_CURSOR | VIEW_CH_SCROLL;
 }
 
 unsigned view_set_layout(view_state *v, view_layout l)
@@ -816,10 +965,29 @@ unsigned view_undo(view_state *v, as_error *err)
         as_error_set(err, AS_EUSAGE, "nothing to undo");
         return 0;
     }
-    view_choice c = v->undo[v->nundo - 1];
+    view_choice c = v->undo[v->nundo - 1], now = v->ch;
     if (apply_choice(v, &c, v->seq, err))
         return 0;
     v->nundo--;
+    if (v->nredo == VIEW_UNDO_MAX) {
+        memmove(v->redo, v->redo + 1, (VIEW_UNDO_MAX - 1) * sizeof v->redo[0]);
+        v->nredo--;
+    }
+    v->redo[v->nredo++] = now;
+    return VIEW_CH_GRID | VIEW_CH_RANGE | VIEW_CH_CURSOR | VIEW_CH_SCROLL;
+}
+
+unsigned view_redo(view_state *v, as_error *err)
+{
+    if (!v->nredo) {
+        as_error_set(err, AS_EUSAGE, "nothing to redo");
+        return 0;
+    }
+    view_choice c = v->redo[v->nredo - 1], now = v->ch;
+    if (apply_choice(v, &c, v->seq, err))
+        return 0;
+    v->nredo--;
+    push_undo(v, &now);
     return VIEW_CH_GRID | VIEW_CH_RANGE | VIEW_CH_CURSOR | VIEW_CH_SCROLL;
 }
 
@@ -1018,6 +1186,9 @@ size_t view_snapshot(const view_state *v, char *buf, size_t n)
         v->top[1], v->left, view_cursor_value(v));
     OUT("range=[%.6g, %.6g] %s undo=%zu\n", v->vmin, v->vmax,
         v->global_range ? "global" : "sequence", v->nundo);
+    if (v->sort_dir)
+        OUT("sorted %s column %zu %s\n", v->sort_pane == VIEW_SRC ? "source" : "target",
+            v->sort_col, v->sort_dir < 0 ? "descending" : "ascending");
 #undef OUT
     return len;
 }

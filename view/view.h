@@ -99,6 +99,8 @@ typedef struct view_state {
     view_choice ch;
     view_choice undo[VIEW_UNDO_MAX];
     size_t nundo;
+    view_choice redo[VIEW_UNDO_MAX];  /* what undo took back, latest last */
+    size_t nredo;
     size_t slider[AS_MAX_DIMS]; /* index held in each extra dim not shown */
     int slider_dim;             /* the dim `<`/`>` step, -1 none */
     size_t max_show_size;
@@ -117,6 +119,14 @@ typedef struct view_state {
     size_t vis_rows[2], vis_cols;
 
     view_grid grid[2];
+
+    /* Rows sorted by one column of one pane (view_sort_cycle): grid row r <
+     * nrows shows attributed row order[r] of the unsorted grid; step-score
+     * rows stay below, unsorted. */
+    int sort_dir;               /* 0 none, -1 largest first, +1 smallest first */
+    int sort_pane;
+    size_t sort_col;            /* grid column the rows are sorted by */
+    size_t *order[2];           /* owned; NULL when the pane is not sorted */
 } view_state;
 
 /* Options view_open applies before the first sequence is shown. */
@@ -183,6 +193,20 @@ unsigned view_goto(view_state *v, int pane, size_t row, size_t col);
 /* Jumps to the largest (want_max) or smallest attribution of the cursor's
  * row (in_row) or column, NaN skipped. */
 unsigned view_jump_extreme(view_state *v, bool in_row, bool want_max);
+/* Scrolls pane p's rows by drow and the columns by dcol (a mouse wheel),
+ * clamped; the cursor stays on screen (it moves into the window when the
+ * window leaves it).  Focuses p when it is shown. */
+unsigned view_scroll(view_state *v, int pane, long drow, long dcol);
+
+/* --- sorting ----------------------------------------------------------- */
+/* Sorts the focused pane's rows by the cursor's column: largest first,
+ * then (called again on the same column) smallest first, then back to
+ * the file's order.  NaN sort last.  Equal values keep their order.  The
+ * cursor stays on its token.  The order is kept (and recomputed) when the
+ * data changes while the column exists. */
+unsigned view_sort_cycle(view_state *v);
+/* The grid row showing attributed row `index` of the unsorted grid. */
+size_t view_row_of(const view_state *v, int pane, size_t index);
 unsigned view_cycle_layout(view_state *v);
 unsigned view_set_layout(view_state *v, view_layout l);
 unsigned view_set_seq(view_state *v, size_t seq);
@@ -199,6 +223,9 @@ int view_parse_dim(const view_state *v, const char *s, int *dim, as_error *err);
 unsigned view_set_slice_str(view_state *v, const char *spec, as_error *err);
 unsigned view_set_slice(view_state *v, int dim, bool on, size_t a, size_t b, as_error *err);
 unsigned view_undo(view_state *v, as_error *err);
+/* Applies again what the last undo took back (any new change clears what
+ * there is to redo). */
+unsigned view_redo(view_state *v, as_error *err);
 
 /* --- extra dims -------------------------------------------------------- */
 /* Rank of the shown tensors (the larger of the two panes'), 0 when none. */
