@@ -4,6 +4,8 @@ with plain Python, independently of model/compare.c.
 
   python3 tests/mkcompare.py tests/data/compare/metrics.json
 
+tests/cli_compare.sh imports metrics() from here to check the command on real
+files.
 Values are dyadic (exact in float32).  null stands for NaN, in vectors and
 in expected values."""
 import json, math, sys
@@ -115,18 +117,19 @@ def seq_expected(sq):
 
 SEQ["expected"] = seq_expected(SEQ)
 
-doc = {
-    "about": "Agreement metrics of compare (Krishna et al. 2022) per vector pair, computed by tests/mkcompare.py",
-    "definitions": DEFINITIONS,
-    "sequence": SEQ,
-    "cases": [{"name": n, "a": a, "b": b, "k": k, "expected": metrics(a, b, k)} for n, a, b, k in CASES],
-}
-# one case worked by hand, as a check of the script itself
-e = doc["cases"][0]["expected"]
-# |a| order: 4(0.75) 0(0.5) 1(0.375); |b| order: 4(0.875) 0(0.5) 1(0.4375)
-assert e["feature_agreement"] == 1 and e["rank_agreement"] == 1
-# signs: 4 (-,-) 0 (+,+) 1 (-,+): 2 of 3 agree
-assert e["sign_agreement"] == 2 / 3 and e["signed_rank_agreement"] == 2 / 3
-with open(sys.argv[1], "w") as f:
-    json.dump(doc, f, indent=1)
-    f.write("\n")
+if __name__ == "__main__":
+    doc = {
+        "about": "Agreement metrics of compare (Krishna et al. 2022) per vector pair, computed by tests/mkcompare.py",
+        "definitions": DEFINITIONS,
+        "sequence": SEQ,
+        "cases": [{"name": n, "a": a, "b": b, "k": k, "expected": metrics(a, b, k)} for n, a, b, k in CASES],
+    }
+    # one case worked by hand, as a check of the script itself
+    e = doc["cases"][0]["expected"]
+    # |a| order: 4(0.75) 0(0.5) 1(0.375); |b| order: 4(0.875) 0(0.5) 1(0.4375)
+    assert e["feature_agreement"] == 1 and e["rank_agreement"] == 1
+    # signs: 4 (-,-) 0 (+,+) 1 (-,+): 2 of 3 agree
+    assert e["sign_agreement"] == 2 / 3 and e["signed_rank_agreement"] == 2 / 3
+    with open(sys.argv[1], "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
