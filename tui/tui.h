@@ -230,6 +230,13 @@ const char *tui_action_key(int action);
  * the decoded tokens. */
 void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size_t genn);
 
+/* compare.c: the compare mode over the first two files open (a screen;
+ * act_COMPARE is the grid's `c`).  With fewer than two files it says so. */
+unsigned tui_compare_start(tui *t);
+unsigned act_COMPARE(tui *t);
+/* actions.c: the action a key is bound to on the grid, -1 when none. */
+int tui_key_action(int key);
+
 /* draw.c */
 void tui_labels_build(tui *t);
 void tui_labels_free(tui *t);
