@@ -265,6 +265,44 @@ START_TEST(matching_fixtures)
 }
 END_TEST
 
+/* The pairwise agreement is counted in O(n log n); here it is checked against
+ * its definition, pair by pair, on vectors full of ties and NaN. */
+static int sgn3(double v) { return (v > 0) - (v < 0); }
+
+START_TEST(pairwise_against_every_pair)
+{
+    unsigned seed = 12345;
+    for (int round = 0; round < 40; round++) {
+        size_t n = 2 + (size_t)(round * 7) % 300;
+        float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+        ck_assert(a && b);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            int x = (int)((seed >> 16) % 9) - 4;
+            seed = seed * 1103515245u + 12345u;
+            int y = (int)((seed >> 16) % (round % 2 ? 9 : 1000)) - 4;
+            a[i] = (float)x / 4.0f;
+            b[i] = (seed >> 8) % 17 == 0 ? NAN : (float)y / 8.0f;
+        }
+        size_t agree = 0, pairs = 0;
+        for (size_t s = 0; s < n; s++)
+            for (size_t t = s + 1; t < n; t++) {
+                if (isnan(b[s]) || isnan(b[t]))
+                    continue;
+                pairs++;
+                if (sgn3(fabs(a[s]) - fabs(a[t])) == sgn3(fabs(b[s]) - fabs(b[t])))
+                    agree++;
+            }
+        cmp_metrics m;
+        cmp_vectors(a, b, n, 5, &m);
+        double want = pairs ? (double)agree / (double)pairs : NAN;
+        assert_close(m.v[CMP_PAIRWISE], want, "pairwise", "random ties");
+        free(a);
+        free(b);
+    }
+}
+END_TEST
+
 START_TEST(averages_skip_undefined)
 {
     cmp_acc acc;
@@ -293,6 +331,7 @@ int main(void)
     tcase_add_test(t, sequence_columns_and_mean);
     tcase_add_test(t, matching_fixtures);
     tcase_add_test(t, averages_skip_undefined);
+    tcase_add_test(t, pairwise_against_every_pair);
     suite_add_tcase(s, t);
     return run_suite(s);
 }

@@ -605,7 +605,8 @@ int cmd_compare(int argc, char **argv)
             list = cc.seq;
         }
         if (list && !cli_parse_seq_list(list, in->out->nseqs, &in->idx, &in->nidx)) {
-            cli_error("in %s", in->arg);
+            cli_error("(the sequences %s selects from %s)", in->list ? in->arg : "--seq",
+                      in->path);
             goto done;
         }
     }
