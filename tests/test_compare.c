@@ -11,6 +11,7 @@
 #include "agg.h"
 #include "compare.h"
 #include "load.h"
+#include "html.h"
 #include "testutil.h"
 
 static void assert_close(double got, double want, const char *what, const char *name)
@@ -323,6 +324,57 @@ START_TEST(averages_skip_undefined)
 }
 END_TEST
 
+START_TEST(html_page_escapes_and_lays_out)
+{
+    json_t *d = expected_doc();
+    json_t *sq = json_object_get(d, "sequence");
+    as_seq *a = make_seq(json_object_get(sq, "a_source"), json_object_get(sq, "a_target"));
+    as_seq *b = make_seq(json_object_get(sq, "b_source"), json_object_get(sq, "b_target"));
+    free(a->target.v[1].text);
+    a->target.v[1].text = strdup("<script>x</script>");
+    cmp_seq_result r;
+    as_error e = {0};
+    ck_assert_int_eq(cmp_seqs(a, b, 2, &r, &e), 0);
+    as_seq *diff = cmp_difference(a, b, &e);
+    ck_assert_ptr_nonnull(diff);
+    html_compare_seq hs = {.a = a, .b = b, .diff = diff, .res = &r, .ia = 0, .ib = 3};
+    size_t only_a = 7;
+    html_compare hc = {.a_name = "<b>A.json", .b_name = "B\"'.json", .a_pipeline = "default",
+                       .b_pipeline = "sum", .seqs = &hs, .nseqs = 1, .only_a = &only_a,
+                       .nonly_a = 1, .mean = r.mean};
+    html_out o;
+    html_out_mem(&o);
+    ck_assert_int_eq(html_compare_page(&o, &hc, 1, 2, NULL, &e), 0);
+    size_t len;
+    char *page = html_out_take(&o, &len, &e);
+    ck_assert_ptr_nonnull(page);
+    ck_assert(strstr(page, "<script>") == NULL);
+    ck_assert(strstr(page, "&lt;script&gt;x&lt;/script&gt;") != NULL);
+    ck_assert(strstr(page, "A: &lt;b&gt;A.json") != NULL);
+    ck_assert(strstr(page, "B&quot;&#39;.json") != NULL);
+    ck_assert(strstr(page, "sequences of A: 7; of B: none") != NULL);
+    ck_assert(strstr(page, "Sequence 0 of A, 3 of B") != NULL);
+    /* three heatmap blocks side by side, a metrics row per step plus the mean */
+    size_t sides = 0, rows = 0;
+    for (const char *p = page; (p = strstr(p, "<div class=\"side\">")); p++)
+        sides++;
+    for (const char *p = page; (p = strstr(p, "<tr><td>")); p++)
+        rows++;
+    ck_assert_uint_eq(sides, 3);
+    ck_assert_uint_eq(rows, 1 + 3); /* the summary row, then one per step */
+    /* step 1's feature agreement as the definitions give it (0.5) */
+    ck_assert(strstr(page, "<tr><td>1</td><th>&lt;script&gt;x&lt;/script&gt;</th><td>4</td><td>2</td>"
+                     "<td>0.500</td>") != NULL);
+    free(page);
+    html_out_free(&o);
+    agg_seq_free(diff);
+    cmp_seq_result_free(&r);
+    agg_seq_free(a);
+    agg_seq_free(b);
+    json_decref(d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("compare");
@@ -332,6 +384,7 @@ int main(void)
     tcase_add_test(t, matching_fixtures);
     tcase_add_test(t, averages_skip_undefined);
     tcase_add_test(t, pairwise_against_every_pair);
+    tcase_add_test(t, html_page_escapes_and_lays_out);
     suite_add_tcase(s, t);
     return run_suite(s);
 }

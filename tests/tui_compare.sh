@@ -99,6 +99,18 @@ expect "step 0  n=6 k=5" "the first step attends to the 6 prompt tokens"
 keys c q
 expect_restored 0
 
+# the grid's pipeline applies to both sides: a 3D one cannot be compared
+start 130 30 -- -a none --compare "$ig" "$occ"
+expect "compare needs 2D maps: Esc, then a to change the" "pipeline none: says why and what to do" 10
+keys Escape a C-u
+type_text default
+keys Enter
+expect "pipeline: default" "pipeline changed on the grid"
+keys c
+expect "$(want_metrics 0)" "compare again: the metrics under the new pipeline"
+keys q
+expect_restored 0
+
 # a single file: the grid says what compare needs; --compare refuses
 start 100 24 -- "$ig"
 expect "seq 1/2" "one file" 10

@@ -111,10 +111,13 @@ static void pair_open(tui *t, cmp_screen *c)
     as_error e = {0};
     const cmp_pair *p = &c->m.pairs[c->pi];
     const char *which = "A";
-    if (!(c->a = agg_apply_str(c->A, p->a, pipe, weight, &e)) || agg_check_2d(c->a, &e))
+    bool not2d = false;
+    if (!(c->a = agg_apply_str(c->A, p->a, pipe, weight, &e)) ||
+        (not2d = agg_check_2d(c->a, &e) != 0))
         goto fail;
     which = "B";
-    if (!(c->b = agg_apply_str(c->B, p->b, pipe, weight, &e)) || agg_check_2d(c->b, &e))
+    if (!(c->b = agg_apply_str(c->B, p->b, pipe, weight, &e)) ||
+        (not2d = agg_check_2d(c->b, &e) != 0))
         goto fail;
     which = "A and B";
     if (cmp_seqs(c->a, c->b, CMP_DEFAULT_K, &c->res, &e) ||
@@ -133,7 +136,7 @@ static void pair_open(tui *t, cmp_screen *c)
     return;
 fail:
     snprintf(c->err, sizeof c->err, "%s (pipeline '%s'): %s%s", which, pipe, e.msg,
-             strstr(e.msg, "2-dimensional") || strstr(e.msg, "2D") ? " - change it with a" : "");
+             not2d ? " - compare needs 2D maps: Esc, then a to change the pipeline" : "");
     pair_free(c);
 }
 
@@ -278,8 +281,26 @@ static void compare_draw(tui *t, screen *s)
     int grid_y = 1, grid_h = H - 4; /* titles, column labels (2), rows */
     c->vis_rows = grid_h > 3 ? (size_t)(grid_h - 3) : 0;
     if (c->err[0] || !c->a) {
-        tui_put(2, 1, c->err[0] ? c->err : "nothing to compare", W - 2, theme_role(ROLE_ERROR),
-                false, true);
+        /* the reason, wrapped */
+        char safe[AS_ERROR_MAX * 4];
+        tui_safe(c->err[0] ? c->err : "nothing to compare", safe, sizeof safe);
+        const char *p = safe;
+        for (int y = 2; *p && y < H - 3; y++) {
+            size_t n = tui_fit(p, W - 2, NULL);
+            if (!n)
+                break;
+            if (p[n]) { /* break at the last space that fits, when there is one */
+                size_t sp = n;
+                while (sp > 0 && p[sp] != ' ')
+                    sp--;
+                if (sp > 0)
+                    n = sp + 1;
+            }
+            char part[1024];
+            snprintf(part, sizeof part, "%.*s", (int)(n < sizeof part ? n : sizeof part - 1), p);
+            tui_put(y, 1, part, W - 2, theme_role(ROLE_ERROR), false, false);
+            p += n;
+        }
     } else {
         /* row labels */
         int lw = 8;
