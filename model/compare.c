@@ -461,6 +461,11 @@ int cmp_seqs(const as_seq *a, const as_seq *b, size_t k, cmp_seq_result *r, as_e
                             a->attr_pos_start, a->attr_pos_end, b->attr_pos_start,
                             b->attr_pos_end);
     size_t ncols = attr_seq_ncols(a);
+    if (a->attr_pos_start < 0 || a->attr_pos_end > (long)a->target.n ||
+        b->attr_pos_end > (long)b->target.n)
+        return as_error_set(err, AS_EDATA,
+                            "generated positions %ld..%ld do not fit the %zu target tokens",
+                            a->attr_pos_start, a->attr_pos_end, a->target.n);
     r->source = both_source(a, b);
     r->target = both_target(a, b);
     if (!r->source && !r->target)
@@ -473,6 +478,13 @@ int cmp_seqs(const as_seq *a, const as_seq *b, size_t k, cmp_seq_result *r, as_e
     if ((r->source && check_part("source", a->source_attr, b->source_attr, ncols, err)) ||
         (r->target && check_part("target", a->target_attr, b->target_attr, ncols, err)))
         return err ? err->code : AS_EUSAGE;
+    if ((r->source && (a->source_attr->shape[0] > a->source.n ||
+                       b->source_attr->shape[0] > b->source.n)) ||
+        (r->target && (a->target_attr->shape[0] > a->target.n ||
+                       b->target_attr->shape[0] > b->target.n)))
+        return as_error_set(err, AS_EDATA, "the attributions have more rows than there are "
+                                           "tokens (%zu source, %zu target)",
+                            a->source.n, a->target.n);
     size_t rows = cmp_rows(a, b);
     float *va = malloc((rows ? rows : 1) * sizeof *va), *vb = malloc((rows ? rows : 1) * sizeof *vb);
     r->cols = calloc(ncols ? ncols : 1, sizeof *r->cols);

@@ -19,6 +19,9 @@
  * when both have target attributions (a side without target attributions,
  * attribute_target=False, limits both to the source rows).  These are "the
  * attributed tokens" below, and the metrics are computed per column.
+ * Matching looks at the tokens as stored; a pipeline that merges tokens
+ * must leave both sides with equal tokens (cmp_seq_same_tokens on the
+ * aggregated sequences), which the callers check before cmp_seqs.
  *
  * Missing cells: a cell that is NaN (or infinite) on either side - a target
  * token a step cannot attend to, i >= j - is left out on both sides, so a

@@ -94,6 +94,16 @@ n=$(python3 "$tmp/check.py" "$here" "$bin" "$att" "$sal" 5 default default) \
 n=$(python3 "$tmp/check.py" "$here" "$bin" "$att" "$sal" 4 'max | max' 'sum') \
   && [ "$n" -ge 49 ]; check "a pipeline per side ($n)" test $? -eq 0
 
+n=$(python3 "$tmp/check.py" "$here" "$bin" "$ig" "$occ" 5 'vnorm | subwords' 'subwords') \
+  && [ "$n" -ge 56 ]; check "merged subwords on both sides ($n)" test $? -eq 0
+"$bin" compare "$ig" "$occ" -a 'vnorm | subwords' -b subwords --json >"$tmp/sw.json"
+check "merged tokens label the steps" python3 -c "
+import json; s=json.load(open('$tmp/sw.json'))['comparisons'][0]['sequences'][0]['steps']
+assert len(s) == 8 and s[1]['token'] == '\u2581mondo,' and s[6]['token'] == '\u2581giornata!', s"
+"$bin" compare "$ig" "$occ" -a 'vnorm | subwords' -b default >/dev/null 2>"$tmp/err"
+check "pipelines that merge tokens differently: exit 2" test $? -eq 2
+check "  and said so" grep -q 'the tokens differ after aggregation' "$tmp/err"
+
 # ---- matching ----
 "$bin" compare "$ig" "$occ" --json >"$tmp/io.json"; check "IG vs occlusion exits 0" test $? -eq 0
 check "sequence 0 of IG matches occlusion's 0, IG's 1 is reported unmatched" python3 - "$tmp/io.json" <<'PY'

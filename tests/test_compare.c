@@ -183,6 +183,25 @@ START_TEST(sequence_columns_and_mean)
     ck_assert_int_eq(cmp_seqs(a, b, 2, &r, &e), AS_EUSAGE);
     ck_assert_msg(strstr(e.msg, "(3, 3) and (2, 3)") != NULL, "%s", e.msg);
     cmp_seq_result_free(&r);
+    tensor_free(b->source_attr);
+    b->source_attr = matrix(json_object_get(sq, "b_source"));
+    ck_assert_int_eq(cmp_seqs(a, b, 2, &r, &e), AS_OK);
+    cmp_seq_result_free(&r);
+
+    /* more rows than tokens, or generated positions past the target: data errors */
+    a->source.n = 2;
+    b->source.n = 2;
+    ck_assert_int_eq(cmp_seqs(a, b, 2, &r, &e), AS_EDATA);
+    ck_assert_msg(strstr(e.msg, "more rows than there are tokens") != NULL, "%s", e.msg);
+    cmp_seq_result_free(&r);
+    a->source.n = 3;
+    b->source.n = 3;
+    a->attr_pos_end = b->attr_pos_end = 4;
+    ck_assert_int_eq(cmp_seqs(a, b, 2, &r, &e), AS_EDATA);
+    ck_assert_msg(strstr(e.msg, "do not fit the 3 target tokens") != NULL, "%s", e.msg);
+    cmp_seq_result_free(&r);
+    a->attr_pos_end = b->attr_pos_end = 3;
+
     agg_seq_free(a);
     agg_seq_free(b);
     json_decref(d);

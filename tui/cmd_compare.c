@@ -181,7 +181,7 @@ static void write_table(FILE *f, const cpair *p, size_t np, size_t k, bool steps
             put_metrics(f, &q->res.mean);
             if (!steps)
                 continue;
-            const as_seq *sa = &c->A->out->seqs[q->ia];
+            const as_seq *sa = q->a;
             for (size_t j = 0; j < q->res.ncols; j++) {
                 const cmp_metrics *m = &q->res.cols[j];
                 char lab[256];
@@ -260,7 +260,7 @@ static int write_json(FILE *f, const cpair *p, size_t np, size_t k)
         json_object_set_new(o, "sequences", seqs);
         for (size_t s = 0; s < c->nseqs; s++) {
             const cseq *q = &c->seqs[s];
-            const as_seq *sa = &c->A->out->seqs[q->ia];
+            const as_seq *sa = q->a;
             json_t *js = json_object(), *steps = json_array();
             json_object_set_new(js, "a", json_integer((json_int_t)q->ia));
             json_object_set_new(js, "b", json_integer((json_int_t)q->ib));
@@ -312,7 +312,7 @@ static void write_csv(FILE *f, const cpair *p, size_t np)
         const cpair *c = &p[i];
         for (size_t s = 0; s < c->nseqs; s++) {
             const cseq *q = &c->seqs[s];
-            const as_seq *sa = &c->A->out->seqs[q->ia];
+            const as_seq *sa = q->a;
             for (size_t j = 0; j < q->res.ncols; j++) {
                 const cmp_metrics *m = &q->res.cols[j];
                 csv_field(f, c->A->arg);
@@ -456,6 +456,12 @@ static int run_pair(cpair *c, size_t k, const cli_common *cc, bool keep)
         if (!(q->a = aggregate(c->A, q->ia, cc->weight, &rc)) ||
             !(q->b = aggregate(c->B, q->ib, cc->weight, &rc)))
             return rc;
+        if (!cmp_seq_same_tokens(q->a, q->b)) {
+            cli_error("%s sequence %zu and %s sequence %zu: the tokens differ after "
+                      "aggregation (the pipelines merge tokens differently)",
+                      c->A->path, q->ia, c->B->path, q->ib);
+            return EXIT_USAGE;
+        }
         if (cmp_seqs(q->a, q->b, k, &q->res, &err) ||
             (keep && !(q->diff = cmp_difference(q->a, q->b, &err)))) {
             cli_error("%s sequence %zu and %s sequence %zu: %s", c->A->path, q->ia, c->B->path,
@@ -464,10 +470,9 @@ static int run_pair(cpair *c, size_t k, const cli_common *cc, bool keep)
         }
         for (size_t j = 0; j < q->res.ncols; j++)
             cmp_acc_add(&acc, &q->res.cols[j]);
-        if (!keep) {
-            agg_seq_free(q->a);
+        if (!keep) { /* A's map stays for its (aggregated) token labels */
             agg_seq_free(q->b);
-            q->a = q->b = NULL;
+            q->b = NULL;
         }
     }
     cmp_acc_mean(&acc, &c->mean);

@@ -120,6 +120,13 @@ static void pair_open(tui *t, cmp_screen *c)
         (not2d = agg_check_2d(c->b, &e) != 0))
         goto fail;
     which = "A and B";
+    if (!cmp_seq_same_tokens(c->a, c->b)) {
+        snprintf(c->err, sizeof c->err,
+                 "the tokens of A and B differ after pipeline '%s' (it merges them "
+                 "differently)", pipe);
+        pair_free(c);
+        return;
+    }
     if (cmp_seqs(c->a, c->b, CMP_DEFAULT_K, &c->res, &e) ||
         !(c->d = cmp_difference(c->a, c->b, &e)))
         goto fail;
