@@ -16,6 +16,7 @@ static const char usage[] =
     "       attrscope show FILE... [OPTIONS]            heatmaps as text\n"
     "       attrscope export FILE... -o OUT [OPTIONS]   HTML, JSON or CSV\n"
     "       attrscope save FILE... -o OUT [OPTIONS]     write files inseq can load\n"
+    "       attrscope compare A B [C...] [OPTIONS]      how much attributions agree\n"
     "       attrscope --keys-markdown                   the explorer's keys\n"
     "       attrscope --pipeline-markdown               the pipeline language's keys\n"
     "       attrscope --help | --version\n"
@@ -97,6 +98,7 @@ static int run(int argc, char **argv)
             int (*fn)(int, char **);
         } cmds[] = {
             {"info", cmd_info}, {"show", cmd_show}, {"export", cmd_export}, {"save", cmd_save},
+            {"compare", cmd_compare},
         };
         for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
             if (!strcmp(a, cmds[i].name))

@@ -22,7 +22,8 @@ const char *explore_opts_usage(void)
            "      --decoded-tokens  decoded token text (over the config file's tokens = raw)\n"
            "      --no-mouse        leave the mouse to the terminal (text selection)\n"
            "      --mouse           take mouse clicks and the wheel (the default)\n"
-           "      --stats           print frame times to stderr at exit\n";
+           "      --stats           print frame times to stderr at exit\n"
+           "      --compare         start comparing the first two files (key c)\n";
 }
 
 static int fail(char *err, size_t n, const char *fmt, const char *a)
@@ -84,7 +85,8 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
         }
         bool flag = !strcmp(name, "--global-range") || !strcmp(name, "--raw-tokens") ||
                     !strcmp(name, "--stats") || !strcmp(name, "--decoded-tokens") ||
-                    !strcmp(name, "--mouse") || !strcmp(name, "--no-mouse");
+                    !strcmp(name, "--mouse") || !strcmp(name, "--no-mouse") ||
+                    !strcmp(name, "--compare");
         if (flag) {
             if (val)
                 return fail(err, errlen, "option '%s' takes no value", name);
@@ -107,6 +109,8 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
             o->mouse = -1;
         } else if (!strcmp(name, "--stats")) {
             o->stats = true;
+        } else if (!strcmp(name, "--compare")) {
+            o->compare = true;
         } else if (!strcmp(name, "-a") || !strcmp(name, "--aggregate") || !strcmp(name, "-p") ||
                    !strcmp(name, "--pipeline")) {
             o->pipeline = val;

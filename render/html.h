@@ -32,6 +32,7 @@
 #include "buf.h"
 
 #include "attr.h"
+#include "compare.h"
 #include "err.h"
 
 /* ---- the sink ---------------------------------------------------------- */
@@ -190,5 +191,36 @@ typedef struct html_tokens_opts {
  * (aggregated) attributions; AS_EUSAGE for an unknown step score. */
 int html_tokens_page(html_out *o, const as_seq *const *seqs, size_t n,
                      const html_tokens_opts *opts, as_error *err);
+
+/* ---- compare page (attrscope compare) --------------------------------- */
+
+/* One matched sequence: both sides aggregated to 2D maps with the same
+ * tokens, their difference b - a (cmp_difference) and the metrics. */
+typedef struct html_compare_seq {
+    const as_seq *a, *b, *diff;
+    const cmp_seq_result *res;
+    size_t ia, ib;             /* sequence numbers shown (0-based) */
+} html_compare_seq;
+
+/* One comparison of two inputs. */
+typedef struct html_compare {
+    const char *a_name, *b_name;          /* e.g. "run.json" (text from the user) */
+    const char *a_pipeline, *b_pipeline;  /* shown as given */
+    const html_compare_seq *seqs;
+    size_t nseqs;
+    const size_t *only_a, *only_b;        /* sequences without a match */
+    size_t nonly_a, nonly_b;
+    cmp_metrics mean;                     /* over every compared column */
+} html_compare;
+
+/* A standalone page: per comparison the names, the unmatched sequences and
+ * a table of per-sequence means; per matched sequence the heatmaps of A
+ * and B side by side (each colored over its own range, inferred as the
+ * heatmap view does unless c sets one), the difference B - A (symmetric
+ * range: the largest |difference|), and the metrics of every generated
+ * token with their mean.  k is the k asked (the k used per column shows
+ * in the table).  Every text comes escaped. */
+int html_compare_page(html_out *o, const html_compare *cmps, size_t n, size_t k,
+                      const html_common *c, as_error *err);
 
 #endif

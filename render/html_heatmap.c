@@ -137,7 +137,7 @@ int html_heatmap_seq(html_out *o, const as_seq *s, size_t index, double vmin, do
     return AS_OK;
 }
 
-static const char HEATMAP_CSS[] =
+const char HTML_HEATMAP_CSS[] =
     ".viz{border:1px solid #888;margin:6px 0 14px;padding:8px}\n"
     ".hm-title{margin:4px;font-family:sans-serif;font-weight:bold}\n"
     ".hm-label{font-size:20px}\n"
@@ -178,7 +178,7 @@ int html_heatmap_page(html_out *o, const as_seq *const *seqs, size_t n,
     if (!cs)
         return as_error_set(err, AS_ENOMEM, "HTML heatmap: out of memory");
     styles_init(cs);
-    html_page_begin(o, opts->c.title, HEATMAP_CSS);
+    html_page_begin(o, opts->c.title, HTML_HEATMAP_CSS);
     if (opts->c.title) {
         html_puts(o, "<h1>");
         html_text(o, opts->c.title);

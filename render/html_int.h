@@ -38,8 +38,9 @@ void html_range(const html_common *c, double inferred_max, bool treescope, doubl
  * separated (the inside of the pages' "palette" array). */
 void html_palette_json(html_out *o);
 
-/* Style sheet shared by every page. */
+/* Style sheet shared by every page, and the heatmap tables' own. */
 extern const char HTML_BASE_CSS[];
+extern const char HTML_HEATMAP_CSS[];
 
 /* The pages' own scripts and styles (html_assets.c, generated from
  * render/assets/ by tools/embed_assets.py). */

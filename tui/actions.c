@@ -888,6 +888,15 @@ static const act_fn act_table[ACT_COUNT] = {
 #undef TUI_ACT_FN
 };
 
+int tui_key_action(int key)
+{
+    key = normalize_key(key);
+    for (size_t i = 0; i < nbinds; i++)
+        if (binds[i].key == key)
+            return binds[i].action;
+    return -1;
+}
+
 unsigned tui_dispatch(tui *t, int key)
 {
     if (key == TUI_MOUSE)

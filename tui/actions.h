@@ -54,6 +54,8 @@
     X(NARROW, "Views", "narrower", "(", "narrower cells", NULL)                               \
     X(WIDEN, "Views", "wider", ")", "wider cells (values show from 6 columns)", NULL)         \
     X(COLOR, "Views", "colors", "C", "cycle color modes the terminal supports", NULL)         \
+    X(COMPARE, "Views", "compare", "c",                                                       \
+      "compare two open files: side by side, then the difference B - A, then back", NULL)     \
     X(PIPELINE, "Data", "pipeline", "a", "edit the aggregation pipeline", "pipeline")         \
     X(WEIGHT, "Data", "weight", "w", "weight attributions by a step score", NULL)             \
     X(UNDO, "Data", "undo", "u", "undo the last pipeline, weight, slice or show_dim change",  \

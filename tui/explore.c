@@ -475,6 +475,10 @@ int explore_main(const explore_opts *o_cli)
         fprintf(stderr, "attrscope: no file given and no example built in\n");
         return 2;
     }
+    if (o->compare && o->nfiles < 2) {
+        fprintf(stderr, "attrscope: --compare needs two files or more (A B [C...])\n");
+        return 2;
+    }
     setlocale(LC_ALL, "");
     tui_text_init();
     term_signals_install();
@@ -515,6 +519,8 @@ int explore_main(const explore_opts *o_cli)
         tui_msg(&t, true, "sequence 1: %s", t.v.agg_error);
     if (t.cfg.error[0])
         tui_msg(&t, true, "%s", t.cfg.error);
+    if (o->compare)
+        tui_compare_start(&t);
 
     int status = 0;
     unsigned bits = TUI_LABELS | TUI_LAYOUT | TUI_REDRAW | TUI_CLEAR;

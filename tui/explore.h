@@ -51,6 +51,7 @@ typedef struct explore_opts {
     bool color_set, decode_set;/* given on the command line (over the config file) */
     int mouse;                 /* --mouse 1, --no-mouse -1, 0: the config file's (on) */
     bool stats;                /* --stats: frame times to stderr at exit */
+    bool compare;              /* --compare: start in compare mode (two files or more) */
 } explore_opts;
 
 int explore_main(const explore_opts *opts);

@@ -277,6 +277,12 @@ int tui_clip_copy(const char *text);
 
 /* jump.c: the `:` prompt's text applied (see README, "Jumping"). */
 unsigned tui_jump(tui *t, const char *text, as_error *err);
+/* compare.c: the compare mode over the first two files open (a screen;
+ * act_COMPARE is the grid's `c`).  With fewer than two files it says so. */
+unsigned tui_compare_start(tui *t);
+unsigned act_COMPARE(tui *t);
+/* actions.c: the action a key is bound to on the grid, -1 when none. */
+int tui_key_action(int key);
 
 /* draw.c */
 /* Cell widths: the width of a level, and the level nearest a width. */
