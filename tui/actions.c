@@ -470,7 +470,8 @@ static unsigned pick_show_dim(tui *t, size_t i, void *ud)
     if (e.code)
         tui_msg(t, true, "%s", e.msg);
     else if (t->v.ch.show_dim >= 0)
-        tui_msg(t, false, "columns split by %s", view_dim_name(&t->v, t->v.ch.show_dim));
+        tui_msg(t, false, "columns split by %s%s%s", view_dim_name(&t->v, t->v.ch.show_dim),
+                t->v.note[0] ? "; " : "", t->v.note);
     else
         tui_msg(t, false, "no sub-columns");
     return tui_view_bits(ch) | TUI_REDRAW;
@@ -479,10 +480,23 @@ static unsigned pick_show_dim(tui *t, size_t i, void *ud)
 ACT(SHOW_DIM)
 {
     view_state *v = &t->v;
+    v->note[0] = '\0';
     int nd = view_ndim(v);
+    unsigned kept = 0;
     if (nd <= 2) {
-        tui_msg(t, false, "this view is 2D: no extra dims (pipeline %s)", v->ch.pipeline);
-        return TUI_REDRAW;
+        if (view_stored_ndim(v) <= 2) {
+            tui_msg(t, false, "the attributions are 2D: there are no extra dims to show");
+            return TUI_REDRAW;
+        }
+        /* the pipeline reduced them: switch to one that keeps them */
+        as_error e = {0};
+        kept = view_keep_extra_dims(v, 2, &e);
+        if (!kept) {
+            tui_msg(t, true, "%s", e.msg);
+            return TUI_REDRAW;
+        }
+        tui_msg(t, false, "%s", v->note);
+        nd = view_ndim(v);
     }
     size_t n = (size_t)nd - 1;
     char **items = calloc(n, sizeof *items);
@@ -494,7 +508,7 @@ ACT(SHOW_DIM)
         size_t size = view_dim_size(v, d);
         size_t len = v->ch.slice[d].on ? v->ch.slice[d].b - v->ch.slice[d].a : size;
         snprintf(s, sizeof s, "%d  %s (%zu)%s", d, view_dim_name(v, d), len,
-                 len > v->max_show_size ? "  too large: slice it first (S)" : "");
+                 len > v->max_show_size ? "  too large: slice it first (S, or --slice)" : "");
         items[d - 1] = strdup(s);
     }
     for (size_t k = 0; k < n; k++)
@@ -502,7 +516,7 @@ ACT(SHOW_DIM)
             items[k] = strdup("");
     size_t sel = v->ch.show_dim >= 2 ? (size_t)v->ch.show_dim - 1 : 0;
     tui_push(t, list_new("extra dim shown as sub-columns", items, n, sel, pick_show_dim, NULL));
-    return TUI_REDRAW;
+    return tui_view_bits(kept) | TUI_REDRAW;
 }
 
 static unsigned slider_msg(tui *t, unsigned ch)
@@ -527,9 +541,11 @@ ACT(SLIDER_DIM)
 static unsigned slice_enter(tui *t, const char *text, void *ud, as_error *err)
 {
     (void)ud;
+    t->v.note[0] = '\0';
     unsigned ch = view_set_slice_str(&t->v, text, err);
     if (!err->code)
-        tui_msg(t, false, ch ? "sliced: %s" : "slice unchanged: %s", text);
+        tui_msg(t, false, "%s: %s%s%s", ch ? "sliced" : "slice unchanged", text,
+                t->v.note[0] ? "; " : "", t->v.note);
     return tui_view_bits(ch) | TUI_REDRAW;
 }
 

@@ -489,6 +489,8 @@ int explore_main(const explore_opts *o)
     }
     if (t.cat && t.v.agg_error[0])
         tui_msg(&t, true, "sequence 1: %s", t.v.agg_error);
+    else if (t.v.note[0])
+        tui_msg(&t, false, "%s", t.v.note);
 
     int status = 0;
     unsigned bits = TUI_LABELS | TUI_LAYOUT | TUI_REDRAW | TUI_CLEAR;
