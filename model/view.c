@@ -1094,7 +1094,7 @@ size_t view_snapshot(const view_state *v, char *buf, size_t n)
             len += (size_t)k_;                                                    \
     } while (0)
     const as_seq *s = v->cur.seq;
-    OUT("seq %zu/%zu class=%s pipeline=\"%s\" weight=\"%s\"\n", v->seq + 1,
+    OUT("seq %zu of %zu class=%s pipeline=\"%s\" weight=\"%s\"\n", v->seq,
         view_nseqs(v), s ? attr_class_short(s->cls) : "-", v->ch.pipeline,
         v->ch.weight);
     if (v->agg_error[0])

@@ -611,7 +611,7 @@ START_TEST(test_snapshots)
     view_snapshot(&v, buf, sizeof buf);
     char want[2048];
     snprintf(want, sizeof want,
-             "seq 1/2 class=granular pipeline=\"none\" weight=\"\"\n"
+             "seq 0 of 2 class=granular pipeline=\"none\" weight=\"\"\n"
              "layout=both pane=source\n"
              "source: tensor (10, 11, 24) rows 10+2 cols 11x1 from (0,0,0)\n"
              "target: tensor (11, 11, 24) rows 11+2 cols 11x1 from (0,0,0)\n"
@@ -629,7 +629,7 @@ START_TEST(test_snapshots)
     view_snapshot(&v, buf, sizeof buf);
     const as_tensor *t = o->seqs[1].source_attr;
     snprintf(want, sizeof want,
-             "seq 2/2 class=granular pipeline=\"none\" weight=\"\"\n"
+             "seq 1 of 2 class=granular pipeline=\"none\" weight=\"\"\n"
              "layout=source pane=source\n"
              "source: tensor (%zu, %zu, 24) rows %zu+2 cols %zux6 from (0,0,0)\n"
              "target: tensor (%zu, %zu, 24) rows %zu+2 cols %zux6 from (0,0,0) hidden\n"

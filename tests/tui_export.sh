@@ -5,10 +5,10 @@
 source "$(dirname "$0")/tuilib.bash" "$@"
 AGG=$GOLDEN/aggregations.json
 CASE=encdec_occlusion_coarse
-NAME=$CASE-seq1-source.csv
+NAME=$CASE-seq0-source.csv
 
 start 100 30 TERM=xterm-256color -- "$INSEQ/$CASE.json" --pipeline none
-expect "seq 1/1" "starts"
+expect "seq 0 of 1" "starts"
 keys Tab e
 expect "$NAME" "export prompt offers a name"
 keys Enter
@@ -71,7 +71,7 @@ done
 keys e C-u
 type_text "view.html"
 keys Enter
-expect "exported the heatmap page of sequence 1 to view.html" "HTML export message"
+expect "exported the heatmap page of sequence 0 to view.html" "HTML export message"
 python3 - "$WORK/view.html" "${vals[@]}" <<'PY' && ok "heatmap page cells equal the status-line values" || fail "heatmap page content"
 import sys
 from html.parser import HTMLParser
@@ -120,7 +120,7 @@ keys t
 keys e C-u
 type_text "view.tokens.html"
 keys Enter
-expect "exported the tokens page of sequence 1 to view.tokens.html" "tokens page"
+expect "exported the tokens page of sequence 0 to view.tokens.html" "tokens page"
 grep -q 'data-text=" mondo"' "$WORK/view.tokens.html" && ok "tokens page written" || fail "tokens page content"
 # errors stay in the prompt
 keys e C-u
@@ -146,7 +146,7 @@ v=$(status_value)
 keys e C-u
 type_text "gran.html"
 keys Enter
-expect "exported the granular page of sequence 1 to gran.html" "granular page"
+expect "exported the granular page of sequence 0 to gran.html" "granular page"
 python3 - "$WORK/gran.html" "$v" <<'PY' && ok "granular page: show_dim, slice and the cell's value" || fail "granular page content"
 import base64, json, re, struct, sys
 s = open(sys.argv[1], encoding="utf-8").read()

@@ -6,7 +6,7 @@ AGG=$GOLDEN/aggregations.json
 CASE=encdec_occlusion_coarse
 
 start 100 30 TERM=xterm-256color -- "$INSEQ/$CASE.json" --pipeline none
-expect "seq 1/1" "starts"
+expect "seq 0 of 1" "starts"
 keys /
 expect "search token" "search prompt"
 type_text "mondo"
@@ -54,24 +54,36 @@ expect_restored 0
 
 # sequences: ]/[ and the list with texts
 start 100 30 TERM=xterm-256color -- "$INSEQ/encdec_pair_coarse.json"
-expect "seq 1/2" "two sequences"
+expect "seq 0 of 2" "two sequences"
 keys ']'
-expect "seq 2/2" "] next"
+expect "seq 1 of 2" "] next"
 keys ']'
 expect "last sequence" "] at the end says so"
 keys '['
-expect "seq 1/2" "[ previous"
+expect "seq 0 of 2" "[ previous"
 keys s
 expect "sequences" "list opens"
-if screen | grep -qE '  2  .+ → .+'; then ok "list shows input → generated text"; else fail "list texts"; fi
+if screen | grep -qE '  1  .+ → .+'; then ok "list shows input → generated text"; else fail "list texts"; fi
 keys j Enter
-expect "seq 2/2" "picked from the list"
+expect "seq 1 of 2" "picked from the list"
+# one numbering: the header's index is the one pair with=N, info and --seq take
+keys i
+expect "Sequence 1 (as stored):" "info panel counts as the header"
+keys q a C-u
+type_text "pair with=0"
+keys Enter
+expect "pipeline: pair with=0" "pair with=0 pairs with the header's seq 0"
+keys u a C-u
+type_text "pair with=2"
+keys Enter
+expect "there is no sequence 2" "with=2 is past the last sequence, seq 1 of 2"
+keys Escape Escape
 keys q
 expect_restored 0
 
 # the info panel: everything in info, non-finite markers as NaN/Infinity
 start 100 40 TERM=xterm-256color -- "$TESTS/data/bad/ok_info_edge.json"
-expect "seq 1/2" "starts"
+expect "seq 0 of 2" "starts"
 keys i
 expect "Info:" "info panel opens"
 expect "attribution_method: saliency" "info keys and values"

@@ -335,7 +335,7 @@ static void seq_item(tui *t, size_t i, char *buf, size_t n, void *ud)
     (void)ud;
     char in[1024], gen[1024];
     tui_seq_texts(t, i, in, sizeof in, gen, sizeof gen);
-    snprintf(buf, n, "%3zu  %s %s %s", i + 1, in, tui_utf8() ? "\u2192" : "->", gen);
+    snprintf(buf, n, "%3zu  %s %s %s", i, in, tui_utf8() ? "\u2192" : "->", gen);
 }
 
 static long seq_find(tui *t, size_t from, const char *q, bool backwards, void *ud)
@@ -572,7 +572,7 @@ static unsigned export_now(tui *t, const char *path, as_error *err)
         tui_msg(t, false, "exported the %s page of sequence %zu to %s",
                 tui_export_is_tokens(path) ? "tokens" : view_ndim(&t->v) > 2 ? "granular"
                                                                                : "heatmap",
-                t->v.seq + 1, path);
+                t->v.seq, path);
     else
         tui_msg(t, false, "exported the %s pane (%zu rows + %zu step rows, %zu columns) to %s",
                 t->v.pane == VIEW_SRC ? "source" : "target", g->nrows, g->nsteps, g->ncols,

@@ -408,7 +408,7 @@ static void draw_header(tui *t)
     } else {
         seg(&l, " ", h);
     }
-    snprintf(s, sizeof s, "seq %zu/%zu%s", v->seq + 1, t->view_ok ? view_nseqs(v) : 0,
+    snprintf(s, sizeof s, "seq %zu of %zu%s", v->seq, t->view_ok ? view_nseqs(v) : 0,
              t->listing ? "+" : "");
     seg(&l, s, h);
     if (L->hdr == 2) {
@@ -820,7 +820,7 @@ void tui_draw_main(tui *t)
     draw_header(t);
     if (!t->view_ok || !view_seq(&t->v)) {
         char s[AS_ERROR_MAX + 64];
-        snprintf(s, sizeof s, "Sequence %zu cannot be shown: %s", t->v.seq + 1,
+        snprintf(s, sizeof s, "Sequence %zu cannot be shown: %s", t->v.seq,
                  t->v.agg_error[0] ? t->v.agg_error : "no data");
         char safe[sizeof s];
         tui_safe(s, safe, sizeof safe);

@@ -177,7 +177,7 @@ unsigned tui_goto_seq(tui *t, size_t k)
     struct stat st;
     tui_busy(t, what, path && !stat(path, &st) ? (uint64_t)st.st_size : 0, goto_job_run, &g);
     if (t->v.agg_error[0])
-        tui_msg(t, true, "sequence %zu: %s", k + 1, t->v.agg_error);
+        tui_msg(t, true, "sequence %zu: %s", k, t->v.agg_error);
     return tui_view_bits(g.ch) | TUI_CLEAR;
 }
 
@@ -488,7 +488,7 @@ int explore_main(const explore_opts *o)
         }
     }
     if (t.cat && t.v.agg_error[0])
-        tui_msg(&t, true, "sequence 1: %s", t.v.agg_error);
+        tui_msg(&t, true, "sequence 0: %s", t.v.agg_error);
     else if (t.v.note[0])
         tui_msg(&t, false, "%s", t.v.note);
 

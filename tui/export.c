@@ -77,7 +77,7 @@ static int write_page(tui *t, const char *path, html_out *o, as_error *err)
     char title[1200], name[1024];
     tui_safe(tui_file_name(t), name, sizeof name);
     snprintf(title, sizeof title, "attrscope: %s, sequence %zu, pipeline %s%s%s", name,
-             v->seq + 1, v->ch.pipeline, v->ch.weight[0] ? ", weighted by " : "", v->ch.weight);
+             v->seq, v->ch.pipeline, v->ch.weight[0] ? ", weighted by " : "", v->ch.weight);
     html_common c = {.title = title, .label = html_label, .label_ud = &lc};
     bool flat = view_ndim(v) <= 2;
     if (tui_export_is_tokens(path)) {
@@ -189,7 +189,7 @@ char *tui_export_default_name(const tui *t)
         strcpy(stem, "attrscope");
     char *name = malloc(strlen(stem) + 64);
     if (name)
-        sprintf(name, "%s-seq%zu-%s.csv", stem, t->v.seq + 1,
+        sprintf(name, "%s-seq%zu-%s.csv", stem, t->v.seq,
                 t->v.pane == VIEW_SRC ? "source" : "target");
     return name;
 }

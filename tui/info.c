@@ -159,7 +159,7 @@ char **tui_info_lines(const tui *t, size_t *n)
     const as_seq *raw = tui_meta(t, t->v.seq);
     if (raw) {
         addf(&l, "%s", "");
-        addf(&l, "Sequence %zu (as stored):", t->v.seq + 1);
+        addf(&l, "Sequence %zu (as stored):", t->v.seq);
         addf(&l, "  class: %s (%s)", raw->class_name ? raw->class_name : "?",
              attr_class_short(raw->cls));
         addf(&l, "  source tokens: %zu, target tokens: %zu", raw->source.n, raw->target.n);
@@ -191,7 +191,7 @@ char **tui_info_lines(const tui *t, size_t *n)
         view_agg_file(a, t->v.seq, &first, NULL);
     const as_seq *stored = o && t->v.seq - first < o->nseqs ? &o->seqs[t->v.seq - first] : raw;
     if (shown && shown != stored) {
-        addf(&l, "Sequence %zu after the pipeline \"%s\":", t->v.seq + 1, t->v.ch.pipeline);
+        addf(&l, "Sequence %zu after the pipeline \"%s\":", t->v.seq, t->v.ch.pipeline);
         tensor_line(&l, "source_attributions", shown->source_attr);
         tensor_line(&l, "target_attributions", shown->target_attr);
     }

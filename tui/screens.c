@@ -370,7 +370,7 @@ static void list_search(tui *t, list *l, bool backwards, bool again)
         return;
     }
     l->sel = (size_t)k;
-    snprintf(l->note, sizeof l->note, "'%s': %zu (n next, N previous)", q, (size_t)k + 1);
+    snprintf(l->note, sizeof l->note, "'%s': sequence %zu (n next, N previous)", q, (size_t)k);
 }
 
 static unsigned list_search_enter(tui *t, const char *text, void *ud, as_error *err)
