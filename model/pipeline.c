@@ -1,9 +1,11 @@
 #include "pipeline.h"
+#include "suggest.h"
 
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -581,8 +583,12 @@ static int parse_name(parser *p, as_pipe_step *st, bool *is_none)
                         "or the bare function name)", name, name);
     } else {
         p->stepname[0] = 0;
-        return perr(p, start, nn, "unknown step '%s'; expected one of scores, spans, subwords, "
-                    "split, slices, pair, default, none, or a function: %s", name, fns);
+        const char *near = suggest_near(name, pipe_step_names(), SIZE_MAX);
+        char dym[96] = "";
+        if (near)
+            snprintf(dym, sizeof dym, " (did you mean '%s'?)", near);
+        return perr(p, start, nn, "unknown step '%s'%s; expected one of scores, spans, subwords, "
+                    "split, slices, pair, default, none, or a function: %s", name, dym, fns);
     }
     st->offset = start;
     if (colon) {
@@ -593,8 +599,14 @@ static int parse_name(parser *p, as_pipe_step *st, bool *is_none)
         snprintf(fname, sizeof fname, "%.*s", (int)(fl < 30 ? fl : 30), t + fo);
         if (!fl)
             return perr(p, fo, 0, "missing function name after ':'; expected one of %s", fns);
-        if (!pipe_fn_parse(fname, &st->fn))
-            return perr(p, fo, fl, "unknown function '%s'; expected one of %s", fname, fns);
+        if (!pipe_fn_parse(fname, &st->fn)) {
+            const char *near = suggest_near(fname, pipe_fn_names(), SIZE_MAX);
+            char dym[64] = "";
+            if (near)
+                snprintf(dym, sizeof dym, " (did you mean '%s'?)", near);
+            return perr(p, fo, fl, "unknown function '%s'%s; expected one of %s", fname, dym,
+                        fns);
+        }
     }
     return AS_OK;
 }
@@ -632,7 +644,16 @@ static int parse_step(parser *p, as_pipe_step *st, bool *is_none)
                 return perr(p, ks, kl, "vnorm_ord applies only to the vnorm function");
             if (!allowed)
                 return perr(p, ks, kl, "takes no options, found '%s'", kname);
-            return perr(p, ks, kl, "unknown key '%s'; expected one of %s", kname, keys);
+            const char *cand[AS_KEY_COUNT];
+            size_t nc = 0;
+            for (int k = 0; k < AS_KEY_COUNT; k++)
+                if (allowed & K(k))
+                    cand[nc++] = key_names[k];
+            const char *near = suggest_near(kname, cand, nc);
+            char dym[64] = "";
+            if (near)
+                snprintf(dym, sizeof dym, " (did you mean '%s'?)", near);
+            return perr(p, ks, kl, "unknown key '%s'%s; expected one of %s", kname, dym, keys);
         }
         if (st->set & K(key))
             return perr(p, ks, kl, "key '%s' is given twice", kname);

@@ -299,6 +299,23 @@ err=$("$bin" show -a 'frobnicate' "$f" 2>&1 >/dev/null); rc=$?
 [ $rc -eq 2 ] && grep -q "unknown step 'frobnicate'" <<<"$err" && ok || bad "unknown pipeline: $rc $err"
 "$bin" show --weight nosuch "$f" >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && ok || bad "unknown --weight exits 2 (got $rc)"
+# did-you-mean: pipeline steps, step scores, commands
+err=$("$bin" show -a 'vnrom' "$fx/inseq/encdec_ig_granular.json" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -qF "unknown step 'vnrom' (did you mean 'vnorm'?)" <<<"$err" && ok || bad "vnrom: $rc $err"
+err=$("$bin" show --weight probabilty "$fx/inseq/encdec_ig_granular.json" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -qF "no step score 'probabilty'; did you mean 'probability'? (step scores: entropy, probability)" <<<"$err" && ok || bad "--weight probabilty: $rc $err"
+[ "$(wc -l <<<"$err")" -eq 1 ] && ok || bad "--weight error is one line: $err"
+err=$("$bin" infoo "$f" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -qF "'infoo' is not a command (did you mean 'info'?)" <<<"$err" && ok || bad "infoo: $rc $err"
+err=$("$bin" frobnicate "$f" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -qF "'frobnicate' is not a command (info, show, export, save)" <<<"$err" && ok || bad "frobnicate: $rc $err"
+# a bare word that names a file is the file (the explorer then wants a terminal)
+cp "$f" "$tmp/infoo"
+err=$(cd "$tmp" && "$bin" infoo 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -qF "standard output is not a terminal" <<<"$err" && ok || bad "existing file infoo: $rc $err"
+# a name with a dot or a slash is a file even when missing: the explorer says so
+err=$("$bin" missing.json 2>&1 >/dev/null); rc=$?
+grep -qF "is not a command" <<<"$err" && bad "missing.json taken as a command: $err" || ok
 "$bin" show --color sometimes "$f" >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && ok || bad "bad --color exits 2 (got $rc)"
 "$bin" show --width -3 "$f" >/dev/null 2>&1; rc=$?

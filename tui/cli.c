@@ -284,9 +284,8 @@ int cli_aggregate(const as_output *o, const cli_common *c, bool need_2d, cli_res
     for (size_t k = 0; k < n; k++) {
         const as_seq *src = &o->seqs[idx[k]];
         const char *file = o->files[src->file_index];
-        if (c->weight && !attr_scores_get(&src->step_scores, c->weight)) {
-            cli_error("%s: sequence %zu: --weight %s: no such step score", file, idx[k],
-                      c->weight);
+        if (c->weight && agg_weight_check(src, c->weight, &err)) {
+            cli_error("%s: sequence %zu: --%s", file, idx[k], err.msg);
             pipe_free(&p);
             cli_results_free(r);
             return EXIT_USAGE;
