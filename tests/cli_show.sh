@@ -309,6 +309,22 @@ err=$("$bin" infoo "$f" 2>&1 >/dev/null); rc=$?
 [ $rc -eq 2 ] && grep -qF "'infoo' is not a command (did you mean 'info'?)" <<<"$err" && ok || bad "infoo: $rc $err"
 err=$("$bin" frobnicate "$f" 2>&1 >/dev/null); rc=$?
 [ $rc -eq 2 ] && grep -qF "'frobnicate' is not a command (info, show, export, save)" <<<"$err" && ok || bad "frobnicate: $rc $err"
+# an unknown option: one line with a hint, not the whole usage
+for cmd in show export save info; do
+    err=$("$bin" $cmd "$f" --bogus -o "$tmp/x.json" 2>&1 >/dev/null); rc=$?
+    [ $rc -eq 2 ] && [ "$err" = "attrscope: $cmd: unknown option '--bogus'; try 'attrscope $cmd --help'" ] && ok || bad "$cmd --bogus: $rc $err"
+done
+err=$("$bin" show "$f" --widht 30 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && [ "$err" = "attrscope: show: unknown option '--widht' (did you mean '--width'?); try 'attrscope show --help'" ] && ok || bad "--widht: $rc $err"
+err=$("$bin" show "$f" -a 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && [ "$err" = "attrscope: show: option '-a' needs a value; try 'attrscope show --help'" ] && ok || bad "-a without a value: $rc $err"
+err=$("$bin" "$f" --gobal-range 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && [ "$err" = "attrscope: unknown option '--gobal-range' (did you mean '--global-range'?); try 'attrscope --help'" ] && ok || bad "explorer --gobal-range: $rc $err"
+# one vocabulary: --raw-tokens and --decode-tokens none are the same everywhere
+a=$("$bin" show --raw-tokens "$f" 2>&1); b=$("$bin" show --decode-tokens none "$f" 2>&1)
+[ "$a" = "$b" ] && grep -q "▁" <<<"$a" && ok || bad "show --raw-tokens"
+err=$("$bin" "$f" --decode-tokens gpt2 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -qF "the explorer takes auto or none" <<<"$err" && ok || bad "explorer --decode-tokens gpt2: $rc $err"
 # a bare word that names a file is the file (the explorer then wants a terminal)
 cp "$f" "$tmp/infoo"
 err=$(cd "$tmp" && "$bin" infoo 2>&1 >/dev/null); rc=$?

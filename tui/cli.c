@@ -1,5 +1,9 @@
 #include "cli.h"
 
+#include <getopt.h>
+
+#include "suggest.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -232,6 +236,9 @@ int cli_common_opt(cli_common *c, int opt, const char *arg)
             return -1;
         }
         return 1;
+    case OPT_RAW_TOKENS:
+        c->decode = TOKENS_NONE;
+        return 1;
     case OPT_MAX_MEMORY: {
         size_t n;
         if (!parse_mem_size(arg, &n)) {
@@ -347,4 +354,32 @@ int cli_dump_json(FILE *f, const json_t *j, size_t flags)
     }
     free(t);
     return 0;
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv, const struct option *longopts)
+{
+    /* getopt_long (opterr 0, optstring starting with ':') has stepped past it */
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    char opt[64];
+    if (!strncmp(arg, "--", 2))
+        snprintf(opt, sizeof opt, "%.*s", (int)strcspn(arg, "="), arg);
+    else if (optopt > ' ' && optopt < 0x7f)
+        snprintf(opt, sizeof opt, "-%c", optopt);
+    else
+        snprintf(opt, sizeof opt, "%s", arg);
+    char near[80] = "";
+    if (c != ':' && !strncmp(opt, "--", 2)) {
+        const char *names[64];
+        size_t n = 0;
+        for (size_t i = 0; longopts[i].name && n < 64; i++)
+            names[n++] = longopts[i].name;
+        const char *g = suggest_near(opt + 2, names, n);
+        if (g)
+            snprintf(near, sizeof near, " (did you mean '--%s'?)", g);
+    }
+    if (c == ':')
+        cli_error("%s: option '%s' needs a value; try 'attrscope %s --help'", cmd, opt, cmd);
+    else
+        cli_error("%s: unknown option '%s'%s; try 'attrscope %s --help'", cmd, opt, near, cmd);
+    return EXIT_USAGE;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "explore.h"
+#include "suggest.h"
 
 const char *explore_opts_usage(void)
 {
@@ -19,6 +20,7 @@ const char *explore_opts_usage(void)
            "      --global-range    one color range over all sequences of the file\n"
            "      --color MODE      auto, truecolor, 256, 8 or mono (NO_COLOR is honoured)\n"
            "      --raw-tokens      show token strings as stored, not decoded\n"
+           "      --decode-tokens M auto (default) or none (= --raw-tokens)\n"
            "      --stats           print frame times to stderr at exit\n";
 }
 
@@ -79,6 +81,24 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
         } else {
             snprintf(name, sizeof name, "%s", a);
         }
+        static const char *const known[] = {
+            "--global-range", "--raw-tokens", "--stats", "--aggregate", "--pipeline",
+            "--weight", "--show-dim", "--slice", "--max-show-size", "--min", "--max",
+            "--color", "--decode-tokens", "-a", "-p",
+        };
+        size_t nknown = sizeof known / sizeof known[0], ki = 0;
+        while (ki < nknown && strcmp(name, known[ki]))
+            ki++;
+        if (ki == nknown) {
+            const char *near = !strncmp(name, "--", 2) ? suggest_near(name, known, nknown - 2)
+                                                       : NULL;
+            if (near)
+                snprintf(err, errlen, "unknown option '%s' (did you mean '%s'?); try "
+                         "'attrscope --help'", name, near);
+            else
+                snprintf(err, errlen, "unknown option '%s'; try 'attrscope --help'", name);
+            return 2;
+        }
         bool flag = !strcmp(name, "--global-range") || !strcmp(name, "--raw-tokens") ||
                     !strcmp(name, "--stats");
         if (flag) {
@@ -86,7 +106,8 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
                 return fail(err, errlen, "option '%s' takes no value", name);
         } else if (!val) {
             if (i + 1 >= argc)
-                return fail(err, errlen, "option '%s' needs a value", name);
+                return fail(err, errlen, "option '%s' needs a value; try 'attrscope --help'",
+                            name);
             val = argv[++i];
         }
         if (!strcmp(name, "--global-range")) {
@@ -98,6 +119,16 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
         } else if (!strcmp(name, "-a") || !strcmp(name, "--aggregate") || !strcmp(name, "-p") ||
                    !strcmp(name, "--pipeline")) {
             o->pipeline = val;
+        } else if (!strcmp(name, "--decode-tokens")) {
+            /* the commands' option: the explorer finds each file's decoding */
+            if (!strcmp(val, "none"))
+                o->decode = EXPLORE_DECODE_RAW;
+            else if (!strcmp(val, "auto"))
+                o->decode = EXPLORE_DECODE_ON;
+            else
+                return fail(err, errlen,
+                            "--decode-tokens: the explorer takes auto or none (it finds each "
+                            "file's decoding), not '%s'", val);
         } else if (!strcmp(name, "--weight")) {
             o->weight = val;
         } else if (!strcmp(name, "--show-dim")) {
