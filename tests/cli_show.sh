@@ -102,6 +102,10 @@ def same(printed, g):
         return printed is None
     if printed is None:
         return False
+    if "e" in printed and abs(g) < 0.005:
+        # what 2 places would show as 0.00: one significant digit ("4e-3")
+        exp = int(printed.split("e")[1])
+        return abs(float(printed) - g) <= 0.5001 * 10.0 ** exp
     return printed == "%.2f" % g or (near_boundary(g) and abs(float(printed) - g) <= 0.0051)
 
 def compare(tables, seq, gold, kind, errs):

@@ -57,7 +57,7 @@ expect "pipeline: default │" "undo"
 expect_golden_cell encdec_ig_granular default 0 src source_attributions 2 2
 # info lists the files
 keys i
-expect "Files (4, 4 read, 1 could not be read):" "info: the files"
+expect "Files (4, 3 read, 1 could not be read):" "info: the files: three read, one not"
 expect "c_bad.json  (could not be read)" "info: the failing file"
 keys q
 # reload reads the files again (the bad one is good now)

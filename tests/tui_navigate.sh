@@ -81,6 +81,23 @@ keys Escape Escape
 keys q
 expect_restored 0
 
+# floats of the info object as Python (and attrscope info) print them
+start 100 40 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json"
+expect "seq 0 of 2" "starts"
+keys i
+expect "exec_time: 1.2345" "exec_time as the CLI prints it"
+expect_not "1.2344999" "not with 17 digits"
+keys q
+# a cell a token cannot attend to says so in words
+keys Tab Tab
+wait_for "│ target" 3
+goto_cell 3 0
+if wait_status "^ tgt 3 .* 0 .* = NaN \(not attended: a future token\)"; then ok "future token cell said in words"; else fail "NaN cell: $(status_line)"; fi
+goto_cell 0 1
+if wait_status "^ tgt 0 .* 1 .* = [0-9.-]+ "; then ok "an attended cell has its value"; else fail "attended cell: $(status_line)"; fi
+keys q
+expect_restored 0
+
 # the info panel: everything in info, non-finite markers as NaN/Infinity
 start 100 40 TERM=xterm-256color -- "$TESTS/data/bad/ok_info_edge.json"
 expect "seq 0 of 2" "starts"

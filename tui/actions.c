@@ -382,6 +382,11 @@ ACT(RANGE)
 
 ACT(NARROW)
 {
+    /* from the width the terminal gave: one step below the default (6
+     * columns, 3 for sub-columns) */
+    int base = t->v.grid[t->v.pane].nsub > 1 ? 2 : 5;
+    if (t->cw_auto && t->cw_level > base)
+        t->cw_level = base;
     t->cw_auto = false;
     if (t->cw_level > 0)
         t->cw_level--;

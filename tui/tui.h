@@ -62,6 +62,8 @@ typedef struct tui_layout {
     int collab_y;
     int label_w;               /* frozen row-label column */
     int cw;                    /* cell width */
+    int numw;                  /* width of the numbers in it (cells widened to fit
+                                  the terminal keep 2 places, as at 6 columns) */
     int panel_w;               /* top-k panel (0: hidden) */
     int vis_cols;
     int pane_y[2], pane_h[2];  /* 0 height: not shown */
