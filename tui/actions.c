@@ -2,6 +2,7 @@
  * table (actions.h), the key bindings parsed from the table, token search,
  * and the dialogs the actions open.  Handlers return TUI_* bits; they never
  * draw. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -564,24 +565,64 @@ ACT(SLICE)
     return TUI_REDRAW;
 }
 
+/* The absolute path of a file just written (path itself when unknown). */
+static void abs_path(const char *path, char *out, size_t n)
+{
+    char *r = realpath(path, NULL);
+    snprintf(out, n, "%s", r ? r : path);
+    free(r);
+}
+
+/* The files an export to path writes: two grids when both panes are shown. */
+static int export_targets(tui *t, const char *path, char out[2][PATH_MAX], int pane[2])
+{
+    if (tui_export_is_grid(path) && tui_export_both(t)) {
+        for (int p = 0; p < 2; p++) {
+            if (!tui_export_pane_path(path, p, out[p], PATH_MAX))
+                return -1;
+            pane[p] = p;
+        }
+        return 2;
+    }
+    if (snprintf(out[0], PATH_MAX, "%s", path) >= PATH_MAX)
+        return -1;
+    pane[0] = t->v.pane;
+    return 1;
+}
+
 /* Writes the export; on failure err says why (nothing written). */
 static unsigned export_now(tui *t, const char *path, as_error *err)
 {
-    if (tui_export(t, path, err))
+    char files[2][PATH_MAX];
+    int pane[2];
+    int n = export_targets(t, path, files, pane);
+    if (n < 0) {
+        as_error_set(err, AS_EUSAGE, "%s: the name is too long", path);
         return TUI_REDRAW;
-    const view_grid *g = &t->v.grid[t->v.pane];
+    }
+    for (int k = 0; k < n; k++)
+        if (tui_export_pane(t, files[k], pane[k], err))
+            return TUI_REDRAW;
+    char a[2][PATH_MAX];
+    for (int k = 0; k < n; k++)
+        abs_path(files[k], a[k], PATH_MAX);
     size_t l = strlen(path);
     bool html = (l > 5 && !strcasecmp(path + l - 5, ".html")) ||
                 (l > 4 && !strcasecmp(path + l - 4, ".htm"));
-    if (html)
+    if (html) {
         tui_msg(t, false, "exported the %s page of sequence %zu to %s",
                 tui_export_is_tokens(path) ? "tokens" : view_ndim(&t->v) > 2 ? "granular"
                                                                                : "heatmap",
-                t->v.seq, path);
-    else
+                t->v.seq, a[0]);
+    } else if (n == 2) {
+        tui_msg(t, false, "exported both panes: source to %s, target to %s", a[0], a[1]);
+    } else if (tui_export_is_grid(path)) {
+        const view_grid *g = &t->v.grid[pane[0]];
         tui_msg(t, false, "exported the %s pane (%zu rows + %zu step rows, %zu columns) to %s",
-                t->v.pane == VIEW_SRC ? "source" : "target", g->nrows, g->nsteps, g->ncols,
-                path);
+                pane[0] == VIEW_SRC ? "source" : "target", g->nrows, g->nsteps, g->ncols, a[0]);
+    } else {
+        tui_msg(t, false, "exported the sequences of the file to %s", a[0]);
+    }
     return TUI_REDRAW;
 }
 
@@ -602,24 +643,46 @@ static unsigned export_enter(tui *t, const char *text, void *ud, as_error *err)
         as_error_set(err, AS_EUSAGE, "give a file name (.csv, .json, .html, .tokens.html or .inseq.json)");
         return 0;
     }
-    struct stat st;
-    bool exists = !stat(text, &st);
-    if (exists && S_ISDIR(st.st_mode)) {
-        as_error_set(err, AS_EUSAGE, "%s is a directory", text);
+    char path[PATH_MAX];
+    if (!tui_expand_home(text, path, sizeof path)) {
+        as_error_set(err, AS_EUSAGE, "%s: the name is too long", text);
         return 0;
     }
-    if (tui_export_check(text, err))
+    struct stat st;
+    if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+        as_error_set(err, AS_EUSAGE, "%s is a directory", path);
         return 0;
-    if (exists) {
-        char q[VIEW_PIPE_MAX + 64];
-        snprintf(q, sizeof q, "%s exists. Overwrite it?", text);
-        char *path = strdup(text);
-        if (!path)
+    }
+    if (tui_export_check(path, err))
+        return 0;
+    char files[2][PATH_MAX];
+    int pane[2];
+    int n = export_targets(t, path, files, pane);
+    if (n < 0) {
+        as_error_set(err, AS_EUSAGE, "%s: the name is too long", path);
+        return 0;
+    }
+    char q[2 * PATH_MAX + 64] = "";
+    for (int k = 0; k < n; k++)
+        if (!stat(files[k], &st)) {
+            if (S_ISDIR(st.st_mode)) {
+                as_error_set(err, AS_EUSAGE, "%s is a directory", files[k]);
+                return 0;
+            }
+            size_t o = strlen(q);
+            snprintf(q + o, sizeof q - o, "%s%s", o ? " and " : "", files[k]);
+        }
+    if (q[0]) {
+        size_t o = strlen(q);
+        bool two = strstr(q, " and ") != NULL;
+        snprintf(q + o, sizeof q - o, two ? " exist. Overwrite them?" : " exists. Overwrite it?");
+        char *p = strdup(path);
+        if (!p)
             return 0;
-        tui_push(t, confirm_new(q, export_confirmed, path, free));
+        tui_push(t, confirm_new(q, export_confirmed, p, free));
         return TUI_REDRAW;
     }
-    return export_now(t, text, err);
+    return export_now(t, path, err);
 }
 
 ACT(EXPORT)
@@ -629,9 +692,13 @@ ACT(EXPORT)
         return TUI_REDRAW;
     }
     char *name = tui_export_default_name(t);
-    tui_push(t, prompt_new("export the view to (.csv, .json, .html, .tokens.html, .inseq.json)",
-                           name ? name : "", true,
-                           export_enter, NULL));
+    screen *p = prompt_new(tui_export_both(t) ? "export both panes to .csv .json .html "
+                                                ".tokens.html .inseq.json"
+                                              : "export the view to .csv .json .html "
+                                                ".tokens.html .inseq.json",
+                           name ? name : "", true, export_enter, NULL);
+    prompt_complete_paths(p);
+    tui_push(t, p);
     free(name);
     return TUI_REDRAW;
 }

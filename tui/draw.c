@@ -750,7 +750,8 @@ static void draw_status(tui *t)
     tui_listing_text(t, listing, sizeof listing);
     const char *msg = t->msg[0] ? t->msg : listing;
     bool msg_err = t->msg[0] ? t->msg_err : t->nfailed > 0;
-    bool msg_on_info = L->st == 1 && msg[0];
+    /* a message wider than the terminal takes both status lines: never cut */
+    bool msg_on_info = msg[0] && (L->st == 1 || tui_width(msg) + 2 > L->W);
     if (!msg_on_info) {
         tui_fill(y_info, 0, L->W, st);
         line l = {y_info, 0, L->W};
@@ -811,11 +812,37 @@ static void draw_status(tui *t)
     if (msg[0]) {
         int y = msg_on_info ? y_info : y_msg;
         tui_style ms = theme_role(msg_err ? ROLE_ERROR : ROLE_MESSAGE);
-        tui_fill(y, 0, L->W, ms);
         char safe[sizeof listing * 2];
         tui_safe(msg, safe, sizeof safe);
         snprintf(s, sizeof s, " %s", msg == t->msg ? t->msg : safe);
-        tui_put(y, 0, s, L->W, ms, true, true);
+        for (int yy = y; yy <= y_msg; yy++) {
+            tui_fill(yy, 0, L->W, ms);
+            if (yy == y_msg) {   /* the last line: the rest (cut only past two lines) */
+                tui_put(yy, 0, s, L->W, ms, true, true);
+                break;
+            }
+            /* the characters that fit this line */
+            size_t cut = 0;
+            int cols = 0;
+            while (s[cut]) {
+                size_t nx = cut + 1;
+                while (s[nx] && ((unsigned char)s[nx] & 0xc0) == 0x80)
+                    nx++;
+                char ch[8];
+                snprintf(ch, sizeof ch, "%.*s", (int)(nx - cut), s + cut);
+                if (cols + tui_width(ch) > L->W)
+                    break;
+                cols += tui_width(ch);
+                cut = nx;
+            }
+            char part[sizeof s];
+            snprintf(part, sizeof part, "%.*s", (int)cut, s);
+            tui_put(yy, 0, part, L->W, ms, true, false);
+            /* the rest on the next line, indented by one space */
+            size_t rest = strlen(s + cut);
+            memmove(s + 1, s + cut, rest + 1);
+            s[0] = ' ';
+        }
         return;
     }
     if (L->st < 2)

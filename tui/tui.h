@@ -277,6 +277,13 @@ screen *list_new_lazy(const char *title, tui_count_fn count, tui_item_fn item, s
 /* A prompt; with `replace`, typing replaces init instead of adding to it. */
 screen *prompt_new(const char *title, const char *init, bool replace, tui_enter_fn enter,
                    void *ud);
+/* Makes a prompt complete file paths with Tab (a leading ~ is the home
+ * directory): one match is filled in (a directory with its '/'), several
+ * fill in what they share and are listed under the line. */
+void prompt_complete_paths(screen *prompt);
+/* A leading "~" or "~/" of path replaced by $HOME into out; false when it
+ * does not fit. */
+bool tui_expand_home(const char *path, char *out, size_t n);
 screen *confirm_new(const char *question, tui_pick_fn yes, void *ud, void (*ud_free)(void *));
 
 /* A one-line UTF-8 editor shared by the prompt and the pipeline editor. */
@@ -309,6 +316,15 @@ void tui_lines_free(char **lines, size_t n);
 bool tui_export_is_tokens(const char *path);
 int tui_export_check(const char *path, as_error *err);
 int tui_export(tui *t, const char *path, as_error *err);
+/* The same for the grid of pane (CSV and JSON write one pane). */
+int tui_export_pane(tui *t, const char *path, int pane, as_error *err);
+/* Whether path names a CSV or JSON grid export. */
+bool tui_export_is_grid(const char *path);
+/* Whether both panes are shown (then a grid export writes both). */
+bool tui_export_both(const tui *t);
+/* path with "-source" or "-target" before its extension, into out. */
+bool tui_export_pane_path(const char *path, int pane, char *out, size_t n);
+/* NAME-seqN-PANE.csv, or NAME-seqN.csv when both panes are shown. */
 char *tui_export_default_name(const tui *t);
 
 #endif
