@@ -81,6 +81,20 @@ keys Escape Escape
 keys q
 expect_restored 0
 
+# --seq opens at a sequence, numbered as the header, info and show number them
+start 100 30 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json" --seq 1
+expect "seq 1 of 2" "--seq 1 opens the second sequence"
+keys q
+expect_restored 0
+start 100 30 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json" --seq 2
+expect_restored 2
+if grep -qF -- "--seq 2: there are 2 sequences (0..1)" "$WORK/stderr"; then ok "--seq past the end refused"; else fail "stderr: $(cat "$WORK/stderr")"; fi
+# the commands' --decode-tokens none is the explorer's --raw-tokens
+start 100 30 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json" --decode-tokens none
+expect "▁Hello" "--decode-tokens none shows the raw tokens"
+keys q
+expect_restored 0
+
 # floats of the info object as Python (and attrscope info) print them
 start 100 40 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json"
 expect "seq 0 of 2" "starts"

@@ -479,6 +479,13 @@ int explore_main(const explore_opts *o)
         return rc == AS_EUSAGE ? 2 : 1;
     }
     t.view_ok = true;
+    if (o->has_seq && !t.cat && o->seq >= view_nseqs(&t.v)) {
+        term_end();
+        fprintf(stderr, "attrscope: --seq %zu: there are %zu sequences (0..%zu)\n", o->seq,
+                view_nseqs(&t.v), view_nseqs(&t.v) - 1);
+        tui_free(&t);
+        return 2;
+    }
     if (!term_active()) {
         char err[256];
         if (term_start(&t, err, sizeof err)) {
@@ -491,6 +498,13 @@ int explore_main(const explore_opts *o)
         tui_msg(&t, true, "sequence 0: %s", t.v.agg_error);
     else if (t.v.note[0])
         tui_msg(&t, false, "%s", t.v.note);
+    if (o->has_seq && o->seq > 0) {
+        if (o->seq < view_nseqs(&t.v))
+            tui_goto_seq(&t, o->seq);
+        else   /* a directory still being read */
+            tui_msg(&t, true, "--seq %zu: only %zu sequences are listed so far", o->seq,
+                    view_nseqs(&t.v));
+    }
 
     int status = 0;
     unsigned bits = TUI_LABELS | TUI_LAYOUT | TUI_REDRAW | TUI_CLEAR;

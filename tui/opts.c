@@ -12,6 +12,7 @@ const char *explore_opts_usage(void)
 {
     return "  -a, --aggregate P     aggregation pipeline (default: default; none: raw tensors)\n"
            "  -p, --pipeline P      the same\n"
+           "      --seq N           the sequence shown first (0-based, as info lists them)\n"
            "      --weight STEP     weight attributions by a step score\n"
            "      --show-dim D      extra dim (name or index) shown as sub-columns\n"
            "      --slice DIM=A:B   keep indices A..B-1 of a dim (repeatable)\n"
@@ -84,7 +85,7 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
         static const char *const known[] = {
             "--global-range", "--raw-tokens", "--stats", "--aggregate", "--pipeline",
             "--weight", "--show-dim", "--slice", "--max-show-size", "--min", "--max",
-            "--color", "--decode-tokens", "-a", "-p",
+            "--color", "--decode-tokens", "--seq", "-a", "-p",
         };
         size_t nknown = sizeof known / sizeof known[0], ki = 0;
         while (ki < nknown && strcmp(name, known[ki]))
@@ -129,6 +130,16 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
                 return fail(err, errlen,
                             "--decode-tokens: the explorer takes auto or none (it finds each "
                             "file's decoding), not '%s'", val);
+        } else if (!strcmp(name, "--seq")) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(val, &end, 10);
+            if (errno || end == val || *end || val[0] == '-')
+                return fail(err, errlen,
+                            "--seq: '%s' is not a sequence index (the explorer opens one: 0, 1, ...)",
+                            val);
+            o->has_seq = true;
+            o->seq = (size_t)n;
         } else if (!strcmp(name, "--weight")) {
             o->weight = val;
         } else if (!strcmp(name, "--show-dim")) {
