@@ -47,4 +47,15 @@ for size in 80x24 64x20 50x16; do
     keys q
     expect_restored 0
 done
+
+# values that fixed places would show as 0.00 get significant digits, in the
+# cells and on the status line
+start 120 30 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json" -a 'prod normalize=false'
+expect "pipeline: prod normalize=false" "prod normalize=false"
+row=$(screen | grep -E '^0  Hello ' | head -1)
+if grep -qE ' -?[0-9.]+e-[0-9]+ ' <<<"$row"; then ok "small cells in scientific notation"; else fail "row 0: $row"; fi
+if grep -qE ' -?0\.0+ ' <<<"$row"; then fail "a cell shows only zeros: $row"; else ok "no cell shows a nonzero value as 0.00"; fi
+if wait_status "= -1\.59065701e-06 "; then ok "status line: the value in full"; else fail "status: $(status_line)"; fi
+keys q
+expect_restored 0
 finish
