@@ -1,5 +1,9 @@
 #include "cli.h"
 
+#include <getopt.h>
+
+#include "suggest.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -234,6 +238,9 @@ int cli_common_opt(cli_common *c, int opt, const char *arg)
             return -1;
         }
         return 1;
+    case OPT_RAW_TOKENS:
+        c->decode = TOKENS_NONE;
+        return 1;
     case OPT_MAX_MEMORY: {
         size_t n;
         if (!parse_mem_size(arg, &n)) {
@@ -286,9 +293,8 @@ int cli_aggregate(const as_output *o, const cli_common *c, bool need_2d, cli_res
     for (size_t k = 0; k < n; k++) {
         const as_seq *src = &o->seqs[idx[k]];
         const char *file = o->files[src->file_index];
-        if (c->weight && !attr_scores_get(&src->step_scores, c->weight)) {
-            cli_error("%s: sequence %zu: --weight %s: no such step score", file, idx[k],
-                      c->weight);
+        if (c->weight && agg_weight_check(src, c->weight, &err)) {
+            cli_error("%s: sequence %zu: --%s", file, idx[k], err.msg);
             pipe_free(&p);
             cli_results_free(r);
             return EXIT_USAGE;
@@ -331,4 +337,32 @@ void cli_signals_for_writing(void)
     sigaction(SIGQUIT, &sa, NULL);
     /* over `ulimit -f` the write fails with EFBIG and is reported */
     signal(SIGXFSZ, SIG_IGN);
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv, const struct option *longopts)
+{
+    /* getopt_long (opterr 0, optstring starting with ':') has stepped past it */
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    char opt[64];
+    if (!strncmp(arg, "--", 2))
+        snprintf(opt, sizeof opt, "%.*s", (int)strcspn(arg, "="), arg);
+    else if (optopt > ' ' && optopt < 0x7f)
+        snprintf(opt, sizeof opt, "-%c", optopt);
+    else
+        snprintf(opt, sizeof opt, "%s", arg);
+    char near[80] = "";
+    if (c != ':' && !strncmp(opt, "--", 2)) {
+        const char *names[64];
+        size_t n = 0;
+        for (size_t i = 0; longopts[i].name && n < 64; i++)
+            names[n++] = longopts[i].name;
+        const char *g = suggest_near(opt + 2, names, n);
+        if (g)
+            snprintf(near, sizeof near, " (did you mean '--%s'?)", g);
+    }
+    if (c == ':')
+        cli_error("%s: option '%s' needs a value; try 'attrscope %s --help'", cmd, opt, cmd);
+    else
+        cli_error("%s: unknown option '%s'%s; try 'attrscope %s --help'", cmd, opt, near, cmd);
+    return EXIT_USAGE;
 }

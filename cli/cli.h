@@ -42,6 +42,12 @@ as_output *cli_load(char **files, int n);
 /* Parses a sequence selection "0,2,5-7" (or "all") against nseqs into a
  * malloc'd index list; false (and a message) when invalid. */
 bool cli_parse_seq_list(const char *s, size_t nseqs, size_t **idx, size_t *n);
+/* After getopt_long returned '?' or ':' (the caller sets opterr = 0 and
+ * starts its optstring with ':'): prints one line, "show: unknown option
+ * '--widht' (did you mean '--width'?); try 'attrscope show --help'" or
+ * "... option '-a' needs a value; ...", and returns EXIT_USAGE. */
+struct option;
+int cli_bad_option(const char *cmd, int c, char **argv, const struct option *longopts);
 /* Parses a double / non-negative size option value. */
 bool cli_parse_double(const char *opt, const char *s, double *out);
 bool cli_parse_size(const char *opt, const char *s, size_t *out);
@@ -64,7 +70,7 @@ typedef struct cli_common {
 /* getopt_long ids of the common options, and their table entries. */
 enum {
     OPT_PIPELINE = 'a',
-    OPT_SEQ = 0x100, OPT_WEIGHT, OPT_MIN, OPT_MAX, OPT_DECODE, OPT_MAX_MEMORY,
+    OPT_SEQ = 0x100, OPT_WEIGHT, OPT_MIN, OPT_MAX, OPT_DECODE, OPT_MAX_MEMORY, OPT_RAW_TOKENS,
     OPT_FIRST_FREE = 0x180,
 };
 #define CLI_COMMON_LONGOPTS                                          \
@@ -75,6 +81,7 @@ enum {
     {"min", required_argument, NULL, OPT_MIN},                       \
     {"max", required_argument, NULL, OPT_MAX},                       \
     {"decode-tokens", required_argument, NULL, OPT_DECODE},          \
+    {"raw-tokens", no_argument, NULL, OPT_RAW_TOKENS},               \
     {"max-memory", required_argument, NULL, OPT_MAX_MEMORY}
 #define CLI_COMMON_HELP                                                               \
     "  -a, --aggregate PIPELINE  aggregation pipeline (default: the class default)\n" \
@@ -82,6 +89,7 @@ enum {
     "      --weight STEP         weight_attributions by this step score\n"          \
     "      --min V, --max V      color range (default symmetric around 0)\n"        \
     "      --decode-tokens MODE  auto, none, gpt2, sentencepiece or wordpiece\n"     \
+    "      --raw-tokens          the same as --decode-tokens none (as the explorer)\n" \
     "      --max-memory SIZE     refuse to use more memory (e.g. 4G; default 3/4 of RAM)\n"
 
 /* Handles a common option: 1 consumed, 0 not a common option, -1 invalid

@@ -506,7 +506,8 @@ int cmd_export(int argc, char **argv)
     export_opts e = {.c.decode = TOKENS_AUTO};
     int rc = EXIT_USAGE, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "a:o:f:h", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":a:o:f:h", longopts, NULL)) != -1) {
         int k = cli_common_opt(&e.c, c, optarg);
         if (k < 0)
             goto done;
@@ -574,7 +575,7 @@ int cmd_export(int argc, char **argv)
             rc = EXIT_OK;
             goto done;
         default:
-            fputs(export_usage, stderr);
+            rc = cli_bad_option("export", c, argv, longopts);
             goto done;
         }
     }

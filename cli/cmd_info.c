@@ -284,16 +284,16 @@ int cmd_info(int argc, char **argv)
     bool json = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
         switch (c) {
         case 'j': json = true; break;
         case 'h': fputs(info_usage, stdout); return EXIT_OK;
-        default: fputs(info_usage, stderr); return EXIT_USAGE;
+        default: return cli_bad_option("info", c, argv, longopts);
         }
     }
     if (optind >= argc) {
-        cli_error("info needs at least one FILE");
-        fputs(info_usage, stderr);
+        cli_error("info needs at least one FILE; try 'attrscope info --help'");
         return EXIT_USAGE;
     }
     as_output *o = cli_load(argv + optind, argc - optind);

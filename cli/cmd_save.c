@@ -96,7 +96,8 @@ int cmd_save(int argc, char **argv)
     const char *out = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "a:o:h", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":a:o:h", longopts, NULL)) != -1) {
         int k = cli_common_opt(&cc, c, optarg);
         if (k < 0)
             return EXIT_USAGE;
@@ -115,7 +116,7 @@ int cmd_save(int argc, char **argv)
         case OPT_FORCE: so.force = true; break;
         case OPT_NOSYNC: so.no_sync = true; break;
         case 'h': fputs(save_usage, stdout); return EXIT_OK;
-        default: fputs(save_usage, stderr); return EXIT_USAGE;
+        default: return cli_bad_option("save", c, argv, longopts);
         }
     }
     if (!out || !*out) {

@@ -100,7 +100,8 @@ int cmd_show(int argc, char **argv)
     size_t width = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "a:h", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":a:h", longopts, NULL)) != -1) {
         int r = cli_common_opt(&common, c, optarg);
         if (r < 0)
             return EXIT_USAGE;
@@ -120,13 +121,11 @@ int cmd_show(int argc, char **argv)
             fputs(show_usage, stdout);
             return EXIT_OK;
         default:
-            fputs(show_usage, stderr);
-            return EXIT_USAGE;
+            return cli_bad_option("show", c, argv, longopts);
         }
     }
     if (optind >= argc) {
-        cli_error("show needs at least one FILE");
-        fputs(show_usage, stderr);
+        cli_error("show needs at least one FILE; try 'attrscope show --help'");
         return EXIT_USAGE;
     }
     if (common.has_min && common.has_max && !(common.vmin < common.vmax)) {

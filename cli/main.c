@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "actions.h"
 #include "cli.h"
 #include "explore.h"
 #include "pipeline.h"
+#include "suggest.h"
 
 static const char usage[] =
     "usage: attrscope [OPTIONS] [FILE...]              explore files in the terminal\n"
@@ -23,7 +25,9 @@ static const char usage[] =
     "\n"
     "With no FILE the explorer opens the bundled example.  Several files, or a\n"
     "directory, are read as one list of sequences (split_sequences parts, a dataset\n"
-    "run, or any outputs).  A file named like a command is opened as ./NAME.\n"
+    "run, or any outputs).  A first argument that is not a command is a FILE when\n"
+    "it exists or has a '/' or '.' in its name; any other word is an unknown\n"
+    "command.  A file named like a command is opened as ./NAME.\n"
     "'attrscope COMMAND --help' tells more about each command.\n"
     "\n"
     "Explorer options:\n";
@@ -100,9 +104,36 @@ static int run(int argc, char **argv)
             {"info", cmd_info}, {"show", cmd_show}, {"export", cmd_export}, {"save", cmd_save},
             {"compare", cmd_compare},
         };
-        for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        size_t ncmds = sizeof cmds / sizeof cmds[0];
+        for (size_t i = 0; i < ncmds; i++)
             if (!strcmp(a, cmds[i].name))
                 return cmds[i].fn(argc - 1, argv + 1);
+        /* a bare word that names no file is a mistyped command */
+        struct stat st;
+        if (a[0] != '-' && !strpbrk(a, "/.") && stat(a, &st)) {
+            const char *names[sizeof cmds / sizeof cmds[0]];
+            for (size_t i = 0; i < ncmds; i++)
+                names[i] = cmds[i].name;
+            const char *near = suggest_near(a, names, ncmds);
+            char safe[64];
+            size_t k = 0;
+            for (const char *c = a; *c && k < sizeof safe - 4; c++)
+                safe[k++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+            safe[k] = '\0';
+            if (near)
+                cli_error("'%s' is not a command (did you mean '%s'?) and no file has that name",
+                          safe, near);
+            else {
+                char list[128] = "";
+                for (size_t i = 0; i < ncmds; i++)
+                    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                             i ? ", " : "", names[i]);
+                cli_error("'%s' is not a command (%s) and no file has that name", safe, list);
+            }
+            fprintf(stderr, "try 'attrscope --help'; a file with this name is opened as ./%s\n",
+                    safe);
+            return EXIT_USAGE;
+        }
     }
     return explore(argc, argv);
 }

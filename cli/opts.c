@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include "explore.h"
+#include "suggest.h"
 
 const char *explore_opts_usage(void)
 {
     return "  -a, --aggregate P     aggregation pipeline (default: default; none: raw tensors)\n"
            "  -p, --pipeline P      the same\n"
+           "      --seq N           the sequence shown first (0-based, as info lists them)\n"
            "      --weight STEP     weight attributions by a step score\n"
            "      --show-dim D      extra dim (name or index) shown as sub-columns\n"
            "      --slice DIM=A:B   keep indices A..B-1 of a dim (repeatable)\n"
@@ -19,6 +21,7 @@ const char *explore_opts_usage(void)
            "      --global-range    one color range over all sequences of the file\n"
            "      --color MODE      auto, truecolor, 256, 8 or mono (NO_COLOR is honoured)\n"
            "      --raw-tokens      show token strings as stored, not decoded\n"
+           "      --decode-tokens M auto (default) or none (= --raw-tokens)\n"
            "      --decoded-tokens  decoded token text (over the config file's tokens = raw)\n"
            "      --no-mouse        leave the mouse to the terminal (text selection)\n"
            "      --mouse           take mouse clicks and the wheel (the default)\n"
@@ -83,6 +86,25 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
         } else {
             snprintf(name, sizeof name, "%s", a);
         }
+        static const char *const known[] = {
+            "--global-range", "--raw-tokens", "--stats", "--aggregate", "--pipeline",
+            "--weight", "--show-dim", "--slice", "--max-show-size", "--min", "--max",
+            "--color", "--decode-tokens", "--seq", "--decoded-tokens", "--mouse", "--no-mouse",
+            "--compare", "-a", "-p",
+        };
+        size_t nknown = sizeof known / sizeof known[0], ki = 0;
+        while (ki < nknown && strcmp(name, known[ki]))
+            ki++;
+        if (ki == nknown) {
+            const char *near = !strncmp(name, "--", 2) ? suggest_near(name, known, nknown - 2)
+                                                       : NULL;
+            if (near)
+                snprintf(err, errlen, "unknown option '%s' (did you mean '%s'?); try "
+                         "'attrscope --help'", name, near);
+            else
+                snprintf(err, errlen, "unknown option '%s'; try 'attrscope --help'", name);
+            return 2;
+        }
         bool flag = !strcmp(name, "--global-range") || !strcmp(name, "--raw-tokens") ||
                     !strcmp(name, "--stats") || !strcmp(name, "--decoded-tokens") ||
                     !strcmp(name, "--mouse") || !strcmp(name, "--no-mouse") ||
@@ -92,7 +114,8 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
                 return fail(err, errlen, "option '%s' takes no value", name);
         } else if (!val) {
             if (i + 1 >= argc)
-                return fail(err, errlen, "option '%s' needs a value", name);
+                return fail(err, errlen, "option '%s' needs a value; try 'attrscope --help'",
+                            name);
             val = argv[++i];
         }
         if (!strcmp(name, "--global-range")) {
@@ -114,6 +137,27 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
         } else if (!strcmp(name, "-a") || !strcmp(name, "--aggregate") || !strcmp(name, "-p") ||
                    !strcmp(name, "--pipeline")) {
             o->pipeline = val;
+        } else if (!strcmp(name, "--decode-tokens")) {
+            /* the commands' option: the explorer finds each file's decoding */
+            if (!strcmp(val, "none"))
+                o->decode = EXPLORE_DECODE_RAW;
+            else if (!strcmp(val, "auto"))
+                o->decode = EXPLORE_DECODE_ON;
+            o->decode_set = true;
+            if (strcmp(val, "none") && strcmp(val, "auto"))
+                return fail(err, errlen,
+                            "--decode-tokens: the explorer takes auto or none (it finds each "
+                            "file's decoding), not '%s'", val);
+        } else if (!strcmp(name, "--seq")) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(val, &end, 10);
+            if (errno || end == val || *end || val[0] == '-')
+                return fail(err, errlen,
+                            "--seq: '%s' is not a sequence index (the explorer opens one: 0, 1, ...)",
+                            val);
+            o->has_seq = true;
+            o->seq = (size_t)n;
         } else if (!strcmp(name, "--weight")) {
             o->weight = val;
         } else if (!strcmp(name, "--show-dim")) {

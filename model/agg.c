@@ -2,8 +2,10 @@
  * pipelines of them, weight_attributions, minimum/maximum, the 2D check and
  * get_scores_dicts.  Semantics: agg.h and section 3 of the format document. */
 #include "agg_impl.h"
+#include "suggest.h"
 
 #include <float.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -824,17 +826,36 @@ fail:
 
 static as_seq *run_steps(const as_seq *in, const as_pipe_step *steps, size_t n, as_error *err);
 
+int agg_weight_check(const as_seq *s, const char *name, as_error *err)
+{
+    if (attr_scores_get(&s->step_scores, name))
+        return AS_OK;
+    char names[512] = "";
+    size_t len = 0;
+    const char *near = NULL;
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < s->step_scores.n; i++) {
+        const char *cand[1] = {s->step_scores.v[i].name};
+        if (suggest_near(name, cand, 1) && suggest_distance(name, cand[0]) < best) {
+            near = cand[0];
+            best = suggest_distance(name, cand[0]);
+        }
+        len += (size_t)snprintf(names + len, len < sizeof names ? sizeof names - len : 0,
+                                "%s%s", i ? ", " : "", s->step_scores.v[i].name);
+    }
+    if (near)
+        return as_error_set(err, AS_EUSAGE,
+                            "weight: there is no step score '%s'; did you mean '%s'? (step "
+                            "scores: %s)", name, near, names);
+    return as_error_set(err, AS_EUSAGE, "weight: there is no step score '%s' (step scores: %s)",
+                        name, s->step_scores.n ? names : "none");
+}
+
 as_seq *agg_weight(const as_seq *s, const char *name, as_error *err)
 {
     const as_tensor *w = attr_scores_get(&s->step_scores, name);
     if (!w) {
-        char names[512] = "";
-        size_t len = 0;
-        for (size_t i = 0; i < s->step_scores.n; i++)
-            len += (size_t)snprintf(names + len, len < sizeof names ? sizeof names - len : 0,
-                                    "%s%s", i ? ", " : "", s->step_scores.v[i].name);
-        as_error_set(err, AS_EUSAGE, "weight: there is no step score '%s' (available: %s)", name,
-                     s->step_scores.n ? names : "none");
+        agg_weight_check(s, name, err);
         return NULL;
     }
     as_pipe_step steps[AS_MAX_DIMS];

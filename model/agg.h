@@ -109,6 +109,10 @@ char *agg_default_text(const as_seq *s);
 /* inseq's weight_attributions(name) for one sequence: default aggregation,
  * then column j times step_scores[name][j].  New sequence or NULL + err. */
 as_seq *agg_weight(const as_seq *s, const char *name, as_error *err);
+/* AS_OK when s has the step score `name`; else AS_EUSAGE with "weight: there
+ * is no step score 'probabilty'; did you mean 'probability'? (step scores:
+ * entropy, probability)" (the guess only when one is near). */
+int agg_weight_check(const as_seq *s, const char *name, as_error *err);
 
 /* The check a display needs at the end: source and target attributions (when
  * present) are 2-dimensional.  Returns AS_OK or AS_EUSAGE with a message

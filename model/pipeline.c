@@ -1,10 +1,12 @@
 #include "pipeline.h"
 #include "buf.h"
+#include "suggest.h"
 
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -551,8 +553,12 @@ static int unknown_step(parser *p, size_t start, size_t len, const char *name)
     char fns[128];
     join_fns(fns, sizeof fns);
     p->stepname[0] = 0;
-    return perr(p, start, len, "unknown step '%s'; expected one of %sor a function: %s", name,
-                steps, fns);
+    const char *near = suggest_near(name, names, SIZE_MAX);
+    char dym[96] = "";
+    if (near)
+        snprintf(dym, sizeof dym, " (did you mean '%s'?)", near);
+    return perr(p, start, len, "unknown step '%s'%s; expected one of %sor a function: %s", name,
+                dym, steps, fns);
 }
 
 static int parse_name(parser *p, as_pipe_step *st, bool *is_none)
@@ -606,8 +612,14 @@ static int parse_name(parser *p, as_pipe_step *st, bool *is_none)
         snprintf(fname, sizeof fname, "%.*s", (int)(fl < 30 ? fl : 30), t + fo);
         if (!fl)
             return perr(p, fo, 0, "missing function name after ':'; expected one of %s", fns);
-        if (!pipe_fn_parse(fname, &st->fn))
-            return perr(p, fo, fl, "unknown function '%s'; expected one of %s", fname, fns);
+        if (!pipe_fn_parse(fname, &st->fn)) {
+            const char *near = suggest_near(fname, pipe_fn_names(), SIZE_MAX);
+            char dym[64] = "";
+            if (near)
+                snprintf(dym, sizeof dym, " (did you mean '%s'?)", near);
+            return perr(p, fo, fl, "unknown function '%s'%s; expected one of %s", fname, dym,
+                        fns);
+        }
     }
     return AS_OK;
 }
@@ -645,7 +657,16 @@ static int parse_step(parser *p, as_pipe_step *st, bool *is_none)
                 return perr(p, ks, kl, "vnorm_ord applies only to the vnorm function");
             if (!allowed)
                 return perr(p, ks, kl, "takes no options, found '%s'", kname);
-            return perr(p, ks, kl, "unknown key '%s'; expected one of %s", kname, keys);
+            const char *cand[AS_KEY_COUNT];
+            size_t nc = 0;
+            for (int k = 0; k < AS_KEY_COUNT; k++)
+                if (allowed & K(k))
+                    cand[nc++] = pipe_key_name((as_pipe_key)k);
+            const char *near = suggest_near(kname, cand, nc);
+            char dym[64] = "";
+            if (near)
+                snprintf(dym, sizeof dym, " (did you mean '%s'?)", near);
+            return perr(p, ks, kl, "unknown key '%s'%s; expected one of %s", kname, dym, keys);
         }
         if (st->set & K(key))
             return perr(p, ks, kl, "key '%s' is given twice", kname);

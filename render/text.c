@@ -39,12 +39,49 @@ static void sb_spaces(as_buf *b, int n)
 
 /* ---- numbers ------------------------------------------------------------ */
 
-/* A value as shown: rounded to 2 places; exponent form when huge. */
+int text_fmt_sci(char *buf, size_t cap, double v, int w)
+{
+    if (cap)
+        buf[0] = '\0';
+    for (int prec = w; prec >= 0; prec--) {
+        char t[64];
+        snprintf(t, sizeof t, "%.*e", prec > 30 ? 30 : prec, v);
+        /* e-05 -> e-5, e+07 -> e7 */
+        char *e = strchr(t, 'e');
+        if (!e)
+            return -1;
+        char *d = e + 1, *src = e + 1;
+        if (*src == '+')
+            src++;
+        else if (*src == '-')
+            *d++ = *src++;
+        while (*src == '0' && src[1])
+            src++;
+        memmove(d, src, strlen(src) + 1);
+        int l = (int)strlen(t);
+        if (l <= w) {
+            snprintf(buf, cap, "%s", t);
+            return l;
+        }
+    }
+    return -1;
+}
+
+/* A value as shown: rounded to 2 places as inseq's console does; exponent
+ * form when huge, and when 2 places would show a value that is not zero as
+ * 0.00 ("4e-3", as wide as "0.00"). */
 static int fmt_value(char *buf, size_t cap, float v)
 {
     double d = v;
     if (fabs(d) >= 1e12 && isfinite(d))
         return snprintf(buf, cap, "%.2e", d);
+    if (d != 0 && fabs(d) < 0.005 && isfinite(d)) {
+        int n = text_fmt_sci(buf, cap, d, d < 0 ? 5 : 4);
+        if (n < 0)   /* exponents of 3 digits */
+            n = text_fmt_sci(buf, cap, d, d < 0 ? 6 : 5);
+        if (n > 0)
+            return n;
+    }
     return snprintf(buf, cap, "%.2f", d);
 }
 
@@ -177,8 +214,9 @@ static int table_layout(table *t)
         for (size_t i = 0; i < nr * nc; i++) {
             if (isnan(d[i]))
                 continue;
-            /* Values in (-9.99, 9.99) take "0.00" or "-0.00". */
-            if (fabsf(d[i]) < 9.99f) {
+            /* Values in (-9.99, 9.99) take "0.00" or "-0.00", or as
+             * much when fixed places would lose them ("-4e-3"). */
+            if (fabsf(d[i]) < 9.99f && !(d[i] != 0 && fabsf(d[i]) < 1e-9f)) {
                 if (signbit(d[i]) && vw < 5)
                     vw = 5;
                 continue;

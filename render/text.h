@@ -109,4 +109,11 @@ int text_seq_write(FILE *f, const as_seq *s, const text_opts *o, as_error *err);
  * a bar of the colormap between the bounds. */
 int text_legend_write(FILE *f, double vmin, double vmax, const text_opts *o, as_error *err);
 
+/* Scientific notation in at most w bytes, with a short exponent: "4e-3",
+ * "-2.1e-5", "1.25e+7" is "1.25e7".  The most mantissa digits that fit.
+ * Returns the length, or -1 (buf empty) when even one digit does not fit.
+ * For values that fixed decimals show as 0.00: the cells of show and of the
+ * explorer use it instead. */
+int text_fmt_sci(char *buf, size_t cap, double v, int w);
+
 #endif

@@ -102,6 +102,10 @@ def same(printed, g):
         return printed is None
     if printed is None:
         return False
+    if "e" in printed and abs(g) < 0.005:
+        # what 2 places would show as 0.00: one significant digit ("4e-3")
+        exp = int(printed.split("e")[1])
+        return abs(float(printed) - g) <= 0.5001 * 10.0 ** exp
     return printed == "%.2f" % g or (near_boundary(g) and abs(float(printed) - g) <= 0.0051)
 
 def compare(tables, seq, gold, kind, errs):
@@ -299,6 +303,39 @@ err=$("$bin" show -a 'frobnicate' "$f" 2>&1 >/dev/null); rc=$?
 [ $rc -eq 2 ] && grep -q "unknown step 'frobnicate'" <<<"$err" && ok || bad "unknown pipeline: $rc $err"
 "$bin" show --weight nosuch "$f" >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && ok || bad "unknown --weight exits 2 (got $rc)"
+# did-you-mean: pipeline steps, step scores, commands
+err=$("$bin" show -a 'vnrom' "$fx/inseq/encdec_ig_granular.json" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -qF "unknown step 'vnrom' (did you mean 'vnorm'?)" <<<"$err" && ok || bad "vnrom: $rc $err"
+err=$("$bin" show --weight probabilty "$fx/inseq/encdec_ig_granular.json" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -qF "no step score 'probabilty'; did you mean 'probability'? (step scores: entropy, probability)" <<<"$err" && ok || bad "--weight probabilty: $rc $err"
+[ "$(wc -l <<<"$err")" -eq 1 ] && ok || bad "--weight error is one line: $err"
+err=$("$bin" infoo "$f" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -qF "'infoo' is not a command (did you mean 'info'?)" <<<"$err" && ok || bad "infoo: $rc $err"
+err=$("$bin" frobnicate "$f" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -qF "'frobnicate' is not a command (info, show, export, save, compare)" <<<"$err" && ok || bad "frobnicate: $rc $err"
+# an unknown option: one line with a hint, not the whole usage
+for cmd in show export save info; do
+    err=$("$bin" $cmd "$f" --bogus -o "$tmp/x.json" 2>&1 >/dev/null); rc=$?
+    [ $rc -eq 2 ] && [ "$err" = "attrscope: $cmd: unknown option '--bogus'; try 'attrscope $cmd --help'" ] && ok || bad "$cmd --bogus: $rc $err"
+done
+err=$("$bin" show "$f" --widht 30 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && [ "$err" = "attrscope: show: unknown option '--widht' (did you mean '--width'?); try 'attrscope show --help'" ] && ok || bad "--widht: $rc $err"
+err=$("$bin" show "$f" -a 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && [ "$err" = "attrscope: show: option '-a' needs a value; try 'attrscope show --help'" ] && ok || bad "-a without a value: $rc $err"
+err=$("$bin" "$f" --gobal-range 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && [ "$err" = "attrscope: unknown option '--gobal-range' (did you mean '--global-range'?); try 'attrscope --help'" ] && ok || bad "explorer --gobal-range: $rc $err"
+# one vocabulary: --raw-tokens and --decode-tokens none are the same everywhere
+a=$("$bin" show --raw-tokens "$f" 2>&1); b=$("$bin" show --decode-tokens none "$f" 2>&1)
+[ "$a" = "$b" ] && grep -q "▁" <<<"$a" && ok || bad "show --raw-tokens"
+err=$("$bin" "$f" --decode-tokens gpt2 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -qF "the explorer takes auto or none" <<<"$err" && ok || bad "explorer --decode-tokens gpt2: $rc $err"
+# a bare word that names a file is the file (the explorer then wants a terminal)
+cp "$f" "$tmp/infoo"
+err=$(cd "$tmp" && "$bin" infoo 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -qF "standard output is not a terminal" <<<"$err" && ok || bad "existing file infoo: $rc $err"
+# a name with a dot or a slash is a file even when missing: the explorer says so
+err=$("$bin" missing.json 2>&1 >/dev/null); rc=$?
+grep -qF "is not a command" <<<"$err" && bad "missing.json taken as a command: $err" || ok
 "$bin" show --color sometimes "$f" >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && ok || bad "bad --color exits 2 (got $rc)"
 "$bin" show --width -3 "$f" >/dev/null 2>&1; rc=$?

@@ -5,6 +5,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "agg_impl.h"
 #include "pipecomplete.h"
 #include "pipeline.h"
+#include "suggest.h"
 #include "testutil.h"
 
 #define N NAN
@@ -281,6 +283,32 @@ START_TEST(parse_struct_contents)
 }
 END_TEST
 
+/* Did-you-mean: swaps count as one edit, case is ignored, far words and
+ * exact matches get no guess. */
+START_TEST(suggest_names)
+{
+    ck_assert_uint_eq(suggest_distance("vnrom", "vnorm"), 1);
+    ck_assert_uint_eq(suggest_distance("infoo", "info"), 1);
+    ck_assert_uint_eq(suggest_distance("", "abc"), 3);
+    ck_assert_uint_eq(suggest_distance("Mean", "mean"), 0);
+    ck_assert_uint_eq(suggest_distance("kitten", "sitting"), 3);
+    const char *cmds[] = {"info", "show", "export", "save"};
+    ck_assert_str_eq(suggest_near("infoo", cmds, 4), "info");
+    ck_assert_str_eq(suggest_near("exprot", cmds, 4), "export");
+    ck_assert_str_eq(suggest_near("shwo", cmds, 4), "show");
+    ck_assert_ptr_null(suggest_near("frobnicate", cmds, 4));
+    ck_assert_ptr_null(suggest_near("show", cmds, 4));
+    ck_assert_ptr_null(suggest_near("x", cmds, 4));
+    ck_assert_str_eq(suggest_near("subwrods", pipe_step_names(), SIZE_MAX), "subwords");
+    ck_assert_str_eq(suggest_near("absmin", pipe_step_names(), SIZE_MAX), "absmax");
+    char longw[400];
+    memset(longw, 'a', sizeof longw - 1);
+    longw[sizeof longw - 1] = '\0';
+    ck_assert_uint_eq(suggest_distance(longw, "a"), SIZE_MAX);
+    ck_assert_ptr_null(suggest_near(longw, cmds, 4));
+}
+END_TEST
+
 static const struct {
     const char *in, *msg;
     size_t step, offset;
@@ -288,6 +316,9 @@ static const struct {
     {"", "empty pipeline (use 'default' or 'none')", 0, 0},
     {"   ", "empty pipeline", 0, 0},
     {"foo", "step 1: unknown step 'foo'; expected one of scores, spans, subwords, split, slices, pair, default, none, or a function: mean, max, min, sum, prod, absmax, vnorm", 1, 0},
+    {"vnrom", "step 1: unknown step 'vnrom' (did you mean 'vnorm'?); expected one of scores, spans, subwords, split, slices, pair, default, none, or a function: mean, max, min, sum, prod, absmax, vnorm", 1, 0},
+    {"spans source_span=1:2", "step 1 'spans': unknown key 'source_span' (did you mean 'source_spans'?); expected one of source_spans, target_spans", 1, 6},
+    {"spans:maen", "step 1 'spans': unknown function 'maen' (did you mean 'mean'?); expected one of", 1, 6},
     {"vnorm | spans foo=1", "step 2 'spans': unknown key 'foo'; expected one of source_spans, target_spans", 2, 14},
     {"spans:avg", "step 1 'spans': unknown function 'avg'; expected one of mean, max, min, sum, prod, absmax, vnorm", 1, 6},
     {"spans:", "step 1 'spans': missing function name after ':'", 1, 6},
@@ -602,8 +633,11 @@ START_TEST(scores_functions_and_select_idx)
               "sequence 0: step 2 'sum': source_attributions has shape (3, 3): only the token "
               "dimensions are left, so there is no extra dimension to reduce");
     apply_err(o, 0, "vnorm", "nonexistent",
-              "sequence 0: weight: there is no step score 'nonexistent' (available: "
+              "sequence 0: weight: there is no step score 'nonexistent' (step scores: "
               "probability, entropy, custom)");
+    apply_err(o, 0, "vnorm", "probabilty",
+              "sequence 0: weight: there is no step score 'probabilty'; did you mean "
+              "'probability'? (step scores: probability, entropy, custom)");
     apply_err(o, 3, "vnorm", NULL, "there is no sequence 3 (the output has 1)");
     attr_output_free(o);
 }
@@ -1449,6 +1483,7 @@ int main(void)
     tcase_add_test(ta, pair_labels_values_and_errors);
     tcase_add_test(ta, pair_after_steps_and_shapes);
     tcase_add_test(ta, weight_attributions);
+    tcase_add_test(ta, suggest_names);
     tcase_add_test(ta, minimum_maximum);
     tcase_add_test(ta, scores_dicts_deconly);
     tcase_add_test(ta, invalid_input_shapes);

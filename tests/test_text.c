@@ -374,14 +374,31 @@ START_TEST(nan_cells_are_empty)
 }
 END_TEST
 
+START_TEST(sci_format)
+{
+    char b[32];
+    ck_assert_int_eq(text_fmt_sci(b, sizeof b, -2.1e-5, 7), 7);
+    ck_assert_str_eq(b, "-2.1e-5");
+    ck_assert_int_eq(text_fmt_sci(b, sizeof b, 1.25e7, 6), 6);
+    ck_assert_str_eq(b, "1.25e7");
+    ck_assert_int_eq(text_fmt_sci(b, sizeof b, 4.4e-3, 4), 4);
+    ck_assert_str_eq(b, "4e-3");
+    ck_assert_int_eq(text_fmt_sci(b, sizeof b, -1e-100, 4), -1);
+    ck_assert_str_eq(b, "");
+}
+END_TEST
+
 START_TEST(values_rounded_to_two_places)
 {
     static const struct {
         float v;
         const char *s;
     } cases[] = {
-        {0.125f, "0.12"}, {0.375f, "0.38"}, {-0.004f, "-0.00"}, {1.0f, "1.00"},
+        {0.125f, "0.12"}, {0.375f, "0.38"}, {1.0f, "1.00"},
         {-12.3456f, "-12.35"}, {INFINITY, "inf"}, {-INFINITY, "-inf"}, {3e13f, "3.00e+13"},
+        /* what 2 places would show as 0.00: a significant digit instead */
+        {-0.004f, "-4e-3"}, {0.0046f, "5e-3"}, {2.5e-7f, "2e-7"}, {-3e-12f, "-3e-12"},
+        {0.0f, "0.00"}, {0.0051f, "0.01"},
     };
     as_tokens rt = {0}, ct = {0};
     make_tokens(&rt, NULL, 0, NELEM(cases));
@@ -839,6 +856,7 @@ static Suite *text_suite(void)
     tcase_add_test(tc, widths_follow_values_and_tokens);
     tcase_add_test(tc, nan_cells_are_empty);
     tcase_add_test(tc, values_rounded_to_two_places);
+    tcase_add_test(tc, sci_format);
     tcase_add_test(tc, control_characters_escaped);
     tcase_add_loop_test(tc, tables_and_step_rows, 0, 4);
     tcase_add_test(tc, decoder_only_columns);

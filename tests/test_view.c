@@ -486,6 +486,70 @@ START_TEST(test_pipeline_changes)
 }
 END_TEST
 
+/* A dim the pipeline reduced, asked for by show_dim or a slice: the view
+ * switches to the pipeline without its reducing steps and says so; with a
+ * weight it says what to do instead. */
+START_TEST(test_keep_extra_dims)
+{
+    as_output *o = load("inseq/encdec_ig_granular.json");
+    view_state v;
+    view_opts opts = {.pipeline = "default"};
+    as_error e = {0};
+    ck_assert_int_eq(view_open(&v, o, &opts, &e), 0);
+    ck_assert_int_eq(view_ndim(&v), 2);
+    ck_assert_int_eq(view_stored_ndim(&v), 3);
+    int d = -1;
+    ck_assert_int_eq(view_parse_dim(&v, "embedding dimension", &d, &e), 0);
+    ck_assert_int_eq(d, 2);
+    ck_assert_uint_ne(view_set_slice_str(&v, "2=0:4", &e), 0);
+    ck_assert_int_eq(e.code, 0);
+    ck_assert_str_eq(v.ch.pipeline, "none");
+    ck_assert_int_eq(view_ndim(&v), 3);
+    ck_assert(v.ch.slice[2].on && v.ch.slice[2].a == 0 && v.ch.slice[2].b == 4);
+    ck_assert_str_eq(v.note, "the pipeline 'default' reduced Embedding Dimension: now 'none', "
+                             "which keeps it (u: back)");
+    ck_assert_uint_ne(view_set_show_dim(&v, 2, &e), 0);
+    ck_assert_uint_eq(v.grid[VIEW_SRC].nsub, 4);
+    /* undo: show_dim, slice, then the pipeline */
+    view_undo(&v, &e);
+    view_undo(&v, &e);
+    ck_assert_str_eq(v.ch.pipeline, "none");
+    view_undo(&v, &e);
+    ck_assert_str_eq(v.ch.pipeline, "default");
+    /* a partial pipeline keeps its other steps */
+    ck_assert_uint_ne(view_set_pipeline(&v, "vnorm | subwords", &e), 0);
+    ck_assert_uint_ne(view_set_slice_str(&v, "Embedding Dimension=3:9", &e), 0);
+    ck_assert_str_eq(v.ch.pipeline, "subwords");
+    ck_assert_int_eq(view_ndim(&v), 3);
+    /* too large: names the key and the option */
+    view_set_slice_str(&v, "2=", &e);   /* the whole dim again */
+    e = (as_error){0};
+    ck_assert_uint_eq(view_set_show_dim(&v, 2, &e), 0);
+    ck_assert_msg(strstr(e.msg, "more than max-show-size 20: slice it first (key S or option "
+                                "--slice 2=0:20)"), "%s", e.msg);
+    view_close(&v);
+    /* a weight makes it 2D whatever the pipeline: say what to do */
+    opts = (view_opts){.pipeline = "default", .weight = "probability"};
+    ck_assert_int_eq(view_open(&v, o, &opts, &e), 0);
+    e = (as_error){0};
+    ck_assert_uint_eq(view_set_show_dim(&v, 2, &e), 0);
+    ck_assert_msg(strstr(e.msg, "clear the weight") && strstr(e.msg, "pipeline 'none'"), "%s",
+                  e.msg);
+    ck_assert_str_eq(v.ch.pipeline, "default");
+    view_close(&v);
+    /* coarse data has nothing to keep */
+    as_output *c = load("inseq/encdec_occlusion_coarse.json");
+    opts = (view_opts){.pipeline = "default"};
+    ck_assert_int_eq(view_open(&v, c, &opts, &e), 0);
+    e = (as_error){0};
+    ck_assert_uint_eq(view_set_show_dim(&v, 2, &e), 0);
+    ck_assert_int_eq(e.code, AS_EUSAGE);
+    view_close(&v);
+    attr_output_free(c);
+    attr_output_free(o);
+}
+END_TEST
+
 /* With a cache bound of one byte every result but the held ones is evicted
  * at once: the shown result must survive scanning every sequence for the
  * global range and switching back and forth (the sanitizer build checks the
@@ -675,7 +739,7 @@ START_TEST(test_snapshots)
     view_snapshot(&v, buf, sizeof buf);
     char want[2048];
     snprintf(want, sizeof want,
-             "seq 1/2 class=granular pipeline=\"none\" weight=\"\"\n"
+             "seq 0 of 2 class=granular pipeline=\"none\" weight=\"\"\n"
              "layout=both pane=source\n"
              "source: tensor (10, 11, 24) rows 10+2 cols 11x1 from (0,0,0)\n"
              "target: tensor (11, 11, 24) rows 11+2 cols 11x1 from (0,0,0)\n"
@@ -693,7 +757,7 @@ START_TEST(test_snapshots)
     view_snapshot(&v, buf, sizeof buf);
     const as_tensor *t = o->seqs[1].source_attr;
     snprintf(want, sizeof want,
-             "seq 2/2 class=granular pipeline=\"none\" weight=\"\"\n"
+             "seq 1 of 2 class=granular pipeline=\"none\" weight=\"\"\n"
              "layout=source pane=source\n"
              "source: tensor (%zu, %zu, 24) rows %zu+2 cols %zux6 from (0,0,0)\n"
              "target: tensor (%zu, %zu, 24) rows %zu+2 cols %zux6 from (0,0,0) hidden\n"
@@ -910,6 +974,7 @@ int main(void)
     tcase_add_test(tc, test_moves);
     tcase_add_test(tc, test_range);
     tcase_add_test(tc, test_pipeline_changes);
+    tcase_add_test(tc, test_keep_extra_dims);
     tcase_add_test(tc, test_cache_pressure);
     tcase_add_test(tc, test_topk);
     tcase_add_test(tc, test_sort_rows);

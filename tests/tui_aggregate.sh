@@ -22,12 +22,12 @@ for rc in "0 1" "4 7" "10 10"; do
     expect_golden_cell $CASE default 0 tgt target_attributions $rc
 done
 keys ']'
-expect "seq 2/2" "second sequence"
+expect "seq 1 of 2" "second sequence"
 for rc in "2 3" "9 9"; do
     expect_golden_cell $CASE default 1 tgt target_attributions $rc
 done
 keys '['
-expect "seq 1/2" "back to the first"
+expect "seq 0 of 2" "back to the first"
 
 KEY="vnorm | subwords"
 set_pipeline "$KEY"
@@ -42,7 +42,7 @@ for rc in "1 2" "6 7"; do
     expect_golden_cell $CASE "$KEY" 0 src source_attributions $rc
 done
 keys ']'
-expect "seq 2/2" "second sequence under subwords"
+expect "seq 1 of 2" "second sequence under subwords"
 expect_golden_cell $CASE "$KEY" 1 src source_attributions 2 3
 keys '['
 

@@ -7,7 +7,7 @@ AGG=$GOLDEN/aggregations.json
 CASE=encdec_occlusion_coarse
 
 start 60 14 TERM=xterm-256color -- "$INSEQ/$CASE.json" --pipeline none
-expect "seq 1/1" "explorer starts"
+expect "seq 0 of 1" "explorer starts"
 expect "none" "pipeline none in the header"
 keys Tab   # source pane alone
 expect_status_cell() { # PANE(src|tgt) FIELD ROW COL

@@ -21,7 +21,7 @@ for how in "NO_COLOR=1 --" "-- --color mono"; do
     opt=${how#*--}
     # shellcheck disable=SC2086
     start 90 24 TERM=xterm-256color $envs -- "$INSEQ/$CASE.json" --pipeline none $opt
-    expect "seq 1/1" "monochrome ($how) starts"
+    expect "seq 0 of 1" "monochrome ($how) starts"
     if screen_e | grep -qE "$COLOR_RE"; then fail "monochrome ($how): color escapes on screen"; else ok "monochrome ($how): no color escapes"; fi
     if screen_e | grep -qE $'\e\\[([0-9;]*;)?7[;m]'; then ok "monochrome ($how): reverse video marks the cursor"; else fail "no reverse video"; fi
     check_cell "mono" 6 0
@@ -34,7 +34,7 @@ for how in "NO_COLOR=1 --" "-- --color mono"; do
 done
 
 start 90 24 TERM=xterm-256color -- "$INSEQ/$CASE.json" --pipeline none --color 8
-expect "seq 1/1" "8 colors start"
+expect "seq 0 of 1" "8 colors start"
 esc=$(screen_e)
 if grep -qE $'\e\\[([0-9;]*;)?(38;5|48;5|38;2|48;2)[;m]' <<<"$esc"; then fail "8 colors: 256/truecolor escapes"; else ok "8 colors: only the 8 basic colors"; fi
 if grep -qE $'\e\\[([0-9;]*;)?(4[14])m' <<<"$esc"; then ok "8 colors: red and blue backgrounds for strong values"; else fail "8 colors: no red/blue backgrounds"; fi
@@ -62,7 +62,7 @@ xterm-direct|xterm with direct colors,
 TI
 if command -v tic >/dev/null && tic -x -o "$WORK/terminfo" "$WORK/direct.src" 2>/dev/null; then
     start 100 30 TERM=xterm-256color COLORTERM=truecolor TERMINFO="$WORK/terminfo" -- "$INSEQ/$CASE.json" --pipeline none
-    expect "seq 1/1" "truecolor starts"
+    expect "seq 0 of 1" "truecolor starts"
     esc=$(screen_e)
     if grep -qE $'48;2;178;24;43m *7\\.39' <<<"$esc"; then ok "truecolor: the max cell is the colormap's red (178,24,43)"; else fail "truecolor max cell"; fi
     if grep -qE $'48;5;' <<<"$esc"; then fail "truecolor: 256-color escapes"; else ok "truecolor: no palette escapes"; fi
@@ -70,12 +70,12 @@ if command -v tic >/dev/null && tic -x -o "$WORK/terminfo" "$WORK/direct.src" 2>
     keys q
     expect_restored 0
     start 100 30 TERM=xterm-256color COLORTERM=truecolor TERMINFO="$WORK/terminfo" -- "$INSEQ/$CASE.json" --color 256
-    expect "seq 1/1" "--color 256 under COLORTERM=truecolor"
+    expect "seq 0 of 1" "--color 256 under COLORTERM=truecolor"
     if screen_e | grep -qE $'48;2;'; then fail "--color 256 still uses truecolor"; else ok "--color 256 wins"; fi
     keys q
     expect_restored 0
     start 100 30 TERM=xterm-256color COLORTERM=truecolor NO_COLOR=1 TERMINFO="$WORK/terminfo" -- "$INSEQ/$CASE.json"
-    expect "seq 1/1" "NO_COLOR under COLORTERM=truecolor"
+    expect "seq 0 of 1" "NO_COLOR under COLORTERM=truecolor"
     if screen_e | grep -qE "$COLOR_RE"; then fail "NO_COLOR: colors"; else ok "NO_COLOR wins over COLORTERM"; fi
     keys q
     expect_restored 0

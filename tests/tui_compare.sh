@@ -83,7 +83,7 @@ expect_restored 0
 
 # three files: x steps B through the others; unmatched sequences counted
 start 150 30 TERM=xterm-256color -- "$ig" "$occ" "$base"
-expect "seq 1/" "three files open" 10
+expect "seq 0 of" "three files open" 10
 keys c
 expect "not matched: 1 of A, 0 of B" "IG's second sequence has no match in occlusion"
 keys x
@@ -113,7 +113,7 @@ expect_restored 0
 
 # a single file: the grid says what compare needs; --compare refuses
 start 100 24 -- "$ig"
-expect "seq 1/2" "one file" 10
+expect "seq 0 of 2" "one file" 10
 keys c
 expect "compare needs two files open" "c with one file says so"
 keys q

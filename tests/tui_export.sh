@@ -5,14 +5,24 @@
 source "$(dirname "$0")/tuilib.bash" "$@"
 AGG=$GOLDEN/aggregations.json
 CASE=encdec_occlusion_coarse
-NAME=$CASE-seq1-source.csv
+NAME=$CASE-seq0-source.csv
+ABS=$(cd "$WORK" && pwd -P)   # messages name the absolute path written
+# the screen with wrapped lines joined (a long message goes on over the next
+# line, indented by one space)
+joined() { screen | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g'; }
+JOINED_WANT=
+joined_shows() { joined | grep -qF -- "$JOINED_WANT"; }
+expect_joined() { # TEXT DESCRIPTION
+    JOINED_WANT=$1
+    if poll 5 joined_shows; then ok "$2"; else fail "$2 (wanted: $1)"; fi
+}
 
 start 100 30 TERM=xterm-256color -- "$INSEQ/$CASE.json" --pipeline none
-expect "seq 1/1" "starts"
+expect "seq 0 of 1" "starts"
 keys Tab e
 expect "$NAME" "export prompt offers a name"
 keys Enter
-expect "exported the source pane (10 rows + 1 step rows, 11 columns)" "export message"
+expect_joined "exported the source pane (10 rows + 1 step rows, 11 columns) to $ABS/$NAME" "export message with the absolute path, whole"
 if [ -f "$WORK/$NAME" ]; then ok "CSV written"; else fail "no $NAME"; fi
 python3 - "$WORK/$NAME" "$AGG" <<'PY' && ok "CSV holds every golden value, tokens and step row" || fail "CSV content"
 import csv, json, math, sys
@@ -87,7 +97,7 @@ done
 keys e C-u
 type_text "view.html"
 keys Enter
-expect "exported the heatmap page of sequence 1 to view.html" "HTML export message"
+expect "exported the heatmap page of sequence 0 to $ABS/view.html" "HTML export message with the absolute path"
 python3 - "$WORK/view.html" "${vals[@]}" <<'PY' && ok "heatmap page cells equal the status-line values" || fail "heatmap page content"
 import sys
 from html.parser import HTMLParser
@@ -136,7 +146,7 @@ keys t
 keys e C-u
 type_text "view.tokens.html"
 keys Enter
-expect "exported the tokens page of sequence 1 to view.tokens.html" "tokens page"
+expect "exported the tokens page of sequence 0 to $ABS/view.tokens.html" "tokens page"
 grep -q 'data-text=" mondo"' "$WORK/view.tokens.html" && ok "tokens page written" || fail "tokens page content"
 # errors stay in the prompt
 keys e C-u
@@ -162,7 +172,7 @@ v=$(status_value)
 keys e C-u
 type_text "gran.html"
 keys Enter
-expect "exported the granular page of sequence 1 to gran.html" "granular page"
+expect "exported the granular page of sequence 0 to $ABS/gran.html" "granular page"
 python3 - "$WORK/gran.html" "$v" <<'PY' && ok "granular page: show_dim, slice and the cell's value" || fail "granular page content"
 import base64, json, re, struct, sys
 s = open(sys.argv[1], encoding="utf-8").read()
@@ -216,7 +226,9 @@ expect_restored 0
 # live formula
 for f in tokens_control csv_formula; do
     start 120 40 TERM=xterm-256color -- "$TESTS/data/hostile/$f.json"
-    expect "seq 1/1" "$f opens"
+    expect "seq 0 of 1" "$f opens"
+    keys Tab   # the source pane alone: one file per export
+    if wait_gone "─ target ─"; then ok "$f: source pane alone"; else fail "$f: source pane alone"; fi
     for ext in csv json; do
         keys e C-u
         type_text "$f.$ext"
@@ -249,4 +261,36 @@ PY
     keys q
     expect_restored 0
 done
+
+# both panes shown: a grid export writes both; ~ is the home directory;
+# Tab completes paths; a long error is wrapped, not cut
+mkdir -p "$WORK/home/exports-dir"
+start 100 30 TERM=xterm-256color HOME="$WORK/home" -- "$INSEQ/$CASE.json" --pipeline none
+expect "seq 0 of 1" "starts with both panes"
+keys e
+expect "$CASE-seq0.csv" "both panes: the offered name has no pane"
+expect "export both panes" "the prompt says both panes"
+keys C-u
+type_text "~/exp"
+keys Tab
+expect "~/exports-dir/" "Tab completes a directory under ~"
+type_text "both.csv"
+keys Enter
+expect_joined "exported both panes: source to $ABS/home/exports-dir/both-source.csv, target to $ABS/home/exports-dir/both-target.csv" "both panes written, absolute paths"
+if [ -f "$WORK/home/exports-dir/both-source.csv" ] && [ -f "$WORK/home/exports-dir/both-target.csv" ]; then ok "two files under the expanded ~"; else fail "files: $(ls "$WORK/home/exports-dir")"; fi
+if head -1 "$WORK/home/exports-dir/both-target.csv" | grep -q '^sequence,kind,' && cut -d, -f2 "$WORK/home/exports-dir/both-target.csv" | sed 1d | sort -u | grep -qx target; then ok "the target file holds the target pane's tidy table"; else fail "target file"; fi
+keys e C-u
+type_text "~/exports-dir/both.csv"
+keys Enter
+expect "exist. Overwrite them?" "asks before replacing either"
+if screen | grep -qE '…[^│]*│'; then fail "the question is cut"; else ok "the question is wrapped, not cut"; fi
+keys n
+keys e C-u
+type_text "~/no-such-directory-with-a-rather-long-name/and-a-long-file-name-as-well/out.csv"
+keys Enter
+expect "out.csv" "the error names the file"
+if screen | grep -qE '…[^│]*│'; then fail "the error is cut"; else ok "the error is wrapped, not cut"; fi
+keys Escape
+keys q
+expect_restored 0
 finish

@@ -31,7 +31,7 @@ rep() { local n=$1 k=$2 out=(); for ((i = 0; i < n; i++)); do out+=("$k"); done;
 
 for mode in 256 mono; do
     start 70 24 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json" -a none --color $mode
-    expect "seq 1/2" "$mode: granular, both panes"
+    expect "seq 0 of 2" "$mode: granular, both panes"
     check "$mode: cursor moves" $(rep 3 l) $(rep 2 j) k h
     check "$mode: scroll right by a cell" $(rep 12 l)
     check "$mode: scroll left" $(rep 14 h)
@@ -45,7 +45,7 @@ for mode in 256 mono; do
 done
 # the side panel is drawn in full every frame
 start 90 24 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json"
-expect "seq 1/2" "default pipeline"
+expect "seq 0 of 2" "default pipeline"
 keys T
 expect "top source for" "top-k panel"
 check "panel: moves and scrolls" $(rep 4 l) $(rep 12 j) $(rep 5 k)

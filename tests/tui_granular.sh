@@ -86,5 +86,38 @@ expect_restored 2
 if grep -q "no dim named 'Nope'" "$WORK/stderr"; then ok "bad --show-dim reported on stderr"; else fail "stderr: $(cat "$WORK/stderr")"; fi
 start 80 20 TERM=xterm-256color -- "$G" --pipeline none --show-dim 2
 expect_restored 2
-if grep -q "more than max-show-size 20" "$WORK/stderr"; then ok "too large --show-dim reported"; else fail "stderr: $(cat "$WORK/stderr")"; fi
+if grep -q "more than max-show-size 20: slice it first (key S or option --slice 2=0:20)" "$WORK/stderr"; then ok "too large --show-dim reported with the key and the option"; else fail "stderr: $(cat "$WORK/stderr")"; fi
+# under the default pipeline (2D), the extra dims are one key away: d, S
+# and the options switch to a pipeline that keeps them and say so
+start 120 30 TERM=xterm-256color -- "$G"
+expect "pipeline: default" "default pipeline: a 2D view"
+keys d
+expect "now 'none', which keeps it (u: back)" "d switches to the pipeline none and says so"
+expect "too large: slice it first (S, or --slice)" "the list names the key and the option"
+keys Escape
+expect "pipeline: none" "the header shows the new pipeline"
+keys u
+expect "pipeline: default" "u goes back to the default pipeline"
+keys S C-u
+type_text "2=0:4"
+keys Enter
+expect "sliced: 2=0:4; the pipeline 'default' reduced Embedding Dimension" "S 2=0:4 switches too"
+expect "Embedding Dimension ◂ 0/24 ▸ │ 2=0:4" "the slice holds"
+keys d Down Enter
+expect "cols×Embedding Dimension(4)" "then the sliced dim can be columns"
+keys q
+expect_restored 0
+start 120 30 TERM=xterm-256color -- "$G" --slice 2=0:4 --show-dim 2
+expect "cols×Embedding Dimension(4)" "--show-dim 2 under the default pipeline"
+expect "now 'none', which keeps it" "the switch is said at start"
+keys q
+expect_restored 0
+start 120 30 TERM=xterm-256color -- "$G" --weight probability --show-dim 2
+expect_restored 2
+if grep -q "clear the weight (key w, empty) and use the pipeline 'none'" "$WORK/stderr"; then ok "--weight with --show-dim says what to do"; else fail "stderr: $(cat "$WORK/stderr")"; fi
+start 80 20 TERM=xterm-256color -- "$INSEQ/encdec_occlusion_coarse.json"
+keys d
+expect "the attributions are 2D: there are no extra dims" "coarse file: d says there are none"
+keys q
+expect_restored 0
 finish

@@ -35,14 +35,14 @@ expect "'zebra' is not a row (12), column (c5), sequence (seq 2)" "an unknown wo
 keys C-u
 type_text "seq 9"
 keys Enter
-expect "sequence 9: there are 2 (1 to 2)" "a sequence out of range"
+expect "sequence 9: there are 2 (0 to 1)" "a sequence out of range"
 keys C-u
-type_text "seq 2 src 1"
+type_text "seq 1 src 1"
 keys Enter
-expect "seq 2/2" ":seq 2 opens the second sequence"
-if wait_status '^ src 1  planet '; then ok "and row 1 of its source"; else fail ":seq 2 src 1"; fi
-jump "s1"
-expect "seq 1/2" ":s1 back to the first"
+expect "seq 1 of 2" ":seq 1 opens the second sequence"
+if wait_status '^ src 1  planet '; then ok "and row 1 of its source"; else fail ":seq 1 src 1"; fi
+jump "s0"
+expect "seq 0 of 2" ":s0 back to the first"
 
 # o: largest first, smallest first, the file's order; row numbers stay
 jump "src 0 c0"
@@ -91,18 +91,18 @@ keys /
 expect "search token in every sequence" "the search prompt says its scope"
 type_text "planet"
 keys Enter
-expect "seq 2/2" "the search goes on into sequence 2"
-expect "'planet': match 1 of 1 (source row 1) in seq 2 (another sequence)" "status says where"
+expect "seq 1 of 2" "the search goes on into sequence 2"
+expect "'planet': match 1 of 1 (source row 1) in seq 1 (another sequence)" "status says where"
 # "Hello" is in both: n goes from sequence 2 into sequence 1 (wrapping)
 keys /
 type_text "Hello"
 keys Enter
-expect "'Hello': match 1 of 1 (source row 0) in seq 2" "a match in the shown sequence first"
+expect "'Hello': match 1 of 1 (source row 0) in seq 1" "a match in the shown sequence first"
 keys n
-expect "seq 1/2" "n moves on into the other sequence"
-expect "'Hello': match 1 of 1 (source row 0) in seq 1 (another sequence)" "n status"
+expect "seq 0 of 2" "n moves on into the other sequence"
+expect "'Hello': match 1 of 1 (source row 0) in seq 0 (another sequence)" "n status"
 keys N
-expect "seq 2/2" "N goes back"
+expect "seq 1 of 2" "N goes back"
 # Tab: this sequence only
 keys /
 expect "search token in every sequence" "prompt"
@@ -114,7 +114,7 @@ keys Enter
 expect "'Hello': match 1 of 1 (source row 0), this sequence only" "this sequence only"
 keys n
 expect "'Hello': match 1 of 1 (source row 0), this sequence only" "n stays in the sequence"
-expect "seq 2/2" "still sequence 2"
+expect "seq 1 of 2" "still sequence 2"
 keys /
 keys C-u
 type_text "mondo"
@@ -134,32 +134,32 @@ expect "q:quit" "decoder-only"
 keys /
 type_text "beautiful"
 keys Enter
-expect "seq 2/2" "found in the second sequence"
-expect "'beautiful': match 1 of 2 (target row 6) in seq 2" "two matches (row and column)"
+expect "seq 1 of 2" "found in the second sequence"
+expect "'beautiful': match 1 of 2 (target row 6) in seq 1" "two matches (row and column)"
 keys n
-expect "'beautiful': match 2 of 2 (column 3) in seq 2" "the column match"
+expect "'beautiful': match 2 of 2 (column 3) in seq 1" "the column match"
 keys q
 expect_restored 0
 
 # several files (a catalog): the search loads the file holding the match,
 # and : jumps across files
 start 120 40 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular_split_0.json" "$INSEQ/encdec_ig_granular_split_1.json"
-expect "seq 1/2" "two files"
+expect "seq 0 of 2" "two files"
 keys /
 type_text "libreria"
 keys Enter
 expect "encdec_ig_granular_split_1.json" "the second file is loaded"
-expect "'libreria': match 1 of 2 (target row 1) in seq 2 (another sequence)" "the match in the other file"
+expect "'libreria': match 1 of 2 (target row 1) in seq 1 (another sequence)" "the match in the other file"
 keys n
-expect "'libreria': match 2 of 2 (column 1) in seq 2" "its column"
+expect "'libreria': match 2 of 2 (column 1) in seq 1" "its column"
 keys n
-expect "seq 2/2" "no other file has it: n wraps in the sequence"
-expect "'libreria': match 1 of 2 (target row 1) in seq 2" "back to the first match"
+expect "seq 1 of 2" "no other file has it: n wraps in the sequence"
+expect "'libreria': match 1 of 2 (target row 1) in seq 1" "back to the first match"
 keys :
-type_text "seq 1 c3"
+type_text "seq 0 c3"
 keys Enter
-expect "encdec_ig_granular_split_0.json" ":seq 1 loads the first file again"
-if wait_status ' ← 3  oggi '; then ok "and goes to column 3"; else fail ":seq 1 c3"; fi
+expect "encdec_ig_granular_split_0.json" ":seq 0 loads the first file again"
+if wait_status ' ← 3  oggi '; then ok "and goes to column 3"; else fail ":seq 0 c3"; fi
 keys q
 expect_restored 0
 finish

@@ -31,7 +31,7 @@ BUILT=$(dirname "$BIN")/attrscope.1
 
 # the help overlay shows every help line
 start 160 40 TERM=xterm-256color -- "$INSEQ/encdec_occlusion_coarse.json"
-expect "seq 1/1" "starts"
+expect "seq 0 of 1" "starts"
 expect "?:help" "hints from the table"
 expect "q:quit" "quit hint"
 keys x

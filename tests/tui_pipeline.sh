@@ -14,6 +14,7 @@ expect "> none | mean" "editor stays open with the text"
 keys C-u
 type_text "subwords | sbwords"
 expect "will not run: pipeline: step 2: unknown step 'sbwords'" "checked while typing"
+expect "unknown step 'sbwords' (did you mean 'subwords'?)" "with a guess at the name"
 keys C-u
 type_text "no"
 keys Tab

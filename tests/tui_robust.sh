@@ -17,7 +17,7 @@ expect_restored 1
 if grep -q "missing.json" "$WORK/stderr"; then ok "missing file named on stderr"; else fail "stderr: $(cat "$WORK/stderr")"; fi
 printf '{"attributes": {"sequence_attributions": [' >"$WORK/truncated.json"
 start 100 24 TERM=xterm-256color -- "$WORK/truncated.json" "$COARSE"
-expect "seq 1/1" "the good file is shown"
+expect "seq 0 of 1" "the good file is shown"
 expect "1 of 2 files read (1 sequence); 1 could not be read: $WORK/truncated.json" "the failure is reported in the status line"
 keys q
 expect_restored 0
@@ -25,26 +25,26 @@ expect_restored 0
 # --- signals
 for sig in TERM HUP; do
     start 80 24 TERM=xterm-256color -- "$COARSE"
-    expect "seq 1/1" "running before SIG$sig"
+    expect "seq 0 of 1" "running before SIG$sig"
     kill -"$sig" "$(bin_pid)"
     case $sig in TERM) want=143 ;; HUP) want=129 ;; esac
     expect_restored $want
 done
 start 80 24 TERM=xterm-256color -- "$COARSE"
-expect "seq 1/1" "running before Ctrl-C"
+expect "seq 0 of 1" "running before Ctrl-C"
 keys C-c
 expect_restored 130
 # Ctrl-Z from a shell with job control, then fg
 start_shell 80 24
 run_in_shell "$COARSE"
-expect "seq 1/1" "running before Ctrl-Z"
+expect "seq 0 of 1" "running before Ctrl-Z"
 keys C-z
 expect "Stopped" "Ctrl-Z stops the explorer"
 modes=$(T display-message -p -t "$SESSION" '#{alternate_on} #{cursor_flag}')
 if [ "$modes" = "0 1" ]; then ok "stopped: the terminal is given back"; else fail "modes while stopped: $modes"; fi
 T send-keys -t "$SESSION" -l "fg"
 keys Enter
-expect "seq 1/1" "fg: the explorer is back"
+expect "seq 0 of 1" "fg: the explorer is back"
 keys j
 wait_status "^ src 1 " && ok "keys work after fg" || fail "status after fg: $(status_line)"
 keys q
@@ -55,11 +55,11 @@ expect_restored 0 shell
 
 # --- resizing
 start 100 30 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json"
-expect "seq 1/2" "starts at 100x30"
+expect "seq 0 of 2" "starts at 100x30"
 for size in "20 6" "37 9" "400 120" "60 14" "20 6" "160 50"; do
     set -- $size
     resize "$1" "$2"
-    if wait_for "seq 1/2" && wait_status "^ src "; then ok "${1}x$2: header and status"; else fail "${1}x$2"; fi
+    if wait_for "seq 0 of 2" && wait_status "^ src "; then ok "${1}x$2: header and status"; else fail "${1}x$2"; fi
 done
 resize 20 6
 keys j j l
@@ -92,7 +92,7 @@ doc = {"info": {}, "step_attributions": None, "sequence_attributions": [{
 json.dump(doc, open(sys.argv[1], "w"))
 PY
 start 100 20 TERM=xterm-256color -- "$WORK/tokens.json" --pipeline none
-expect 'seq 1/1' "hostile tokens load"
+expect 'seq 0 of 1' "hostile tokens load"
 expect '0 \x1b[31mRED' "escape sequence shown escaped"
 expect '1 line\nbreak' "newline shown escaped"
 expect '2 \u202eevil' "bidi override shown escaped"
@@ -111,7 +111,7 @@ keys q
 expect_restored 0
 # outside a UTF-8 locale only ASCII reaches the terminal: non-ASCII as \u{...}
 start 100 20 TERM=xterm-256color LANG=C LC_ALL=C -- "$WORK/tokens.json" --pipeline none
-expect 'seq 1/1' "C locale: loads"
+expect 'seq 0 of 1' "C locale: loads"
 expect '3 \u{4f60}\u{597d}' "C locale: CJK label as escapes"
 expect '0 \x1b[31mRED' "C locale: control escaped"
 expect '2 \u202eevil' "C locale: bidi control escaped"
@@ -144,7 +144,7 @@ PY
 start 100 24 TERM=xterm-256color -- "$WORK/lists.json"
 expect "Loading $WORK/lists.json" "progress shown after 300 ms" 3
 expect " MB read, 0 sequences decoded" "bytes read so far" 1
-expect "seq 1/1" "then the explorer" 20
+expect "seq 0 of 1" "then the explorer" 20
 keys q
 expect_restored 0
 rm -f "$WORK/lists.json"
@@ -152,15 +152,15 @@ rm -f "$WORK/lists.json"
 # --- reload from disk
 cp "$COARSE" "$WORK/data.json"
 start 100 24 TERM=xterm-256color -- "$WORK/data.json"
-expect "seq 1/1" "before reload"
+expect "seq 0 of 1" "before reload"
 cp "$INSEQ/encdec_pair_coarse.json" "$WORK/data.json"
 keys r
 expect "reloaded 2 sequences" "r reloads the file"
-expect "seq 1/2" "new contents shown"
+expect "seq 0 of 2" "new contents shown"
 echo "not json" >"$WORK/data.json"
 keys r
 expect "reload failed, still showing the old data" "a failed reload keeps the data"
-expect "seq 1/2" "old data still shown"
+expect "seq 0 of 2" "old data still shown"
 keys q
 expect_restored 0
 finish

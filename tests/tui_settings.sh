@@ -63,7 +63,7 @@ expect_restored 0
 # a malformed file: the explorer starts and says where
 printf 'cell-width = 7\nmouse maybe\ncolour = 256\n' >"$CFG"
 start 120 40 TERM=xterm-256color XDG_CONFIG_HOME="$WORK/xdg" -- "$F"
-expect "seq 1/1" "a malformed file is not fatal"
+expect "seq 0 of 1" "a malformed file is not fatal"
 expect "$CFG line 2: expected 'name = value'; line ignored" "the message names the file and line"
 printf 'color = purple\n' >"$CFG"
 start 120 40 TERM=xterm-256color XDG_CONFIG_HOME="$WORK/xdg" -- "$F"
@@ -77,7 +77,7 @@ expect_restored 0
 # a place that cannot be written: the change still applies, the message says why
 rm -rf "$WORK/ro"; mkdir -p "$WORK/ro"; : >"$WORK/ro/attrscope"
 start 120 40 TERM=xterm-256color XDG_CONFIG_HOME="$WORK/ro" -- "$F"
-expect "seq 1/1" "unwritable config place"
+expect "seq 0 of 1" "unwritable config place"
 keys t
 expect "setting tokens not saved: $WORK/ro/attrscope" "a failed write is reported"
 expect "▁mondo" "the change applies all the same"

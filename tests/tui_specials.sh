@@ -14,7 +14,7 @@ mkfifo "$WORK/pipe.json"
 # --- a directory holding a FIFO and a link to /dev/zero: only a.json and
 # d.json are listed and read
 start 120 30 TERM=xterm-256color -- "$D"
-expect "a.json │ seq 1/3" "the first regular file is shown"
+expect "a.json │ seq 0 of 3" "the first regular file is shown"
 expect "all 2 files read: 3 sequences" "the FIFO and the link to /dev/zero are not listed"
 keys i
 expect "Files (2, 2 read, 0 could not be read):" "info lists the two regular files"
@@ -23,7 +23,7 @@ expect_restored 0
 
 # --- q while the background reader waits for a FIFO given by name
 start 120 30 TERM=xterm-256color -- "$INSEQ/encdec_occlusion_coarse.json" "$WORK/pipe.json"
-expect "seq 1/1" "the first file is shown while the FIFO is waited for"
+expect "seq 0 of 1" "the first file is shown while the FIFO is waited for"
 expect "reading files 1/2" "the FIFO is still being read"
 t0=$(date +%s%N)
 keys q
@@ -54,7 +54,7 @@ expect_restored 143
 start 120 30 TERM=xterm-256color -- "$WORK/pipe.json"
 expect "Loading $WORK/pipe.json" "waiting for a writer"
 cat "$INSEQ/encdec_occlusion_coarse.json" >"$WORK/pipe.json"
-expect "seq 1/1" "the FIFO's content is shown"
+expect "seq 0 of 1" "the FIFO's content is shown"
 keys q
 expect_restored 0
 

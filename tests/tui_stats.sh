@@ -7,7 +7,7 @@ source "$(dirname "$0")/tuilib.bash" "$@"
 python3 "$TESTS/mkgranular.py" "$WORK/gran.json" 200 100 256
 
 start 160 50 TERM=xterm-256color -- "$WORK/gran.json" --stats
-expect "seq 1/1" "granular file opens" 10
+expect "seq 0 of 1" "granular file opens" 10
 k=()
 for i in $(seq 30); do k+=(l); done
 for i in $(seq 30); do k+=(j); done

@@ -4,6 +4,7 @@
  * draw. */
 #include <errno.h>
 #include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,7 +456,7 @@ static void seq_item(tui *t, size_t i, char *buf, size_t n, void *ud)
     (void)ud;
     char in[1024], gen[1024];
     tui_seq_texts(t, i, in, sizeof in, gen, sizeof gen);
-    snprintf(buf, n, "%3zu  %s %s %s", i + 1, in, tui_utf8() ? "\u2192" : "->", gen);
+    snprintf(buf, n, "%3zu  %s %s %s", i, in, tui_utf8() ? "\u2192" : "->", gen);
 }
 
 static long seq_find(tui *t, size_t from, const char *q, bool backwards, void *ud)
@@ -510,6 +511,11 @@ static void save_width(tui *t)
 
 ACT(NARROW)
 {
+    /* from the width the terminal gave: one step below the default (6
+     * columns, 3 for sub-columns) */
+    int base = t->v.grid[t->v.pane].nsub > 1 ? 2 : 5;
+    if (t->cw_auto && t->cw_level > base)
+        t->cw_level = base;
     t->cw_auto = false;
     if (t->cw_level > 0)
         t->cw_level--;
@@ -613,7 +619,8 @@ static unsigned pick_show_dim(tui *t, size_t i, void *ud)
     if (e.code)
         tui_msg(t, true, "%s", e.msg);
     else if (t->v.ch.show_dim >= 0)
-        tui_msg(t, false, "columns split by %s", view_dim_name(&t->v, t->v.ch.show_dim));
+        tui_msg(t, false, "columns split by %s%s%s", view_dim_name(&t->v, t->v.ch.show_dim),
+                t->v.note[0] ? "; " : "", t->v.note);
     else
         tui_msg(t, false, "no sub-columns");
     return tui_view_bits(ch) | TUI_REDRAW;
@@ -622,10 +629,23 @@ static unsigned pick_show_dim(tui *t, size_t i, void *ud)
 ACT(SHOW_DIM)
 {
     view_state *v = &t->v;
+    v->note[0] = '\0';
     int nd = view_ndim(v);
+    unsigned kept = 0;
     if (nd <= 2) {
-        tui_msg(t, false, "this view is 2D: no extra dims (pipeline %s)", v->ch.pipeline);
-        return TUI_REDRAW;
+        if (view_stored_ndim(v) <= 2) {
+            tui_msg(t, false, "the attributions are 2D: there are no extra dims to show");
+            return TUI_REDRAW;
+        }
+        /* the pipeline reduced them: switch to one that keeps them */
+        as_error e = {0};
+        kept = view_keep_extra_dims(v, 2, &e);
+        if (!kept) {
+            tui_msg(t, true, "%s", e.msg);
+            return TUI_REDRAW;
+        }
+        tui_msg(t, false, "%s", v->note);
+        nd = view_ndim(v);
     }
     size_t n = (size_t)nd - 1;
     char **items = calloc(n, sizeof *items);
@@ -637,7 +657,7 @@ ACT(SHOW_DIM)
         size_t size = view_dim_size(v, d);
         size_t len = v->ch.slice[d].on ? v->ch.slice[d].b - v->ch.slice[d].a : size;
         snprintf(s, sizeof s, "%d  %s (%zu)%s", d, view_dim_name(v, d), len,
-                 len > v->max_show_size ? "  too large: slice it first (S)" : "");
+                 len > v->max_show_size ? "  too large: slice it first (S, or --slice)" : "");
         items[d - 1] = strdup(s);
     }
     for (size_t k = 0; k < n; k++)
@@ -645,7 +665,7 @@ ACT(SHOW_DIM)
             items[k] = strdup("");
     size_t sel = v->ch.show_dim >= 2 ? (size_t)v->ch.show_dim - 1 : 0;
     tui_push(t, list_new("extra dim shown as sub-columns", items, n, sel, pick_show_dim, NULL));
-    return TUI_REDRAW;
+    return tui_view_bits(kept) | TUI_REDRAW;
 }
 
 static unsigned slider_msg(tui *t, unsigned ch)
@@ -670,9 +690,11 @@ ACT(SLIDER_DIM)
 static unsigned slice_enter(tui *t, const char *text, void *ud, as_error *err)
 {
     (void)ud;
+    t->v.note[0] = '\0';
     unsigned ch = view_set_slice_str(&t->v, text, err);
     if (!err->code)
-        tui_msg(t, false, ch ? "sliced: %s" : "slice unchanged: %s", text);
+        tui_msg(t, false, "%s: %s%s%s", ch ? "sliced" : "slice unchanged", text,
+                t->v.note[0] ? "; " : "", t->v.note);
     return tui_view_bits(ch) | TUI_REDRAW;
 }
 
@@ -686,24 +708,64 @@ ACT(SLICE)
     return TUI_REDRAW;
 }
 
+/* The absolute path of a file just written (path itself when unknown). */
+static void abs_path(const char *path, char *out, size_t n)
+{
+    char *r = realpath(path, NULL);
+    snprintf(out, n, "%s", r ? r : path);
+    free(r);
+}
+
+/* The files an export to path writes: two grids when both panes are shown. */
+static int export_targets(tui *t, const char *path, char out[2][PATH_MAX], int pane[2])
+{
+    if (tui_export_is_grid(path) && tui_export_both(t)) {
+        for (int p = 0; p < 2; p++) {
+            if (!tui_export_pane_path(path, p, out[p], PATH_MAX))
+                return -1;
+            pane[p] = p;
+        }
+        return 2;
+    }
+    if (snprintf(out[0], PATH_MAX, "%s", path) >= PATH_MAX)
+        return -1;
+    pane[0] = t->v.pane;
+    return 1;
+}
+
 /* Writes the export; on failure err says why (nothing written). */
 static unsigned export_now(tui *t, const char *path, as_error *err)
 {
-    if (tui_export(t, path, err))
+    char files[2][PATH_MAX];
+    int pane[2];
+    int n = export_targets(t, path, files, pane);
+    if (n < 0) {
+        as_error_set(err, AS_EUSAGE, "%s: the name is too long", path);
         return TUI_REDRAW;
-    const view_grid *g = &t->v.grid[t->v.pane];
+    }
+    for (int k = 0; k < n; k++)
+        if (tui_export_pane(t, files[k], pane[k], err))
+            return TUI_REDRAW;
+    char a[2][PATH_MAX];
+    for (int k = 0; k < n; k++)
+        abs_path(files[k], a[k], PATH_MAX);
     size_t l = strlen(path);
     bool html = (l > 5 && !strcasecmp(path + l - 5, ".html")) ||
                 (l > 4 && !strcasecmp(path + l - 4, ".htm"));
-    if (html)
+    if (html) {
         tui_msg(t, false, "exported the %s page of sequence %zu to %s",
                 tui_export_is_tokens(path) ? "tokens" : view_ndim(&t->v) > 2 ? "granular"
                                                                                : "heatmap",
-                t->v.seq + 1, path);
-    else
+                t->v.seq, a[0]);
+    } else if (n == 2) {
+        tui_msg(t, false, "exported both panes: source to %s, target to %s", a[0], a[1]);
+    } else if (tui_export_is_grid(path)) {
+        const view_grid *g = &t->v.grid[pane[0]];
         tui_msg(t, false, "exported the %s pane (%zu rows + %zu step rows, %zu columns) to %s",
-                t->v.pane == VIEW_SRC ? "source" : "target", g->nrows, g->nsteps, g->ncols,
-                path);
+                pane[0] == VIEW_SRC ? "source" : "target", g->nrows, g->nsteps, g->ncols, a[0]);
+    } else {
+        tui_msg(t, false, "exported the sequences of the file to %s", a[0]);
+    }
     return TUI_REDRAW;
 }
 
@@ -724,24 +786,46 @@ static unsigned export_enter(tui *t, const char *text, void *ud, as_error *err)
         as_error_set(err, AS_EUSAGE, "give a file name (.csv, .json, .html, .tokens.html or .inseq.json)");
         return 0;
     }
-    struct stat st;
-    bool exists = !stat(text, &st);
-    if (exists && S_ISDIR(st.st_mode)) {
-        as_error_set(err, AS_EUSAGE, "%s is a directory", text);
+    char path[PATH_MAX];
+    if (!tui_expand_home(text, path, sizeof path)) {
+        as_error_set(err, AS_EUSAGE, "%s: the name is too long", text);
         return 0;
     }
-    if (tui_export_check(text, err))
+    struct stat st;
+    if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+        as_error_set(err, AS_EUSAGE, "%s is a directory", path);
         return 0;
-    if (exists) {
-        char q[VIEW_PIPE_MAX + 64];
-        snprintf(q, sizeof q, "%s exists. Overwrite it?", text);
-        char *path = strdup(text);
-        if (!path)
+    }
+    if (tui_export_check(path, err))
+        return 0;
+    char files[2][PATH_MAX];
+    int pane[2];
+    int n = export_targets(t, path, files, pane);
+    if (n < 0) {
+        as_error_set(err, AS_EUSAGE, "%s: the name is too long", path);
+        return 0;
+    }
+    char q[2 * PATH_MAX + 64] = "";
+    for (int k = 0; k < n; k++)
+        if (!stat(files[k], &st)) {
+            if (S_ISDIR(st.st_mode)) {
+                as_error_set(err, AS_EUSAGE, "%s is a directory", files[k]);
+                return 0;
+            }
+            size_t o = strlen(q);
+            snprintf(q + o, sizeof q - o, "%s%s", o ? " and " : "", files[k]);
+        }
+    if (q[0]) {
+        size_t o = strlen(q);
+        bool two = strstr(q, " and ") != NULL;
+        snprintf(q + o, sizeof q - o, two ? " exist. Overwrite them?" : " exists. Overwrite it?");
+        char *p = strdup(path);
+        if (!p)
             return 0;
-        tui_push(t, confirm_new(q, export_confirmed, path, free));
+        tui_push(t, confirm_new(q, export_confirmed, p, free));
         return TUI_REDRAW;
     }
-    return export_now(t, text, err);
+    return export_now(t, path, err);
 }
 
 ACT(EXPORT)
@@ -751,9 +835,13 @@ ACT(EXPORT)
         return TUI_REDRAW;
     }
     char *name = tui_export_default_name(t);
-    tui_push(t, prompt_new("export the view to (.csv, .json, .html, .tokens.html, .inseq.json)",
-                           name ? name : "", true,
-                           export_enter, NULL));
+    screen *p = prompt_new(tui_export_both(t) ? "export both panes to .csv .json .html "
+                                                ".tokens.html .inseq.json"
+                                              : "export the view to .csv .json .html "
+                                                ".tokens.html .inseq.json",
+                           name ? name : "", true, export_enter, NULL);
+    prompt_complete_paths(p);
+    tui_push(t, p);
     free(name);
     return TUI_REDRAW;
 }

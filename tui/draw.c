@@ -8,9 +8,10 @@
 
 #include "colormap.h"
 #include "label.h"
+#include "text.h"
 #include "tui.h"
 
-static const int cw_levels[] = {1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16};
+static const int cw_levels[] = {1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16};
 #define CW_LEVELS ((int)(sizeof cw_levels / sizeof cw_levels[0]))
 
 int tui_cw_width(int level)
@@ -168,6 +169,10 @@ void tui_fmt_value(double v, int w, char *buf, size_t n)
         for (int prec = imin(3, imax(0, w - 3)); prec >= 0; prec--) {
             int l = fixed(v, prec, t);
             if (l <= w) {
+                /* a value that is not zero but shows as 0.000: its
+                 * significant digits instead ("-2.1e-5"), when they fit */
+                if (v != 0 && !strpbrk(t, "123456789") && text_fmt_sci(t, sizeof t, v, w) > 0)
+                    l = (int)strlen(t);
                 memcpy(buf, t, (size_t)l + 1);
                 return;
             }
@@ -307,6 +312,20 @@ void tui_layout_compute(tui *t)
     }
     int avail = L->W - L->panel_w;
     L->label_w = imax(imin(lw + 1, imax(avail / 3, 8)), imin(8, avail / 2));
+    if (t->cw_auto) {
+        /* a wide terminal: wider cells while every column still fits (up to
+         * 16 columns a cell, 6 for sub-columns), so token texts show whole */
+        size_t ncols = 0;
+        for (int p = 0; p < 2; p++)
+            if (view_shows(v, p) && v->grid[p].ncols > ncols)
+                ncols = v->grid[p].ncols;
+        int top = v->grid[v->pane].nsub > 1 ? 5 : CW_LEVELS - 1;
+        while (t->cw_level < top && ncols &&
+               ncols * (size_t)cw_levels[t->cw_level + 1] <= (size_t)imax(avail - L->label_w, 0))
+            t->cw_level++;
+        L->cw = cw_levels[t->cw_level];
+    }
+    L->numw = t->cw_auto ? imin(L->cw, 6) - 1 : L->cw - 1;
     L->vis_cols = imax(1, (avail - L->label_w) / L->cw);
     int rows = area - L->collab;
     int y = L->collab_y + L->collab;
@@ -421,7 +440,7 @@ static void draw_header(tui *t)
     } else {
         seg(&l, " ", h);
     }
-    snprintf(s, sizeof s, "seq %zu/%zu%s", v->seq + 1, t->view_ok ? view_nseqs(v) : 0,
+    snprintf(s, sizeof s, "seq %zu of %zu%s", v->seq, t->view_ok ? view_nseqs(v) : 0,
              t->listing ? "+" : "");
     seg(&l, s, h);
     if (L->hdr == 2) {
@@ -634,7 +653,7 @@ static void draw_cells_range(tui *t, int p, size_t r, int y, bool step, size_t c
         for (int i = 0; i < cw; i++)
             out[i] = *blank;
         if (wide && !isnan(val)) {
-            tui_fmt_value(val, cw - 1, txt, sizeof txt);
+            tui_fmt_value(val, L->numw, txt, sizeof txt);
             int l = (int)strlen(txt), pad = cw - l;
             for (int i = 0; i < l; i++)
                 out[pad + i].chars[0] = (wchar_t)(unsigned char)txt[i];
@@ -752,7 +771,8 @@ static void draw_status(tui *t)
     tui_listing_text(t, listing, sizeof listing);
     const char *msg = t->msg[0] ? t->msg : listing;
     bool msg_err = t->msg[0] ? t->msg_err : t->nfailed > 0;
-    bool msg_on_info = L->st == 1 && msg[0];
+    /* a message wider than the terminal takes both status lines: never cut */
+    bool msg_on_info = msg[0] && (L->st == 1 || tui_width(msg) + 2 > L->W);
     if (!msg_on_info) {
         tui_fill(y_info, 0, L->W, st);
         line l = {y_info, 0, L->W};
@@ -763,11 +783,15 @@ static void draw_status(tui *t)
             size_t r = v->row[p];
             double val = view_cursor_value(v);
             char num[64];
-            if (isnan(val))
-                snprintf(num, sizeof num, "NaN");
+            size_t gen = view_col_gen(v, p, v->col);
+            if (isnan(val) && p == VIEW_TGT && r < g->nrows &&
+                view_row_token(v, p, r) >= (size_t)(q->attr_pos_start > 0 ? q->attr_pos_start : 0) + gen)
+                /* the generated token comes before this one: it cannot attend to it */
+                snprintf(num, sizeof num, "NaN (not attended: a future token)");
+            else if (isnan(val))
+                snprintf(num, sizeof num, "NaN (no value in the file)");
             else
                 snprintf(num, sizeof num, "%.9g", val);
-            size_t gen = view_col_gen(v, p, v->col);
             if (r < g->nrows)
                 snprintf(s, sizeof s, " %s %zu %s \u2190 %zu %s = %s",
                          p == VIEW_SRC ? "src" : "tgt", view_row_token(v, p, r),
@@ -816,11 +840,37 @@ static void draw_status(tui *t)
     if (msg[0]) {
         int y = msg_on_info ? y_info : y_msg;
         tui_style ms = theme_role(msg_err ? ROLE_ERROR : ROLE_MESSAGE);
-        tui_fill(y, 0, L->W, ms);
         char safe[sizeof listing * 2];
         tui_safe(msg, safe, sizeof safe);
         snprintf(s, sizeof s, " %s", msg == t->msg ? t->msg : safe);
-        tui_put(y, 0, s, L->W, ms, true, true);
+        for (int yy = y; yy <= y_msg; yy++) {
+            tui_fill(yy, 0, L->W, ms);
+            if (yy == y_msg) {   /* the last line: the rest (cut only past two lines) */
+                tui_put(yy, 0, s, L->W, ms, true, true);
+                break;
+            }
+            /* the characters that fit this line */
+            size_t cut = 0;
+            int cols = 0;
+            while (s[cut]) {
+                size_t nx = cut + 1;
+                while (s[nx] && ((unsigned char)s[nx] & 0xc0) == 0x80)
+                    nx++;
+                char ch[8];
+                snprintf(ch, sizeof ch, "%.*s", (int)(nx - cut), s + cut);
+                if (cols + tui_width(ch) > L->W)
+                    break;
+                cols += tui_width(ch);
+                cut = nx;
+            }
+            char part[sizeof s];
+            snprintf(part, sizeof part, "%.*s", (int)cut, s);
+            tui_put(yy, 0, part, L->W, ms, true, false);
+            /* the rest on the next line, indented by one space */
+            size_t rest = strlen(s + cut);
+            memmove(s + 1, s + cut, rest + 1);
+            s[0] = ' ';
+        }
         return;
     }
     if (L->st < 2)
@@ -828,8 +878,23 @@ static void draw_status(tui *t)
     tui_fill(y_msg, 0, L->W, st);
     line l = {y_msg, 0, L->W};
     seg(&l, " ", st);
+    /* the hints that fit, help and quit always among them (dropped from
+     * the end of the others) */
+    bool keep[ACT_COUNT];
+    int total = 1;
     for (int a = 0; a < ACT_COUNT; a++) {
-        if (!tui_action_table[a].hint)
+        keep[a] = tui_action_table[a].hint != NULL;
+        if (keep[a])
+            total += tui_width(tui_action_key(a)) + 3 + tui_width(tui_action_table[a].hint);
+    }
+    for (int a = ACT_COUNT - 1; a >= 0 && total - 2 >= L->W; a--) {
+        if (!keep[a] || a == ACT_QUIT || a == ACT_HELP)
+            continue;
+        keep[a] = false;
+        total -= tui_width(tui_action_key(a)) + 3 + tui_width(tui_action_table[a].hint);
+    }
+    for (int a = 0; a < ACT_COUNT; a++) {
+        if (!keep[a])
             continue;
         seg(&l, tui_action_key(a), key);
         snprintf(s, sizeof s, ":%s  ", tui_action_table[a].hint);
@@ -848,7 +913,7 @@ void tui_draw_main(tui *t)
     draw_header(t);
     if (!t->view_ok || !view_seq(&t->v)) {
         char s[AS_ERROR_MAX + 64];
-        snprintf(s, sizeof s, "Sequence %zu cannot be shown: %s", t->v.seq + 1,
+        snprintf(s, sizeof s, "Sequence %zu cannot be shown: %s", t->v.seq,
                  t->v.agg_error[0] ? t->v.agg_error : "no data");
         char safe[sizeof s];
         tui_safe(s, safe, sizeof safe);

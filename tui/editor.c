@@ -228,7 +228,7 @@ static void complete(tui *t, editor *ed, const char *line, size_t cur, pcomp *pc
         snprintf(ed->seqnum[k], sizeof ed->seqnum[k], "%s", num);
         char in[1024], gen[1024];
         tui_seq_texts(t, i, in, sizeof in, gen, sizeof gen);
-        snprintf(ed->seqhelp[k], sizeof ed->seqhelp[k], "seq %zu: %s", i + 1, gen);
+        snprintf(ed->seqhelp[k], sizeof ed->seqhelp[k], "seq %zu: %s", i, gen);
         pc->cand[k] = ed->seqnum[k];
         pc->help[k] = ed->seqhelp[k];
     }

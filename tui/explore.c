@@ -178,7 +178,7 @@ unsigned tui_goto_seq(tui *t, size_t k)
     struct stat st;
     tui_busy(t, what, path && !stat(path, &st) ? (uint64_t)st.st_size : 0, goto_job_run, &g);
     if (t->v.agg_error[0])
-        tui_msg(t, true, "sequence %zu: %s", k + 1, t->v.agg_error);
+        tui_msg(t, true, "sequence %zu: %s", k, t->v.agg_error);
     return tui_view_bits(g.ch) | TUI_CLEAR;
 }
 
@@ -507,6 +507,13 @@ int explore_main(const explore_opts *o_cli)
         return rc == AS_EUSAGE ? 2 : 1;
     }
     t.view_ok = true;
+    if (o->has_seq && !t.cat && o->seq >= view_nseqs(&t.v)) {
+        term_end();
+        fprintf(stderr, "attrscope: --seq %zu: there are %zu sequences (0..%zu)\n", o->seq,
+                view_nseqs(&t.v), view_nseqs(&t.v) - 1);
+        tui_free(&t);
+        return 2;
+    }
     if (!term_active()) {
         char err[256];
         if (term_start(&t, err, sizeof err)) {
@@ -516,9 +523,18 @@ int explore_main(const explore_opts *o_cli)
         }
     }
     if (t.cat && t.v.agg_error[0])
-        tui_msg(&t, true, "sequence 1: %s", t.v.agg_error);
+        tui_msg(&t, true, "sequence 0: %s", t.v.agg_error);
+    else if (t.v.note[0])
+        tui_msg(&t, false, "%s", t.v.note);
     if (t.cfg.error[0])
         tui_msg(&t, true, "%s", t.cfg.error);
+    if (o->has_seq && o->seq > 0) {
+        if (o->seq < view_nseqs(&t.v))
+            tui_goto_seq(&t, o->seq);
+        else   /* a directory still being read */
+            tui_msg(&t, true, "--seq %zu: only %zu sequences are listed so far", o->seq,
+                    view_nseqs(&t.v));
+    }
     if (o->compare)
         tui_compare_start(&t);
 

@@ -43,6 +43,8 @@ typedef struct explore_opts {
     const char **slices;       /* --slice DIM=A:B, repeatable */
     size_t nslices;
     size_t max_show_size;      /* --max-show-size, 0 = 20 */
+    bool has_seq;              /* --seq N: the sequence shown first (0-based) */
+    size_t seq;
     bool has_min, has_max;     /* --min, --max */
     double min, max;
     bool global_range;         /* --global-range: one range over the file's sequences */

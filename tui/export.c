@@ -77,7 +77,7 @@ static int write_page(tui *t, const char *path, html_out *o, as_error *err)
     char title[1200], name[1024];
     tui_safe(tui_file_name(t), name, sizeof name);
     snprintf(title, sizeof title, "attrscope: %s, sequence %zu, pipeline %s%s%s", name,
-             v->seq + 1, v->ch.pipeline, v->ch.weight[0] ? ", weighted by " : "", v->ch.weight);
+             v->seq, v->ch.pipeline, v->ch.weight[0] ? ", weighted by " : "", v->ch.weight);
     html_common c = {.title = title, .label = html_label, .label_ud = &lc};
     bool flat = view_ndim(v) <= 2;
     if (tui_export_is_tokens(path)) {
@@ -163,7 +163,7 @@ int tui_export_check(const char *path, as_error *err)
                         "%s: name it .csv, .json, .html, .tokens.html or .inseq.json(.gz)", path);
 }
 
-int tui_export(tui *t, const char *path, as_error *err)
+int tui_export_pane(tui *t, const char *path, int pane, as_error *err)
 {
     const char *ext = ext_of(path);
     if (tui_export_check(path, err))
@@ -171,10 +171,30 @@ int tui_export(tui *t, const char *path, as_error *err)
     if (is_inseq(path))
         return save_inseq(t, path, err);
     if (!strcasecmp(ext, "csv"))
-        return view_export(&t->v, t->v.pane, VIEW_EXPORT_CSV, path, err);
+        return view_export(&t->v, pane, VIEW_EXPORT_CSV, path, err);
     if (!strcasecmp(ext, "json"))
-        return view_export(&t->v, t->v.pane, VIEW_EXPORT_JSON, path, err);
+        return view_export(&t->v, pane, VIEW_EXPORT_JSON, path, err);
     return export_html(t, path, err);
+}
+
+int tui_export(tui *t, const char *path, as_error *err)
+{
+    return tui_export_pane(t, path, t->v.pane, err);
+}
+
+bool tui_export_is_grid(const char *path)
+{
+    const char *ext = ext_of(path);
+    return !is_inseq(path) && (!strcasecmp(ext, "csv") || !strcasecmp(ext, "json"));
+}
+
+bool tui_export_pane_path(const char *path, int pane, char *out, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash : path, '.');
+    size_t stem = dot ? (size_t)(dot - path) : strlen(path);
+    return (size_t)snprintf(out, n, "%.*s-%s%s", (int)stem, path,
+                            pane == VIEW_SRC ? "source" : "target", dot ? dot : "") < n;
 }
 
 char *tui_export_default_name(const tui *t)
@@ -190,8 +210,16 @@ char *tui_export_default_name(const tui *t)
     if (!stem[0])
         strcpy(stem, "attrscope");
     char *name = malloc(strlen(stem) + 64);
-    if (name)
-        sprintf(name, "%s-seq%zu-%s.csv", stem, t->v.seq + 1,
+    if (name && tui_export_both(t))   /* both panes: NAME-source.csv and NAME-target.csv */
+        sprintf(name, "%s-seq%zu.csv", stem, t->v.seq);
+    else if (name)
+        sprintf(name, "%s-seq%zu-%s.csv", stem, t->v.seq,
                 t->v.pane == VIEW_SRC ? "source" : "target");
     return name;
+}
+
+bool tui_export_both(const tui *t)
+{
+    return t->v.layout == VIEW_LAYOUT_BOTH && view_shows(&t->v, VIEW_SRC) &&
+           view_shows(&t->v, VIEW_TGT);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "label.h"
+#include "pyjson.h"
 #include "tui.h"
 
 typedef struct lines {
@@ -57,9 +58,13 @@ static char *scalar(const json_t *j, char *buf, size_t n)
     case JSON_INTEGER:
         snprintf(buf, n, "%lld", (long long)json_integer_value(j));
         return buf;
-    case JSON_REAL:
-        snprintf(buf, n, "%.17g", json_real_value(j));
+    case JSON_REAL: {
+        /* as Python (and attrscope info) print it: 1.2345, not 1.2344999999999999 */
+        char r[32];
+        pj_repr_double(json_real_value(j), r);
+        snprintf(buf, n, "%s", r);
         return buf;
+    }
     case JSON_TRUE:
         return strcpy(buf, "true");
     case JSON_FALSE:
@@ -139,8 +144,14 @@ char **tui_info_lines(const tui *t, size_t *n)
     size_t nf = a ? view_agg_nfiles(a) : 0;
     size_t cur = a ? view_agg_file(a, t->v.seq, NULL, NULL) : 0;
     if (t->cat) {
-        addf(&l, "Files (%zu, %zu read, %zu could not be read):", nf,
-             catalog_nskimmed(t->cat), t->nfailed);
+        /* skimmed files were tried: those that failed were not read */
+        size_t tried = catalog_nskimmed(t->cat);
+        size_t bad = t->nfailed < tried ? t->nfailed : tried;
+        char pending[64] = "";
+        if (tried < nf)
+            snprintf(pending, sizeof pending, ", %zu not read yet", nf - tried);
+        addf(&l, "Files (%zu, %zu read, %zu could not be read%s):", nf, tried - bad, bad,
+             pending);
         for (size_t i = 0; i < nf; i++) {
             bool read = view_agg_info(a, i) != NULL;
             addf(&l, "%s %s%s", i == cur ? "*" : " ", view_agg_file_path(a, i),
@@ -159,7 +170,7 @@ char **tui_info_lines(const tui *t, size_t *n)
     const as_seq *raw = tui_meta(t, t->v.seq);
     if (raw) {
         addf(&l, "%s", "");
-        addf(&l, "Sequence %zu (as stored):", t->v.seq + 1);
+        addf(&l, "Sequence %zu (as stored):", t->v.seq);
         addf(&l, "  class: %s (%s)", raw->class_name ? raw->class_name : "?",
              attr_class_short(raw->cls));
         addf(&l, "  source tokens: %zu, target tokens: %zu", raw->source.n, raw->target.n);
@@ -191,7 +202,7 @@ char **tui_info_lines(const tui *t, size_t *n)
         view_agg_file(a, t->v.seq, &first, NULL);
     const as_seq *stored = o && t->v.seq - first < o->nseqs ? &o->seqs[t->v.seq - first] : raw;
     if (shown && shown != stored) {
-        addf(&l, "Sequence %zu after the pipeline \"%s\":", t->v.seq + 1, t->v.ch.pipeline);
+        addf(&l, "Sequence %zu after the pipeline \"%s\":", t->v.seq, t->v.ch.pipeline);
         tensor_line(&l, "source_attributions", shown->source_attr);
         tensor_line(&l, "target_attributions", shown->target_attr);
     }

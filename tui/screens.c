@@ -1,8 +1,10 @@
 /* screens.c - dialogs stacked over the grid: a pager (help, info), a list
  * to pick from, a one-line prompt, a yes/no question; and the line editor
  * they share with the pipeline editor. */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "label.h"
 #include "tui.h"
@@ -381,7 +383,7 @@ static void list_search(tui *t, list *l, bool backwards, bool again)
         return;
     }
     l->sel = (size_t)k;
-    snprintf(l->note, sizeof l->note, "'%s': %zu (n next, N previous)", q, (size_t)k + 1);
+    snprintf(l->note, sizeof l->note, "'%s': sequence %zu (n next, N previous)", q, (size_t)k);
 }
 
 static unsigned list_search_enter(tui *t, const char *text, void *ud, as_error *err)
@@ -500,30 +502,176 @@ typedef struct prompt {
     char title[256];
     lineedit le;
     char error[AS_ERROR_MAX];
+    bool note;                 /* error holds completions, not an error */
+    bool paths;                /* Tab completes file paths */
     tui_enter_fn enter;
     void *ud;
     tui_prompt_tab_fn tab;
 } prompt;
+
+/* Splits s into lines of at most w characters (at spaces when it can) at
+ * the starts in brk[]; returns how many (at most nmax). */
+static int wrap_lines(const char *s, int w, size_t *brk, int nmax)
+{
+    int n = 0;
+    size_t i = 0, len = strlen(s);
+    while (i < len && n < nmax) {
+        brk[n++] = i;
+        size_t j = i, last_space = 0;
+        int cols = 0;
+        while (j < len && cols < w) {
+            if (s[j] == ' ')
+                last_space = j;
+            j++;
+            while (j < len && ((unsigned char)s[j] & 0xc0) == 0x80)
+                j++;
+            cols++;
+        }
+        if (j < len && last_space > i)
+            j = last_space + 1;
+        i = j;
+    }
+    return n;
+}
 
 static void prompt_draw(tui *t, screen *sc)
 {
     (void)t;
     prompt *p = (prompt *)sc;
     int y, x, h, w, iy, ix, ih, iw;
-    dialog_rect(p->error[0] ? 5 : 4, 72, &y, &x, &h, &w);
+    char safe[AS_ERROR_MAX * 2];
+    size_t brk[16];
+    int nl = 0;
+    if (p->error[0]) {
+        /* the whole message, wrapped: never cut */
+        tui_safe(p->error, safe, sizeof safe);
+        int H, W;
+        getmaxyx(stdscr, H, W);
+        (void)H;
+        int bw = imin(72, W - (W > 40 ? 4 : 0)) - 4;   /* inside the box */
+        nl = wrap_lines(safe, imax(bw, 8), brk, 16);
+    }
+    dialog_rect(p->error[0] ? 4 + nl : 4, 72, &y, &x, &h, &w);
     tui_box(y, x, h, w, p->title, &iy, &ix, &ih, &iw);
     if (ih >= 2) {
         if (p->error[0]) {
-            char safe[AS_ERROR_MAX * 2];
-            tui_safe(p->error, safe, sizeof safe);
-            tui_put(iy + 1, ix, safe, iw, theme_role(ROLE_ERROR), false, true);
+            for (int k = 0; k < nl && 1 + k < ih; k++) {
+                size_t a = brk[k], b = k + 1 < nl ? brk[k + 1] : strlen(safe);
+                char part[AS_ERROR_MAX * 2];
+                snprintf(part, sizeof part, "%.*s", (int)(b - a), safe + a);
+                tui_put(iy + 1 + k, ix, part, iw,
+                        theme_role(p->note ? ROLE_DIM : ROLE_ERROR), false, true);
+            }
         } else {
-            tui_put(iy + ih - 1, ix, "Enter accept, Esc cancel", iw, theme_role(ROLE_DIM),
-                    false, true);
+            tui_put(iy + ih - 1, ix,
+                    p->paths ? "Enter accept, Tab complete, Esc cancel" : "Enter accept, Esc cancel",
+                    iw, theme_role(ROLE_DIM), false, true);
         }
     }
     le_draw(&p->le, iy, ix, iw, theme_role(ROLE_SELECT));
     curs_set(1);
+}
+
+bool tui_expand_home(const char *path, char *out, size_t n)
+{
+    const char *home = getenv("HOME");
+    if (path[0] == '~' && (path[1] == '/' || !path[1]) && home && *home)
+        return (size_t)snprintf(out, n, "%s%s", home, path + 1) < n;
+    return (size_t)snprintf(out, n, "%s", path) < n;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Tab in a path prompt (the cursor at the end of the line). */
+static void complete_path(prompt *p)
+{
+    lineedit *le = &p->le;
+    le->fresh = false;
+    le->cur = strlen(le->buf);
+    const char *typed = le->buf;
+    const char *slash = strrchr(typed, '/');
+    size_t dl = slash ? (size_t)(slash - typed) + 1 : 0;   /* "dir/" as typed */
+    char dir_typed[VIEW_PIPE_MAX], dir[VIEW_PIPE_MAX + 256];
+    snprintf(dir_typed, sizeof dir_typed, "%.*s", (int)dl, typed);
+    if (!tui_expand_home(dl ? dir_typed : ".", dir, sizeof dir))
+        return;
+    if (typed[0] == '~' && !slash) {   /* "~" alone: the home directory */
+        if (!typed[1] && strlen(le->buf) + 1 < sizeof le->buf)
+            strcat(le->buf, "/"), le->cur = strlen(le->buf);
+        return;
+    }
+    const char *base = typed + dl;
+    size_t bl = strlen(base);
+    DIR *d = opendir(dir[0] ? dir : "/");
+    if (!d) {
+        snprintf(p->error, sizeof p->error, "%s: no such directory", dir);
+        p->note = false;
+        return;
+    }
+    char **m = NULL;
+    size_t nm = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (strncmp(e->d_name, base, bl) || (e->d_name[0] == '.' && base[0] != '.'))
+            continue;
+        if (nm == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            char **nv = realloc(m, nc * sizeof *nv);
+            if (!nv)
+                break;
+            m = nv;
+            cap = nc;
+        }
+        char full[VIEW_PIPE_MAX * 2 + 256];
+        snprintf(full, sizeof full, "%s/%s", dir, e->d_name);
+        struct stat st;
+        bool isdir = !stat(full, &st) && S_ISDIR(st.st_mode);
+        size_t l = strlen(e->d_name);
+        char *s = malloc(l + 2);
+        if (!s)
+            break;
+        memcpy(s, e->d_name, l);
+        s[l] = isdir ? '/' : '\0';
+        s[l + 1] = '\0';
+        m[nm++] = s;
+    }
+    closedir(d);
+    if (!nm) {
+        snprintf(p->error, sizeof p->error, "no file starts with '%s' in %s", base,
+                 dl ? dir_typed : "this directory");
+        p->note = true;
+        free(m);
+        return;
+    }
+    qsort(m, nm, sizeof *m, cmp_str);
+    /* what every match shares */
+    size_t common = strlen(m[0]);
+    for (size_t i = 1; i < nm; i++) {
+        size_t k = 0;
+        while (k < common && m[i][k] == m[0][k])
+            k++;
+        common = k;
+    }
+    if (common > bl && dl + common < sizeof le->buf) {
+        memcpy(le->buf + dl, m[0], common);
+        le->buf[dl + common] = '\0';
+        le->cur = strlen(le->buf);
+    }
+    p->error[0] = '\0';
+    if (nm > 1) {
+        size_t o = 0;
+        for (size_t i = 0; i < nm && o + 8 < sizeof p->error; i++)
+            o += (size_t)snprintf(p->error + o, sizeof p->error - o, "%s%s", i ? "  " : "", m[i]);
+        p->note = true;
+    }
+    for (size_t i = 0; i < nm; i++)
+        free(m[i]);
+    free(m);
 }
 
 static unsigned prompt_key(tui *t, screen *sc, int key)
@@ -544,6 +692,7 @@ static unsigned prompt_key(tui *t, screen *sc, int key)
             self->below = t->top;
             t->top = self;
             snprintf(p->error, sizeof p->error, "%s", e.msg);
+            p->note = false;
             return TUI_REDRAW | bits;
         }
         self->below = NULL;
@@ -556,8 +705,12 @@ static unsigned prompt_key(tui *t, screen *sc, int key)
         tui_pop(t);
         return TUI_REDRAW;
     }
-    if (key == '\t' && p->tab) {
+    if (key == '	' && p->tab) {
         p->tab(t, p->title, sizeof p->title, p->ud);
+        return TUI_REDRAW;
+    }
+    if (p->paths && (key == '	' || key == TUI_KEYCODE(KEY_BTAB))) {
+        complete_path(p);
         return TUI_REDRAW;
     }
     if (le_key(&p->le, key))
@@ -590,6 +743,12 @@ void prompt_set_tab(screen *s, tui_prompt_tab_fn fn)
     ((prompt *)s)->tab = fn;
 }
 
+void prompt_complete_paths(screen *sc)
+{
+    if (sc)
+        ((prompt *)sc)->paths = true;
+}
+
 /* -------------------------------------------------------------- confirm */
 
 typedef struct confirm {
@@ -605,11 +764,24 @@ static void confirm_draw(tui *t, screen *sc)
     (void)t;
     confirm *c = (confirm *)sc;
     int y, x, h, w, iy, ix, ih, iw;
-    dialog_rect(4, tui_width(c->question) + 6, &y, &x, &h, &w);
+    /* the question wrapped to the dialog, never cut */
+    int H, W;
+    getmaxyx(stdscr, H, W);
+    (void)H;
+    int want = imin(tui_width(c->question) + 6, W - (W > 40 ? 4 : 0));
+    size_t brk[16];
+    int nl = wrap_lines(c->question, imax(want - 4, 8), brk, 16);
+    dialog_rect(3 + nl, want, &y, &x, &h, &w);
     tui_box(y, x, h, w, "confirm", &iy, &ix, &ih, &iw);
-    tui_put(iy, ix, c->question, iw, theme_role(ROLE_NORMAL), false, true);
+    for (int k = 0; k < nl && k < ih - 1; k++) {
+        size_t a = brk[k], b = k + 1 < nl ? brk[k + 1] : strlen(c->question);
+        char part[sizeof c->question];
+        snprintf(part, sizeof part, "%.*s", (int)(b - a), c->question + a);
+        tui_put(iy + k, ix, part, iw, theme_role(ROLE_NORMAL), false, true);
+    }
     if (ih > 1)
-        tui_put(iy + 1, ix, "y yes, any other key no", iw, theme_role(ROLE_DIM), false, true);
+        tui_put(iy + imin(nl, ih - 1), ix, "y yes, any other key no", iw, theme_role(ROLE_DIM),
+                false, true);
 }
 
 static unsigned confirm_key(tui *t, screen *sc, int key)

@@ -64,6 +64,8 @@ typedef struct tui_layout {
     int collab_y;
     int label_w;               /* frozen row-label column */
     int cw;                    /* cell width */
+    int numw;                  /* width of the numbers in it (cells widened to fit
+                                  the terminal keep 2 places, as at 6 columns) */
     int panel_w;               /* top-k panel (0: hidden) */
     int vis_cols;
     int pane_y[2], pane_h[2];  /* 0 height: not shown */
@@ -102,7 +104,7 @@ typedef struct tui_slow {
 
 /* Sequence numbers as the explorer shows them (header, list, messages, the
  * `:` prompt): the one place that says where they start. */
-#define TUI_SEQ_BASE 1
+#define TUI_SEQ_BASE 0
 static inline size_t tui_seq_number(size_t k) { return k + TUI_SEQ_BASE; }
 
 /* Settings remembered between runs (config.c): $XDG_CONFIG_HOME/attrscope/
@@ -335,6 +337,13 @@ screen *prompt_new(const char *title, const char *init, bool replace, tui_enter_
 /* Tab in the prompt calls fn, which may change the title (n bytes). */
 typedef void (*tui_prompt_tab_fn)(tui *t, char *title, size_t n, void *ud);
 void prompt_set_tab(screen *s, tui_prompt_tab_fn fn);
+/* Makes a prompt complete file paths with Tab (a leading ~ is the home
+ * directory): one match is filled in (a directory with its '/'), several
+ * fill in what they share and are listed under the line. */
+void prompt_complete_paths(screen *prompt);
+/* A leading "~" or "~/" of path replaced by $HOME into out; false when it
+ * does not fit. */
+bool tui_expand_home(const char *path, char *out, size_t n);
 screen *confirm_new(const char *question, tui_pick_fn yes, void *ud, void (*ud_free)(void *));
 
 /* A one-line UTF-8 editor shared by the prompt and the pipeline editor. */
@@ -367,6 +376,15 @@ void tui_lines_free(char **lines, size_t n);
 bool tui_export_is_tokens(const char *path);
 int tui_export_check(const char *path, as_error *err);
 int tui_export(tui *t, const char *path, as_error *err);
+/* The same for the grid of pane (CSV and JSON write one pane). */
+int tui_export_pane(tui *t, const char *path, int pane, as_error *err);
+/* Whether path names a CSV or JSON grid export. */
+bool tui_export_is_grid(const char *path);
+/* Whether both panes are shown (then a grid export writes both). */
+bool tui_export_both(const tui *t);
+/* path with "-source" or "-target" before its extension, into out. */
+bool tui_export_pane_path(const char *path, int pane, char *out, size_t n);
+/* NAME-seqN-PANE.csv, or NAME-seqN.csv when both panes are shown. */
 char *tui_export_default_name(const tui *t);
 
 #endif

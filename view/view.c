@@ -799,14 +799,112 @@ size_t view_dim_size(const view_state *v, int dim)
     return t && dim >= 0 && dim < t->ndim ? t->shape[dim] : 0;
 }
 
+/* Rank of the stored tensors of the shown sequence (before the pipeline). */
+int view_stored_ndim(const view_state *v)
+{
+    const as_seq *m = v->agg ? view_agg_meta(v->agg, v->seq) : NULL;
+    int n = 0;
+    if (m && m->source_attr && m->source_attr->ndim > n)
+        n = m->source_attr->ndim;
+    if (m && m->target_attr && m->target_attr->ndim > n)
+        n = m->target_attr->ndim;
+    return n;
+}
+
 const char *view_dim_name(const view_state *v, int dim)
 {
     const as_seq *s = v->cur.seq;
-    return attr_dim_name(s ? s->cls : AS_CLS_BASE, view_ndim(v), dim);
+    int nd = view_ndim(v);
+    if (dim >= nd) {
+        /* a dim the pipeline reduced: named as the stored tensor names it */
+        const as_seq *m = v->agg ? view_agg_meta(v->agg, v->seq) : NULL;
+        if (m)
+            return attr_dim_name(m->cls, view_stored_ndim(v), dim);
+    }
+    return attr_dim_name(s ? s->cls : AS_CLS_BASE, nd, dim);
+}
+
+/* The pipeline that keeps the extra dims of text: its reducing steps
+ * (scores and its functions, default) dropped; "none" when nothing is left.
+ * NULL on a parse or allocation failure. */
+static char *keeping_pipeline(const char *text)
+{
+    as_pipeline p;
+    as_error e = {0};
+    if (pipe_parse(text, &p, NULL, &e))
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < p.nsteps; i++) {
+        if (p.steps[i].kind == AS_AGG_SCORES || p.steps[i].kind == AS_AGG_DEFAULT)
+            pipe_step_free(&p.steps[i]);
+        else
+            p.steps[k++] = p.steps[i];
+    }
+    p.nsteps = k;
+    char *r = p.form == AS_PIPE_STEPS && k ? pipe_format(&p) : strdup("none");
+    pipe_free(&p);
+    return r;
+}
+
+unsigned view_keep_extra_dims(view_state *v, int dim, as_error *err)
+{
+    v->note[0] = '\0';
+    int nd = view_ndim(v), stored = view_stored_ndim(v);
+    if (dim < nd)
+        return 0;
+    if (dim >= stored) {
+        if (stored <= 2)
+            as_error_set(err, AS_EUSAGE, "the attributions are 2D: there are no extra dims");
+        else
+            as_error_set(err, AS_EUSAGE, "dim %d: the stored tensors have dims 0..%d", dim,
+                         stored - 1);
+        return 0;
+    }
+    const char *name = view_dim_name(v, dim);
+    if (v->ch.weight[0]) {
+        as_error_set(err, AS_EUSAGE,
+                     "weighting by '%s' aggregates to 2D first (as inseq's "
+                     "weight_attributions), so %s is gone: clear the weight (key w, empty) "
+                     "and use the pipeline 'none' (key a, option -a none)",
+                     v->ch.weight, name);
+        return 0;
+    }
+    char *keep = keeping_pipeline(v->ch.pipeline);
+    if (!keep) {
+        as_error_set(err, AS_ENOMEM, "out of memory");
+        return 0;
+    }
+    char was[VIEW_PIPE_MAX];
+    snprintf(was, sizeof was, "%s", v->ch.pipeline);
+    view_choice c = v->ch;
+    memset(c.pipeline, 0, sizeof c.pipeline);
+    snprintf(c.pipeline, sizeof c.pipeline, "%s", keep);
+    free(keep);
+    as_error e = {0};
+    unsigned ch = change_choice(v, &c, &e);
+    if (e.code || view_ndim(v) <= dim) {
+        if (!e.code && ch)
+            view_undo(v, NULL);
+        as_error_set(err, AS_EUSAGE,
+                     "the pipeline '%s' reduces %s to 2D: use the pipeline 'none' (key a, "
+                     "option -a none) to keep it%s%s",
+                     was, name, e.code ? ": " : "", e.code ? e.msg : "");
+        return 0;
+    }
+    snprintf(v->note, sizeof v->note,
+             "the pipeline '%s' reduced %s: now '%s', which keeps it (u: back)", was, name,
+             v->ch.pipeline);
+    return ch;
 }
 
 unsigned view_set_show_dim(view_state *v, int dim, as_error *err)
 {
+    unsigned kept = 0;
+    if (dim >= 2 && dim >= view_ndim(v) && view_stored_ndim(v) > dim) {
+        kept = view_keep_extra_dims(v, dim, err);
+        if (!kept)
+            return 0;
+    }
     int nd = view_ndim(v);
     if (dim >= 0) {
         if (dim < 2 || dim >= nd) {
@@ -821,16 +919,18 @@ unsigned view_set_show_dim(view_state *v, int dim, as_error *err)
         slice_range(&v->ch.slice[dim], view_dim_size(v, dim), &a, &len);
         if (len > v->max_show_size) {
             as_error_set(err, AS_EUSAGE,
-                         "%s has %zu entries, more than max-show-size %zu: slice it first",
-                         view_dim_name(v, dim), len, v->max_show_size);
-            return 0;
+                         "%s has %zu entries, more than max-show-size %zu: slice it first "
+                         "(key S or option --slice %d=0:%zu), or raise --max-show-size",
+                         view_dim_name(v, dim), len, v->max_show_size, dim,
+                         v->max_show_size < len ? v->max_show_size : len);
+            return kept;
         }
     } else {
         dim = -1;
     }
     view_choice c = v->ch;
     c.show_dim = dim;
-    return change_choice(v, &c, err);
+    return change_choice(v, &c, err) | kept;
 }
 
 int view_parse_dim(const view_state *v, const char *s, int *dim, as_error *err)
@@ -838,6 +938,8 @@ int view_parse_dim(const view_state *v, const char *s, int *dim, as_error *err)
     while (isspace((unsigned char)*s))
         s++;
     int nd = view_ndim(v);
+    if (view_stored_ndim(v) > nd)
+        nd = view_stored_ndim(v);   /* dims the pipeline reduced can be asked for */
     char *end;
     errno = 0;
     long d = strtol(s, &end, 10);
@@ -916,6 +1018,12 @@ unsigned view_set_slice_str(view_state *v, const char *spec, as_error *err)
     const char *r = eq + 1;
     if (!*r || !strcmp(r, ":"))
         return view_set_slice(v, dim, false, 0, 0, err);
+    unsigned kept = 0;
+    if (dim >= 2 && dim >= view_ndim(v) && view_stored_ndim(v) > dim) {
+        kept = view_keep_extra_dims(v, dim, err);
+        if (!kept)
+            return 0;
+    }
     const char *colon = strchr(r, ':');
     size_t a = 0, b = dim_extent(v, dim);
     bool bad;
@@ -928,18 +1036,24 @@ unsigned view_set_slice_str(view_state *v, const char *spec, as_error *err)
     }
     if (bad) {
         as_error_set(err, AS_EUSAGE, "slice '%s': A and B must be non-negative integers", spec);
-        return 0;
+        return kept;
     }
-    return view_set_slice(v, dim, true, a, b, err);
+    return view_set_slice(v, dim, true, a, b, err) | kept;
 }
 
 unsigned view_set_slice(view_state *v, int dim, bool on, size_t a, size_t b, as_error *err)
 {
+    unsigned kept = 0;
+    if (on && dim >= 2 && dim >= view_ndim(v) && view_stored_ndim(v) > dim) {
+        kept = view_keep_extra_dims(v, dim, err);
+        if (!kept)
+            return 0;
+    }
     int nd = view_ndim(v);
     if (dim < 0 || dim >= nd) {
         as_error_set(err, AS_EUSAGE, "slice: dim %d: the tensor has dims 0..%d", dim,
                      nd ? nd - 1 : 0);
-        return 0;
+        return kept;
     }
     view_choice c = v->ch;
     if (on) {
@@ -947,7 +1061,7 @@ unsigned view_set_slice(view_state *v, int dim, bool on, size_t a, size_t b, as_
         if (!(a < b) || b > size) {
             as_error_set(err, AS_EUSAGE, "slice %d=%zu:%zu: %s has size %zu (need A < B <= %zu)",
                          dim, a, b, view_dim_name(v, dim), size, size);
-            return 0;
+            return kept;
         }
         c.slice[dim] = (view_slice){.on = true, .a = a, .b = b};
         /* a slider holds an index inside its slice */
@@ -956,7 +1070,7 @@ unsigned view_set_slice(view_state *v, int dim, bool on, size_t a, size_t b, as_
     } else {
         c.slice[dim] = (view_slice){0};
     }
-    return change_choice(v, &c, err);
+    return change_choice(v, &c, err) | kept;
 }
 
 unsigned view_undo(view_state *v, as_error *err)
@@ -1148,7 +1262,7 @@ size_t view_snapshot(const view_state *v, char *buf, size_t n)
             len += (size_t)k_;                                                    \
     } while (0)
     const as_seq *s = v->cur.seq;
-    OUT("seq %zu/%zu class=%s pipeline=\"%s\" weight=\"%s\"\n", v->seq + 1,
+    OUT("seq %zu of %zu class=%s pipeline=\"%s\" weight=\"%s\"\n", v->seq,
         view_nseqs(v), s ? attr_class_short(s->cls) : "-", v->ch.pipeline,
         v->ch.weight);
     if (v->agg_error[0])

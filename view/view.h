@@ -127,6 +127,9 @@ typedef struct view_state {
     int sort_pane;
     size_t sort_col;            /* grid column the rows are sorted by */
     size_t *order[2];           /* owned; NULL when the pane is not sorted */
+    /* What the last choice did besides what was asked ("" when nothing):
+     * set when a pipeline was changed to keep the dim asked for. */
+    char note[AS_ERROR_MAX];
 } view_state;
 
 /* Options view_open applies before the first sequence is shown. */
@@ -234,6 +237,16 @@ size_t view_dim_size(const view_state *v, int dim);
 const char *view_dim_name(const view_state *v, int dim);
 /* Whether dim is held by a slider now (extra dim, not show_dim). */
 bool view_is_slider(const view_state *v, int dim);
+/* Rank of the shown sequence's stored tensors, before the pipeline. */
+int view_stored_ndim(const view_state *v);
+/* When the pipeline reduced dim (an extra dim of the stored tensors): switches
+ * to the pipeline without its reducing steps (scores, its functions,
+ * default; "none" when nothing else is left), one undo entry, and says so in
+ * v->note.  A weight makes the view 2D whatever the pipeline: then, and
+ * when the new pipeline fails, an error says what to do.  view_set_show_dim,
+ * view_set_slice and view_set_slice_str call it for dims >= 2; 0 when
+ * nothing changed. */
+unsigned view_keep_extra_dims(view_state *v, int dim, as_error *err);
 unsigned view_slider_step(view_state *v, long delta);
 unsigned view_slider_next_dim(view_state *v);
 

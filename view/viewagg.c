@@ -285,7 +285,7 @@ static const as_output *source_of(view_agg *a, size_t seq, size_t *local, as_err
 {
     if (!a->cat) {
         if (!a->out || seq >= a->out->nseqs) {
-            as_error_set(err, AS_EUSAGE, "there is no sequence %zu", seq + 1);
+            as_error_set(err, AS_EUSAGE, "there is no sequence %zu", seq);
             return NULL;
         }
         *local = seq;
@@ -293,7 +293,7 @@ static const as_output *source_of(view_agg *a, size_t seq, size_t *local, as_err
     }
     size_t fi;
     if (!catalog_meta(a->cat, seq, &fi, NULL)) {
-        as_error_set(err, AS_EUSAGE, "there is no sequence %zu (yet)", seq + 1);
+        as_error_set(err, AS_EUSAGE, "there is no sequence %zu (yet)", seq);
         return NULL;
     }
     if (!a->has_file || fi != a->cur_file) {
