@@ -13,6 +13,7 @@ static const char usage[] =
     "       attrscope show FILE... [OPTIONS]            heatmaps as text\n"
     "       attrscope export FILE... -o OUT [OPTIONS]   HTML, JSON or CSV\n"
     "       attrscope save FILE... -o OUT [OPTIONS]     write files inseq can load\n"
+    "       attrscope summary FILE...|DIR [OPTIONS]     a dataset run at a glance\n"
     "       attrscope --keys-markdown                   the explorer's keys\n"
     "       attrscope --help | --version\n"
     "\n"
@@ -69,6 +70,7 @@ int main(int argc, char **argv)
             int (*fn)(int, char **);
         } cmds[] = {
             {"info", cmd_info}, {"show", cmd_show}, {"export", cmd_export}, {"save", cmd_save},
+            {"summary", cmd_summary},
         };
         for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
             if (!strcmp(a, cmds[i].name))
