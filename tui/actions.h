@@ -40,7 +40,10 @@
     X(PANES, "Views", "panes", "Tab", "cycle source, target, both stacked", "panes")          \
     X(NEXT_SEQ, "Views", "next-sequence", "]", "next sequence", NULL)                         \
     X(PREV_SEQ, "Views", "previous-sequence", "[", "previous sequence", NULL)                 \
-    X(SEQ_LIST, "Views", "sequences", "s", "list the sequences with their texts", "seqs")     \
+    X(SEQ_LIST, "Views", "sequences", "s",                                                    \
+      "list the sequences with their texts, sortable by a summary column", "seqs")           \
+    X(OVERVIEW, "Views", "overview", "O",                                                     \
+      "dataset overview: distributions, position mass, top tokens", "overview")               \
     X(TOPK, "Views", "top-k", "T", "side panel: top attributed tokens of the column", NULL)   \
     X(INFO, "Views", "info", "i", "everything the file says about the run", "info")           \
     X(RAW, "Views", "raw-tokens", "t", "switch between decoded and raw token text", NULL)      \
@@ -59,6 +62,8 @@
     X(SLICE, "Data", "slice", "S", "slice a dim to a range (DIM=A:B)", NULL)                  \
     X(EXPORT, "Data", "export", "e", "export (.csv .json .html .tokens.html .inseq.json)", "export")     \
     X(RELOAD, "Data", "reload", "r", "reload the files from disk", NULL)                      \
+    X(FOLLOW, "Data", "follow", "F", "follow: reload when the files or the directory change",  \
+      NULL)                                                                                   \
     X(HELP, "Other", "help", "? F1", "this help", "help")                                     \
     X(REDRAW, "Other", "redraw", "C-l", "redraw the screen", NULL)                            \
     X(QUIT, "Other", "quit", "q", "quit", "quit")

@@ -49,6 +49,7 @@ typedef struct explore_opts {
     explore_color color;       /* --color auto|truecolor|256|8|mono */
     explore_decode decode;     /* --raw-tokens */
     bool stats;                /* --stats: frame times to stderr at exit */
+    bool watch;                /* --watch: follow the files as they change */
 } explore_opts;
 
 int explore_main(const explore_opts *opts);

@@ -19,7 +19,8 @@ const char *explore_opts_usage(void)
            "      --global-range    one color range over all sequences of the file\n"
            "      --color MODE      auto, truecolor, 256, 8 or mono (NO_COLOR is honoured)\n"
            "      --raw-tokens      show token strings as stored, not decoded\n"
-           "      --stats           print frame times to stderr at exit\n";
+           "      --stats           print frame times to stderr at exit\n"
+           "      --watch           follow: reload when the files or directory change (key F)\n";
 }
 
 static int fail(char *err, size_t n, const char *fmt, const char *a)
@@ -80,7 +81,7 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
             snprintf(name, sizeof name, "%s", a);
         }
         bool flag = !strcmp(name, "--global-range") || !strcmp(name, "--raw-tokens") ||
-                    !strcmp(name, "--stats");
+                    !strcmp(name, "--stats") || !strcmp(name, "--watch");
         if (flag) {
             if (val)
                 return fail(err, errlen, "option '%s' takes no value", name);
@@ -95,6 +96,8 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
             o->decode = EXPLORE_DECODE_RAW;
         } else if (!strcmp(name, "--stats")) {
             o->stats = true;
+        } else if (!strcmp(name, "--watch")) {
+            o->watch = true;
         } else if (!strcmp(name, "-a") || !strcmp(name, "--aggregate") || !strcmp(name, "-p") ||
                    !strcmp(name, "--pipeline")) {
             o->pipeline = val;
