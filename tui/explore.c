@@ -516,7 +516,10 @@ int explore_main(const explore_opts *o)
     int last_key = 0;
     for (;;) {
         if (bits & TUI_RELOAD) {
+            tui_cursor cur;
+            tui_cursor_save(&t, &cur);
             bits |= reload(&t);
+            bits |= tui_cursor_restore(&t, &cur);
             tui_summary_restart(&t);
             tui_watch_reloaded(&t);
         }

@@ -39,6 +39,15 @@ void tui_summary_restart(tui *t);
 void tui_summary_free(tui *t);
 
 /* watch.c */
+/* The cursor across a reload: the same sequence gets the same layout,
+ * pane, rows and column back (clamped to the new data). */
+typedef struct tui_cursor {
+    size_t seq;
+    int layout, pane;
+    size_t row[2], col;
+} tui_cursor;
+void tui_cursor_save(const tui *t, tui_cursor *c);
+unsigned tui_cursor_restore(tui *t, const tui_cursor *c);
 /* Turns following on or off (message in the status line); TUI_* bits. */
 unsigned tui_watch_toggle(tui *t);
 bool tui_watch_on(const tui *t);

@@ -375,13 +375,20 @@ static void ov_build(tui *t, overview *o)
         }
         sum_token *top;
         size_t n = summary_top_tokens(s, 2, 15, &top);
+        tokens_mode mode = TOKENS_NONE;
+        if (n != (size_t)-1 && n && !t->raw_tokens) {
+            /* decoded as the tokens' own look says (files may differ) */
+            const char *texts[15];
+            for (size_t i = 0; i < n; i++)
+                texts[i] = top[i].text;
+            mode = tokens_detect(texts, n);
+        }
         if (n != (size_t)-1) {
             addf(&l, "%s", "");
             addf(&l, "tokens receiving the most attribution (mean share of a step, 2+ cells)");
             for (size_t i = 0; i < n; i++) {
                 char lab[512];
-                tui_label(top[i].text, t->raw_tokens ? TOKENS_NONE : tui_file_mode(t, 0), lab,
-                          sizeof lab);
+                tui_label(top[i].text, mode, lab, sizeof lab);
                 size_t cut = tui_fit(lab, 24, NULL);
                 lab[cut] = '\0';
                 int pad = 24 - tui_width(lab);
@@ -585,7 +592,9 @@ static void sl_draw(tui *t, screen *sc)
     int w = imax(W - (W > 40 ? 4 : 0), 10);
     int iy, ix, ih, iw;
     char title[512], sortname[128] = "the files' order", nb[64];
-    if (l->sort >= 0)
+    if (l->sort >= 0 && t->sum && t->sum->s)
+        tui_safe(summary_col_name(t->sum->s, (size_t)l->sort), sortname, sizeof sortname);
+    else if (l->sort >= 0)
         snprintf(sortname, sizeof sortname, "%s", col_short(t, l->sort, nb, sizeof nb));
     snprintf(title, sizeof title, "sequences (%zu), sorted by %s %s", l->n, sortname,
              l->rev ? (tui_utf8() ? "\u25bc" : "desc") : (tui_utf8() ? "\u25b2" : "asc"));
@@ -598,7 +607,16 @@ static void sl_draw(tui *t, screen *sc)
     for (size_t c = 0; c < ncols && at < (int)sizeof hdr - 64; c++) {
         char name[64];
         const char *s = col_short(t, (long)c, nb, sizeof nb);
-        snprintf(name, sizeof name, "%s%s", (long)c == l->sort ? (l->rev ? "-" : "+") : "", s);
+        if ((long)c == l->sort) {
+            /* the sorted column's mark, inside the column's width */
+            char cut[64];
+            snprintf(cut, sizeof cut, "%s", s);
+            cut[tui_fit(cut, col_width((long)c) - 1, NULL)] = '\0';
+            snprintf(name, sizeof name, "%s%s",
+                     tui_utf8() ? (l->rev ? "\u25bc" : "\u25b2") : (l->rev ? "-" : "+"), cut);
+        } else {
+            snprintf(name, sizeof name, "%s", s);
+        }
         int pad = col_width((long)c) - tui_width(name);
         at += snprintf(hdr + at, sizeof hdr - (size_t)at, "%*s%s ", pad > 0 ? pad : 0, "", name);
     }

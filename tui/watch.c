@@ -332,3 +332,23 @@ void tui_watch_reloaded(tui *t)
                  w->nremoved);
     tui_msg(t, false, "following: reloaded at %s (%s); F stops", when, what);
 }
+
+void tui_cursor_save(const tui *t, tui_cursor *c)
+{
+    const view_state *v = &t->v;
+    *c = (tui_cursor){v->seq, (int)v->layout, v->pane, {v->row[0], v->row[1]}, v->col};
+}
+
+unsigned tui_cursor_restore(tui *t, const tui_cursor *c)
+{
+    view_state *v = &t->v;
+    if (v->seq != c->seq || !view_seq(v))
+        return 0;
+    unsigned ch = 0;
+    if ((int)v->layout != c->layout)
+        ch |= view_set_layout(v, (view_layout)c->layout);
+    int other = 1 - c->pane;
+    ch |= view_goto(v, other, c->row[other], c->col);
+    ch |= view_goto(v, c->pane, c->row[c->pane], c->col);
+    return tui_view_bits(ch) | TUI_LAYOUT | TUI_REDRAW;
+}
