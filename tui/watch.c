@@ -4,7 +4,9 @@
  * What is watched: every path given on the command line - a file, or a
  * directory and the .json / .json.gz files in it.  Changes are noticed with
  * inotify on the directories that hold them (a file replaced by a rename is
- * still seen), or, where inotify is missing, by looking every second.  A
+ * still seen), or, where inotify is missing (or ATTRSCOPE_WATCH_POLL is set,
+ * for file systems whose changes inotify does not see), by looking every
+ * second.  A
  * change is taken once every changed or new file reads whole (a quick skim
  * with the loader); a file that does not - still being written - is tried
  * again when it changes next, and at the latest every few seconds, without
@@ -48,6 +50,7 @@ struct tui_watch {
     double t_changed;       /* when the pending change last changed */
     sigset tried;           /* the files as last tried */
     bool reloading;         /* the reload asked for is ours */
+    bool announce;          /* say so again once the files are listed */
     size_t nnew, nchanged, nremoved;
 };
 
@@ -144,6 +147,10 @@ static bool sets_equal(const sigset *a, const sigset *b)
 
 static void watch_dirs(tui_watch *w, const tui *t)
 {
+    w->fd = -1;
+    const char *poll_env = getenv("ATTRSCOPE_WATCH_POLL");
+    if (poll_env && *poll_env && strcmp(poll_env, "0") != 0)
+        return;   /* asked to look instead (file systems inotify cannot see, e.g. NFS) */
 #ifdef __linux__
     w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (w->fd < 0)
@@ -177,11 +184,15 @@ static void watch_dirs(tui_watch *w, const tui *t)
     }
 #else
     (void)t;
-    w->fd = -1;
 #endif
 }
 
 bool tui_watch_on(const tui *t) { return t->watch != NULL; }
+
+static const char *how(const tui_watch *w)
+{
+    return w->fd >= 0 ? "inotify" : "looking every second";
+}
 
 void tui_watch_free(tui *t)
 {
@@ -217,7 +228,8 @@ unsigned tui_watch_toggle(tui *t)
     t->watch = w;
     wtimeout(stdscr, t->listing || tui_summary_busy(t) ? 30 : 100);
     tui_msg(t, false, "following the files (%s): they reload when they change; F stops",
-            w->fd >= 0 ? "inotify" : "looking every second");
+            how(w));
+    w->announce = t->listing;   /* the listing's end replaces the message */
     return TUI_REDRAW;
 }
 
@@ -259,6 +271,17 @@ unsigned tui_watch_poll(tui *t)
     if (!w)
         return 0;
     double now_ms = tui_now_ms();
+    unsigned bits = 0;
+    if (w->announce && !t->listing) {
+        w->announce = false;
+        if (!t->msg_err) {
+            char was[sizeof t->msg];
+            snprintf(was, sizeof was, "%s", t->msg);
+            tui_msg(t, false, "%s%sfollowing the files (%s), F stops", was, was[0] ? "; " : "",
+                    how(w));
+            bits = TUI_REDRAW;
+        }
+    }
 #ifdef __linux__
     if (w->fd >= 0) {
         char buf[8192];
@@ -270,7 +293,7 @@ unsigned tui_watch_poll(tui *t)
     if (w->pending && now_ms - w->t_retry >= RETRY_MS)
         look = true;
     if (!look)
-        return 0;
+        return bits;
     w->dirty = false;
     w->t_scan = now_ms;
     sigset now;
@@ -279,7 +302,7 @@ unsigned tui_watch_poll(tui *t)
         /* back as it was (or an event about something else) */
         w->pending = false;
         sigset_free(&now);
-        return 0;
+        return bits;
     }
     if (!w->pending || !sets_equal(&now, &w->tried))
         w->t_changed = now_ms;
@@ -287,7 +310,7 @@ unsigned tui_watch_poll(tui *t)
     if (w->pending && sets_equal(&now, &w->tried) && !give_up &&
         now_ms - w->t_retry < RETRY_MS) {
         sigset_free(&now);
-        return 0;
+        return bits;
     }
     w->t_retry = now_ms;
     if (!give_up && !all_read(w, &now)) {
@@ -295,7 +318,7 @@ unsigned tui_watch_poll(tui *t)
         sigset_free(&w->tried);
         w->tried = now;
         w->pending = true;
-        return 0;
+        return bits;
     }
     count_changes(w, &now);
     sigset_free(&w->shown);
