@@ -33,6 +33,26 @@ static char *dup_error(const char *msg)
     return strdup(msg && *msg ? msg : "cannot be read");
 }
 
+/* Reads file i into its part, or an error message. */
+static void read_one(sum_reader *r, size_t i, sum_part **part, char **error)
+{
+    as_error err = {0};
+    *part = NULL;
+    *error = NULL;
+    as_output *o = as_load_file(r->files[i], NULL, &err);
+    if (o) {
+        *part = summary_part_compute(o, &r->pipe, &err);
+        attr_output_free(o);
+        if (!*part) {
+            size_t len = strlen(r->files[i]) + strlen(err.msg) + 3;
+            if ((*error = malloc(len)))
+                snprintf(*error, len, "%s: %s", r->files[i], err.msg);
+        }
+    } else {
+        *error = dup_error(err.msg);
+    }
+}
+
 static void *worker(void *arg)
 {
     sum_reader *r = arg;
@@ -46,21 +66,9 @@ static void *worker(void *arg)
         size_t i = r->claimed++;
         pthread_mutex_unlock(&r->mu);
 
-        as_error err = {0};
-        sum_part *part = NULL;
-        char *error = NULL;
-        as_output *o = as_load_file(r->files[i], NULL, &err);
-        if (o) {
-            part = summary_part_compute(o, &r->pipe, &err);
-            attr_output_free(o);
-            if (!part) {
-                size_t len = strlen(r->files[i]) + strlen(err.msg) + 3;
-                if ((error = malloc(len)))
-                    snprintf(error, len, "%s: %s", r->files[i], err.msg);
-            }
-        } else {
-            error = dup_error(err.msg);
-        }
+        sum_part *part;
+        char *error;
+        read_one(r, i, &part, &error);
 
         pthread_mutex_lock(&r->mu);
         r->slots[i] = (slot){part, error, true};
@@ -92,7 +100,7 @@ sum_reader *sumread_start(const char *const *files, size_t n, const as_pipeline 
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->cv_work, NULL);
     pthread_cond_init(&r->cv_done, NULL);
-    r->nthreads = threads < 1 ? 1 : threads > 8 ? 8 : threads;
+    r->nthreads = threads < 0 ? 0 : threads > 8 ? 8 : threads;
     for (int t = 0; t < r->nthreads; t++) {
         if (pthread_create(&r->th[t], NULL, worker, r) != 0) {
             if (t == 0) {
@@ -122,6 +130,16 @@ int sumread_next(sum_reader *r, bool wait, size_t *file, sum_part **part, char *
 {
     *part = NULL;
     *error = NULL;
+    if (!r->nthreads) {
+        /* no worker: read it now */
+        if (r->taken >= r->n)
+            return 0;
+        *file = r->taken;
+        read_one(r, r->taken++, part, error);
+        if (!*part && !*error)
+            *error = dup_error(NULL);
+        return 1;
+    }
     pthread_mutex_lock(&r->mu);
     if (r->taken >= r->n) {
         pthread_mutex_unlock(&r->mu);

@@ -25,8 +25,11 @@
 
 typedef struct sum_reader sum_reader;
 
-/* threads 0 = 1.  pipeline NULL = "default".  NULL with err when a thread
- * cannot be started or out of memory. */
+/* threads 0: no worker - sumread_next() reads the next file itself, in the
+ * caller's thread (the cheapest way when the caller only waits: a worker
+ * thread's malloc arena gives memory back and faults it in again for every
+ * file).  pipeline NULL = "default".  NULL with err when a thread cannot be
+ * started or out of memory. */
 sum_reader *sumread_start(const char *const *files, size_t n, const as_pipeline *pipeline,
                           int threads, as_error *err);
 /* The next file in order: returns 1 with *file set and either *part (the

@@ -6,6 +6,7 @@
 
 #include "load.h"
 #include "summary.h"
+#include "sumread.h"
 #include "testutil.h"
 
 #define EPS 1e-6
@@ -270,6 +271,61 @@ START_TEST(failures_and_fixture)
 }
 END_TEST
 
+/* The reader gives the files' parts in order, with or without workers, and
+ * a file that cannot be read as a message naming it. */
+START_TEST(reader_in_order)
+{
+    const char *files[] = {testdata("summary/a_encdec.json"), testdata("summary/b_deconly.json"),
+                           testdata("hostile/duplicate_keys.json"),
+                           testdata("summary/a_encdec.json")};
+    char *paths[4];
+    for (int i = 0; i < 4; i++)
+        paths[i] = strdup(files[i]); /* testdata() rotates its buffers */
+    for (int threads = 0; threads <= 2; threads++) {
+        as_error err = {0};
+        sum_reader *r = sumread_start((const char *const *)paths, 4, NULL, threads, &err);
+        ck_assert_ptr_nonnull(r);
+        as_summary *s = summary_new();
+        size_t fi, expect = 0, nseq[] = {2, 1, 0, 2};
+        sum_part *part;
+        char *msg;
+        while (sumread_next(r, true, &fi, &part, &msg) == 1) {
+            ck_assert_uint_eq(fi, expect);
+            if (fi == 2) {
+                ck_assert_ptr_null(part);
+                ck_assert_msg(msg && strstr(msg, "duplicate_keys.json"), "%s", msg);
+                summary_add_failure(s, paths[fi], msg);
+                free(msg);
+            } else {
+                ck_assert_ptr_null(msg);
+                size_t before = summary_nseqs(s);
+                ck_assert_int_eq(summary_add_part(s, paths[fi], part, &err), AS_OK);
+                ck_assert_uint_eq(summary_nseqs(s) - before, nseq[fi]);
+            }
+            expect++;
+        }
+        ck_assert_uint_eq(expect, 4);
+        ck_assert_uint_eq(sumread_taken(r), 4);
+        ck_assert_int_eq(sumread_next(r, false, &fi, &part, &msg), 0);
+        ck_assert_uint_eq(summary_nfailed_files(s), 1);
+        ck_assert_double_eq_tol(summary_seq(s, 3)->entropy_mean, (H_13 + H_112) / 2, EPS);
+        sumread_free(r);
+        summary_free(s);
+    }
+    /* stopping early frees what was not taken */
+    as_error err = {0};
+    sum_reader *r = sumread_start((const char *const *)paths, 4, NULL, 1, &err);
+    size_t fi;
+    sum_part *part;
+    char *msg;
+    ck_assert_int_eq(sumread_next(r, true, &fi, &part, &msg), 1);
+    summary_part_free(part);
+    sumread_free(r);
+    for (int i = 0; i < 4; i++)
+        free(paths[i]);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("summary");
@@ -277,6 +333,7 @@ int main(void)
     tcase_add_test(tc, per_sequence_figures);
     tcase_add_test(tc, dataset_distributions);
     tcase_add_test(tc, failures_and_fixture);
+    tcase_add_test(tc, reader_in_order);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

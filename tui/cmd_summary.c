@@ -38,7 +38,8 @@ static const char summary_usage[] =
     "                            score:NAME (ascending; --reverse for descending)\n"
     "      --reverse             descending order\n"
     "      --decode-tokens MODE  auto, none, gpt2, sentencepiece or wordpiece\n"
-    "      --threads N           files read at once (default 1: memory holds one file)\n"
+    "      --threads N           files read at once on worker threads (default 1: in the\n"
+    "                            command's own thread; memory holds N files)\n"
     "\n"
     "Entropy of a step: -sum p ln p (nats) over p = |a| / sum |a| of the finite cells\n"
     "of its column (source tokens and target prefix).  Source share: sum |source| /\n"
@@ -516,7 +517,8 @@ static as_summary *read_all(char **paths, int n, const as_pipeline *p, size_t th
     }
     for (size_t i = 0; i < nf; i++)
         files[i] = catalog_file(cat, i);
-    r = sumread_start(files, nf, p, (int)threads, &err);
+    /* one file at a time: in this thread (a worker would only cost more) */
+    r = sumread_start(files, nf, p, threads > 1 ? (int)threads : 0, &err);
     if (!r) {
         cli_error("%s", err.msg);
         goto fail;
