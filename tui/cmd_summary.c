@@ -357,6 +357,15 @@ static int write_csv(FILE *f, const as_summary *s, const sum_cli *o, size_t sort
 
 static json_t *jnum(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
+/* obj[key] = val with a key from a file: made valid UTF-8 first (jansson
+ * refuses other keys). */
+static void set_text_key(json_t *obj, const char *key, json_t *val)
+{
+    json_t *k = cli_json_text(key);
+    json_object_setn_new(obj, json_string_value(k), json_string_length(k), val);
+    json_decref(k);
+}
+
 static json_t *hist_json(const sum_hist *h)
 {
     json_t *counts = json_array();
@@ -403,7 +412,7 @@ static int write_json(FILE *f, const as_summary *s, const sum_cli *o, size_t sor
             json_decref(root);
             return err->code;
         }
-        json_object_set_new(cols, summary_col_name(s, c), hist_json(&h));
+        set_text_key(cols, summary_col_name(s, c), hist_json(&h));
         sum_hist_free(&h);
     }
     json_object_set_new(root, "columns", cols);
@@ -467,7 +476,7 @@ static int write_json(FILE *f, const as_summary *s, const sum_cli *o, size_t sor
         for (size_t c = 0; c < summary_nscores(s); c++) {
             double v = summary_value(s, k, SUM_COL_SCORES + c);
             if (!isnan(v))
-                json_object_set_new(sc, summary_score_name(s, c), jnum(v));
+                set_text_key(sc, summary_score_name(s, c), jnum(v));
         }
         json_object_set_new(j, "step_scores", sc);
         json_array_append_new(seqs, j);
