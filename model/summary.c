@@ -565,15 +565,24 @@ oom:
 }
 
 size_t summary_nfiles(const as_summary *s) { return s->nfiles; }
-const char *summary_file(const as_summary *s, size_t i) { return i < s->nfiles ? s->files[i] : NULL; }
+const char *summary_file(const as_summary *s, size_t i)
+{
+    return i < s->nfiles ? s->files[i] : NULL;
+}
 size_t summary_nfailed_files(const as_summary *s) { return s->nfailed_files; }
 size_t summary_nfailed_seqs(const as_summary *s) { return s->nfailed_seqs; }
 const char *summary_first_error(const as_summary *s) { return s->first_error; }
 size_t summary_nseqs(const as_summary *s) { return s->nseqs; }
-const sum_seq *summary_seq(const as_summary *s, size_t k) { return k < s->nseqs ? &s->seqs[k] : NULL; }
+const sum_seq *summary_seq(const as_summary *s, size_t k)
+{
+    return k < s->nseqs ? &s->seqs[k] : NULL;
+}
 size_t summary_nsteps(const as_summary *s) { return s->nsteps; }
 size_t summary_nscores(const as_summary *s) { return s->nnames; }
-const char *summary_score_name(const as_summary *s, size_t k) { return k < s->nnames ? s->names[k] : NULL; }
+const char *summary_score_name(const as_summary *s, size_t k)
+{
+    return k < s->nnames ? s->names[k] : NULL;
+}
 size_t summary_ncols(const as_summary *s) { return SUM_COL_SCORES + s->nnames; }
 size_t summary_ntokens(const as_summary *s) { return s->toks.n; }
 

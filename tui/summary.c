@@ -82,7 +82,8 @@ static void sum_start(tui *t)
     m->gen++;
     m->t0 = tui_now_ms();
     m->t_done = 0;
-    snprintf(m->pipeline, sizeof m->pipeline, "%s", t->v.ch.pipeline[0] ? t->v.ch.pipeline : "default");
+    snprintf(m->pipeline, sizeof m->pipeline, "%s",
+             t->v.ch.pipeline[0] ? t->v.ch.pipeline : "default");
     m->s = summary_new();
     size_t n = t->cat ? catalog_nfiles(t->cat) : 1;
     m->nfiles = n;
@@ -523,7 +524,8 @@ static void sl_sort(tui *t, seqlist *l)
 {
     size_t n = l->count(t, NULL);
     unsigned long gen = t->sum ? t->sum->gen : 0;
-    if (l->order && n == l->n && gen == l->gen && l->sort == l->sorted_by && l->rev == l->sorted_rev)
+    if (l->order && n == l->n && gen == l->gen && l->sort == l->sorted_by &&
+        l->rev == l->sorted_rev)
         return;
     size_t cur = l->order && l->sel < l->n ? l->order[l->sel] : l->sel;
     size_t *order = malloc((n ? n : 1) * sizeof *order), *inv = malloc((n ? n : 1) * sizeof *inv);
@@ -640,7 +642,8 @@ static void sl_draw(tui *t, screen *sc)
             if (si >= 0)
                 fmt_num(v, sizeof v, summary_value(t->sum->s, (size_t)si, c));
             else
-                snprintf(v, sizeof v, "%s", t->sum && t->sum->reading ? "\u00b7" : "-");
+                snprintf(v, sizeof v, "%s",
+                         t->sum && t->sum->reading ? (tui_utf8() ? "\u00b7" : ".") : "-");
             if (c == SUM_COL_SRC_SHARE && si >= 0) {
                 double x = summary_value(t->sum->s, (size_t)si, c);
                 if (!isnan(x))
