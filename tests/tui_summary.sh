@@ -64,4 +64,19 @@ keys Enter
 expect "a.json │ seq 2/3" "the found sequence opens"
 keys q
 expect_restored 0
+
+# one file, and the bundled example (summarised from memory)
+start 130 44 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json"
+expect "encdec_ig_granular.json │ seq 1/2" "one file opens"
+keys O
+expect "2 sequences, 21 generation steps, from 1 of 1 files" "the overview of one file"
+keys Escape q
+expect_restored 0
+start 130 44 TERM=xterm-256color --
+expect "example.json │ seq 1/2" "the example opens"
+keys O
+expect "2 sequences, " "the overview of the example"
+expect "tokens receiving the most attribution" "with its top tokens"
+keys Escape q
+expect_restored 0
 finish
