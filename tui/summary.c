@@ -268,14 +268,14 @@ static void addf(lines *l, const char *fmt, ...)
         l->v[l->n++] = s;
 }
 
-static void hist_line(lines *l, const char *title, const sum_hist *h, int bins)
+static void hist_line(lines *l, const char *title, const sum_hist *h)
 {
     char mean[32], lo[32], hi[32], spark[SUMVIEW_BYTES(64)];
     fmt_num(mean, sizeof mean, h->mean);
     fmt_num(lo, sizeof lo, h->min);
     fmt_num(hi, sizeof hi, h->max);
     if (tui_utf8())
-        sumview_spark(spark, sizeof spark, h->counts, (size_t)imin(bins, 64));
+        sumview_spark(spark, sizeof spark, h->counts, h->nbins < 64 ? h->nbins : 64);
     else
         spark[0] = '\0';
     int pad = 30 - tui_width(title);
@@ -324,7 +324,7 @@ static void ov_build(tui *t, overview *o)
             } else {
                 snprintf(title, sizeof title, "%s", sumview_col_title(s, c));
             }
-            hist_line(&l, title, &h, bins);
+            hist_line(&l, title, &h);
             sum_hist_free(&h);
         }
         addf(&l, "per step");
@@ -332,7 +332,7 @@ static void ov_build(tui *t, overview *o)
             sum_hist h;
             if (summary_hist_step(s, (sum_step_kind)k, (size_t)bins, &h, &err) != AS_OK)
                 break;
-            hist_line(&l, k ? "source share" : "entropy (nats)", &h, bins);
+            hist_line(&l, k ? "source share" : "entropy (nats)", &h);
             sum_hist_free(&h);
         }
         sum_hist h;
