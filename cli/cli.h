@@ -22,6 +22,7 @@ int cmd_show(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
 
 /* Prints "attrscope: msg" (escaped) to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -19,6 +19,7 @@ static const char usage[] =
     "       attrscope export FILE... -o OUT [OPTIONS]   HTML, JSON or CSV\n"
     "       attrscope save FILE... -o OUT [OPTIONS]     write files inseq can load\n"
     "       attrscope compare A B [C...] [OPTIONS]      how much attributions agree\n"
+    "       attrscope summary FILE...|DIR [OPTIONS]     a dataset run at a glance\n"
     "       attrscope --keys-markdown                   the explorer's keys\n"
     "       attrscope --pipeline-markdown               the pipeline language's keys\n"
     "       attrscope --help | --version\n"
@@ -102,7 +103,7 @@ static int run(int argc, char **argv)
             int (*fn)(int, char **);
         } cmds[] = {
             {"info", cmd_info}, {"show", cmd_show}, {"export", cmd_export}, {"save", cmd_save},
-            {"compare", cmd_compare},
+            {"compare", cmd_compare}, {"summary", cmd_summary},
         };
         size_t ncmds = sizeof cmds / sizeof cmds[0];
         for (size_t i = 0; i < ncmds; i++)

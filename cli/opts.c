@@ -26,7 +26,8 @@ const char *explore_opts_usage(void)
            "      --no-mouse        leave the mouse to the terminal (text selection)\n"
            "      --mouse           take mouse clicks and the wheel (the default)\n"
            "      --stats           print frame times to stderr at exit\n"
-           "      --compare         start comparing the first two files (key c)\n";
+           "      --compare         start comparing the first two files (key c)\n"
+           "      --watch           follow: reload when the files or directory change (key F)\n";
 }
 
 static int fail(char *err, size_t n, const char *fmt, const char *a)
@@ -90,7 +91,7 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
             "--global-range", "--raw-tokens", "--stats", "--aggregate", "--pipeline",
             "--weight", "--show-dim", "--slice", "--max-show-size", "--min", "--max",
             "--color", "--decode-tokens", "--seq", "--decoded-tokens", "--mouse", "--no-mouse",
-            "--compare", "-a", "-p",
+            "--compare", "--watch", "-a", "-p",
         };
         size_t nknown = sizeof known / sizeof known[0], ki = 0;
         while (ki < nknown && strcmp(name, known[ki]))
@@ -108,7 +109,7 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
         bool flag = !strcmp(name, "--global-range") || !strcmp(name, "--raw-tokens") ||
                     !strcmp(name, "--stats") || !strcmp(name, "--decoded-tokens") ||
                     !strcmp(name, "--mouse") || !strcmp(name, "--no-mouse") ||
-                    !strcmp(name, "--compare");
+                    !strcmp(name, "--compare") || !strcmp(name, "--watch");
         if (flag) {
             if (val)
                 return fail(err, errlen, "option '%s' takes no value", name);
@@ -134,6 +135,8 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
             o->stats = true;
         } else if (!strcmp(name, "--compare")) {
             o->compare = true;
+        } else if (!strcmp(name, "--watch")) {
+            o->watch = true;
         } else if (!strcmp(name, "-a") || !strcmp(name, "--aggregate") || !strcmp(name, "-p") ||
                    !strcmp(name, "--pipeline")) {
             o->pipeline = val;

@@ -481,3 +481,38 @@ long catalog_find(const as_catalog *c, size_t from, const char *needle, bool bac
     }
     return -1;
 }
+
+static int cmp_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int catalog_add_new(as_catalog *c, const char *const *paths, size_t n, size_t *added,
+                    as_error *err)
+{
+    *added = 0;
+    skim_stop(c);
+    as_catalog *now = catalog_new(paths, n, 0, err);
+    if (!now)
+        return err->code;
+    char **have = malloc((c->n ? c->n : 1) * sizeof *have);
+    if (!have) {
+        catalog_free(now);
+        return as_error_set(err, AS_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < c->n; i++)
+        have[i] = c->f[i].path;
+    qsort(have, c->n, sizeof *have, cmp_paths);
+    size_t nhave = c->n;
+    int rc = AS_OK;
+    for (size_t i = 0; i < now->n && rc == AS_OK; i++) {
+        const char *p = now->f[i].path;
+        if (bsearch(&p, have, nhave, sizeof *have, cmp_paths))
+            continue;
+        if ((rc = add_file(c, p, err)) == AS_OK)
+            (*added)++;
+    }
+    free(have);
+    catalog_free(now);
+    return rc;
+}

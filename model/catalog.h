@@ -81,6 +81,11 @@ const as_output *catalog_full(as_catalog *c, size_t k, size_t *local, const as_l
 /* Forgets loaded and skimmed data so files are read again from disk
  * (reload); keeps the list of files. */
 void catalog_reload(as_catalog *c);
+/* Lists paths again (as catalog_new) and adds the files not in the list
+ * yet after the others (a directory a run is still writing to); *added gets
+ * how many.  Call it after catalog_reload(), before reading again. */
+int catalog_add_new(as_catalog *c, const char *const *paths, size_t n, size_t *added,
+                    as_error *err);
 
 /* The first global sequence at or after `from` (before, when backwards),
  * wrapping around, whose raw or decoded token text contains needle

@@ -312,7 +312,7 @@ err=$("$bin" show --weight probabilty "$fx/inseq/encdec_ig_granular.json" 2>&1 >
 err=$("$bin" infoo "$f" 2>&1 >/dev/null); rc=$?
 [ $rc -eq 2 ] && grep -qF "'infoo' is not a command (did you mean 'info'?)" <<<"$err" && ok || bad "infoo: $rc $err"
 err=$("$bin" frobnicate "$f" 2>&1 >/dev/null); rc=$?
-[ $rc -eq 2 ] && grep -qF "'frobnicate' is not a command (info, show, export, save, compare)" <<<"$err" && ok || bad "frobnicate: $rc $err"
+[ $rc -eq 2 ] && grep -qF "'frobnicate' is not a command (info, show, export, save, compare, summary)" <<<"$err" && ok || bad "frobnicate: $rc $err"
 # an unknown option: one line with a hint, not the whole usage
 for cmd in show export save info; do
     err=$("$bin" $cmd "$f" --bogus -o "$tmp/x.json" 2>&1 >/dev/null); rc=$?

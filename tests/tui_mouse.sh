@@ -17,7 +17,11 @@ sgr() {
 # the screen line (1-based) showing TEXT at its start
 line_of() { screen | grep -n -- "$1" | head -1 | cut -d: -f1; }
 
-start 100 30 TERM=xterm-256color -- "$INSEQ/encdec_occlusion_coarse.json"
+# cells 6 columns wide (the settings file's cell width; the grid would widen
+# them to the terminal otherwise), so that the positions below are cells
+mkdir -p "$WORK/cw6/attrscope"
+echo "cell-width = 6" >"$WORK/cw6/attrscope/config"
+start 100 30 TERM=xterm-256color XDG_CONFIG_HOME="$WORK/cw6" -- "$INSEQ/encdec_occlusion_coarse.json"
 expect "q:quit" "explorer up"
 mode=$(T display-message -p -t "$SESSION" '#{mouse_any_flag}')
 [ "$mode" = 1 ] && ok "mouse reporting asked for" || fail "mouse reporting not on: $mode"
@@ -52,13 +56,13 @@ start 100 30 TERM=xterm-256color -- "$INSEQ/encdec_pair_coarse.json"
 expect "q:quit" "two sequences"
 keys s
 expect "sequences (2)" "list open"
-y=$(line_of '│   2  ')
+y=$(line_of ' 1  y → y2')
 sgr 0 20 "$y"
 sleep 0.2
 expect "sequences (2)" "one click keeps the list"
 sgr 0 20 "$y"
 wait_gone "sequences (2)"
-expect "seq 2/2" "a second click opens the sequence"
+expect "seq 1 of 2" "a second click opens the sequence"
 
 # the wheel scrolls a long pane (the cursor stays on screen); Shift+wheel
 # scrolls the columns

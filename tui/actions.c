@@ -467,10 +467,10 @@ static long seq_find(tui *t, size_t from, const char *q, bool backwards, void *u
 
 ACT(SEQ_LIST)
 {
-    tui_push(t, list_new_lazy("sequences", seq_count, seq_item, t->v.seq, pick_seq, seq_find,
-                              NULL));
-    return TUI_REDRAW;
+    return tui_seqlist_open(t, seq_count, seq_item, pick_seq, seq_find);
 }
+
+ACT(OVERVIEW) { return tui_summary_open(t); }
 
 ACT(TOPK)
 {
@@ -934,6 +934,7 @@ ACT(COPY_ROW)
     free(text);
     return bits;
 }
+ACT(FOLLOW) { return tui_watch_toggle(t); }
 
 ACT(HELP)
 {

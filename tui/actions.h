@@ -44,9 +44,12 @@
     X(PANES, "Views", "panes", "Tab", "cycle source, target, both stacked", "panes")          \
     X(NEXT_SEQ, "Views", "next-sequence", "]", "next sequence", NULL)                         \
     X(PREV_SEQ, "Views", "previous-sequence", "[", "previous sequence", NULL)                 \
-    X(SEQ_LIST, "Views", "sequences", "s", "list the sequences with their texts", "seqs")     \
+    X(SEQ_LIST, "Views", "sequences", "s",                                                    \
+      "list the sequences with their texts, sortable by a summary column", "seqs")           \
     X(SORT, "Views", "sort", "o",                                                             \
       "sort rows by the cursor's column: largest first, smallest first, file order", NULL)    \
+    X(OVERVIEW, "Views", "overview", "O",                                                     \
+      "dataset overview: distributions, position mass, top tokens", "overview")               \
     X(TOPK, "Views", "top-k", "T", "side panel: top attributed tokens of the column", NULL)   \
     X(INFO, "Views", "info", "i", "everything the file says about the run", "info")           \
     X(RAW, "Views", "raw-tokens", "t", "switch between decoded and raw token text", NULL)      \
@@ -72,6 +75,8 @@
       NULL)                                                                                   \
     X(COPY_ROW, "Data", "copy-row", "Y",                                                      \
       "copy the row, tab-separated with its token labels (OSC 52)", NULL)                     \
+    X(FOLLOW, "Data", "follow", "F", "follow: reload when the files or the directory change",  \
+      NULL)                                                                                   \
     X(HELP, "Other", "help", "? F1", "this help", "help")                                     \
     X(REDRAW, "Other", "redraw", "C-l", "redraw the screen", NULL)                            \
     X(QUIT, "Other", "quit", "q", "quit", "quit")

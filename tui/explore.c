@@ -239,7 +239,7 @@ static bool list_poll(tui *t)
 
 /* The listing's state for the status line ("" when there is nothing to
  * say). */
-void tui_listing_text(const tui *t, char *buf, size_t n)
+static void listing_text(const tui *t, char *buf, size_t n)
 {
     buf[0] = '\0';
     if (!t->cat)
@@ -252,6 +252,14 @@ void tui_listing_text(const tui *t, char *buf, size_t n)
     if (t->listing)
         snprintf(buf, n, "reading files %zu/%zu, %zu sequences so far%s", done, nf,
                  catalog_nseqs(t->cat), failed);
+}
+
+/* The listing, else the overview's progress. */
+void tui_listing_text(const tui *t, char *buf, size_t n)
+{
+    listing_text(t, buf, n);
+    if (!buf[0])
+        tui_summary_status(t, buf, n);
 }
 
 /* Reads the files until sequence `want` is listed (or all are read). */
@@ -280,6 +288,11 @@ static unsigned reload_catalog(tui *t)
     size_t seq = t->v.seq;
     view_detach(&t->v);
     catalog_reload(t->cat);
+    /* files that appeared in a listed directory since come after the others */
+    as_error ae = {0};
+    size_t added = 0;
+    if (catalog_add_new(t->cat, t->opts->files, t->opts->nfiles, &added, &ae) != AS_OK)
+        snprintf(t->list_error, sizeof t->list_error, "%s", ae.msg);
     t->listing = true;
     t->skim_thread = false;   /* the reload stopped it */
     t->nfailed = 0;
@@ -360,6 +373,8 @@ static void tui_free(tui *t)
 {
     while (t->top)
         tui_pop(t);
+    tui_summary_free(t);
+    tui_watch_free(t);
     tui_labels_free(t);
     if (t->view_ok)
         view_close(&t->v);
@@ -537,6 +552,8 @@ int explore_main(const explore_opts *o_cli)
     }
     if (o->compare)
         tui_compare_start(&t);
+    if (o->watch)
+        tui_watch_toggle(&t);
 
     int status = 0;
     unsigned bits = TUI_LABELS | TUI_LAYOUT | TUI_REDRAW | TUI_CLEAR;
@@ -546,8 +563,14 @@ int explore_main(const explore_opts *o_cli)
     unsigned frame_kind = 0;
     int last_key = 0;
     for (;;) {
-        if (bits & TUI_RELOAD)
+        if (bits & TUI_RELOAD) {
+            tui_cursor cur;
+            tui_cursor_save(&t, &cur);
             bits |= reload(&t);
+            bits |= tui_cursor_restore(&t, &cur);
+            tui_summary_restart(&t);
+            tui_watch_reloaded(&t);
+        }
         if (bits & TUI_LABELS)
             tui_labels_build(&t);
         if (bits & (TUI_LABELS | TUI_LAYOUT))
@@ -598,8 +621,10 @@ int explore_main(const explore_opts *o_cli)
                     bits = TUI_REDRAW | TUI_LAYOUT;
                 }
                 if (!t.listing)
-                    wtimeout(stdscr, 100);
+                    wtimeout(stdscr, tui_summary_busy(&t) ? 30 : 100);
             }
+            bits |= tui_summary_poll(&t);
+            bits |= tui_watch_poll(&t);
             continue;
         }
         t_key = tui_now_ms();

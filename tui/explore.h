@@ -54,6 +54,7 @@ typedef struct explore_opts {
     int mouse;                 /* --mouse 1, --no-mouse -1, 0: the config file's (on) */
     bool stats;                /* --stats: frame times to stderr at exit */
     bool compare;              /* --compare: start in compare mode (two files or more) */
+    bool watch;                /* --watch: follow the files as they change */
 } explore_opts;
 
 int explore_main(const explore_opts *opts);

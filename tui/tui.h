@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "actions.h"
+#include "overview.h"
 #include "explore.h"
 #include "theme.h"
 #include "tokens.h"
@@ -171,6 +172,8 @@ struct tui {
     double last_draw, last_output; /* of the last frame */
     tui_slow slow[TUI_SLOW_MAX];   /* the slowest key frames, slowest first */
     int nslow;
+    struct tui_sum *sum;       /* the overview (overview.h), NULL until asked for */
+    struct tui_watch *watch;   /* following the files (overview.h), NULL when off */
 };
 
 /* explore.c */
