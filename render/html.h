@@ -127,8 +127,6 @@ int html_heatmap_seq(html_out *o, const as_seq *s, size_t index, double vmin, do
 /* A standalone page with the heatmaps of n sequences. */
 int html_heatmap_page(html_out *o, const as_seq *const *seqs, size_t n,
                       const html_heatmap_opts *opts, as_error *err);
-/* inseq's `maximum` of a sequence: max(0, nanmax over source and target). */
-double html_seq_maximum(const as_seq *s);
 
 /* ---- granular view (inseq's show_granular) ----------------------------- */
 

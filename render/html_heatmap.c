@@ -1,4 +1,5 @@
 /* html_heatmap.c - inseq's show(return_html=True) heatmap tables. */
+#include "agg.h"
 #include "colormap.h"
 #include "html.h"
 #include "html_int.h"
@@ -170,7 +171,7 @@ int html_heatmap_page(html_out *o, const as_seq *const *seqs, size_t n,
         int rc = html_check_2d(seqs[i], idx, err);
         if (rc)
             return rc;
-        double m = html_seq_maximum(seqs[i]);
+        double m = agg_maximum(seqs[i]);
         if (m > shared)
             shared = m;
     }
@@ -186,7 +187,7 @@ int html_heatmap_page(html_out *o, const as_seq *const *seqs, size_t n,
     }
     for (size_t i = 0; i < n; i++) {
         double vmin, vmax;
-        html_range(&opts->c, opts->shared_range ? shared : html_seq_maximum(seqs[i]), false,
+        html_range(&opts->c, opts->shared_range ? shared : agg_maximum(seqs[i]), false,
                    &vmin, &vmax);
         seq_write(o, seqs[i], opts->indices ? opts->indices[i] : i, vmin, vmax, cs, opts);
     }

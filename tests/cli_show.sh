@@ -208,19 +208,19 @@ out=$("$bin" show "$fx/inseq/encdec_ig_granular.json" -a 'vnorm | subwords' 2>&1
 out=$("$bin" show "$fx/inseq/encdec_occlusion_coarse.json")
 check "sequence header names the file" grep -q "^Sequence 0 ($fx/inseq/encdec_occlusion_coarse.json)$" <<<"$out"
 check "caption as inseq's" grep -q "→ : Generated tokens, ↓ : Attributed tokens" <<<"$out"
-check "legend: symmetric range from the sequence maximum" python3 - "$fx" "$out" <<'PY'
+check "legend: symmetric range from the largest |value| of the sequence" python3 - "$fx" "$out" <<'PY'
 import json, re, sys
 g = json.load(open(sys.argv[1] + "/golden/aggregations.json"))["encdec_occlusion_coarse"]["none"][0]
 vals = [v for m in (g["source_attributions"], g["target_attributions"]) for r in m for v in r if v is not None]
-mx = max(0.0, max(vals))
-m = re.search(r"^range: (\S+) to (\S+)$", sys.argv[2], re.M)
+mx = max(abs(v) for v in vals)
+m = re.search(r"^range: (\S+) to (\S+) \(abs\)$", sys.argv[2], re.M)
 assert m and float(m.group(2)) == float("%.4g" % mx) and float(m.group(1)) == -float(m.group(2)), m
 PY
-"$bin" show "$fx/inseq/encdec_occlusion_coarse.json" --max 2 | grep -q "^range: -2 to 2$" && ok || bad "--max alone: symmetric range"
-"$bin" show "$fx/inseq/encdec_occlusion_coarse.json" --min -1 --max 2.5 | grep -q "^range: -1 to 2.5$" && ok || bad "--min and --max"
+"$bin" show "$fx/inseq/encdec_occlusion_coarse.json" --max 2 | grep -q "^range: -2 to 2 (abs, max set)$" && ok || bad "--max alone: symmetric range"
+"$bin" show "$fx/inseq/encdec_occlusion_coarse.json" --min -1 --max 2.5 | grep -q "^range: -1 to 2.5 (set)$" && ok || bad "--min and --max"
 "$bin" show "$fx/inseq/encdec_occlusion_coarse.json" --min 3 --max 1 >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && ok || bad "--min above --max exits 2 (got $rc)"
-"$bin" show --help | grep -q -- "--color WHEN" && "$bin" show --help | grep -q -- "--width N" &&
+"$bin" show --help | grep -q -- "--color MODE" && "$bin" show --help | grep -q -- "--width N" &&
   "$bin" show --help | grep -q -- "--seq LIST" && ok || bad "--help lists the options"
 
 # Pages: at COLUMNS=60 each table is split, every column appears exactly once,

@@ -45,7 +45,10 @@ typedef struct explore_opts {
     size_t max_show_size;      /* --max-show-size, 0 = 20 */
     bool has_min, has_max;     /* --min, --max */
     double min, max;
-    bool global_range;         /* --global-range: one range over the file's sequences */
+    bool global_range;         /* --shared-range (--global-range): over the file's sequences */
+    bool slices_range;         /* --slices-range: over every slider position */
+    int range_mode;            /* as_range_mode: --range-mode, --one-sided, --clip-percentile */
+    double percentile;
     explore_color color;       /* --color auto|truecolor|256|8|mono */
     explore_decode decode;     /* --raw-tokens */
     bool stats;                /* --stats: frame times to stderr at exit */
