@@ -22,8 +22,20 @@ int cmap_bucket(double v, double vmin, double vmax)
 
 int cmap_bucket_in(double v, double lo, double hi, bool one_sided)
 {
-    if (!one_sided)
+    if (!one_sided && !(lo < 0 && hi > 0 && lo != -hi))
         return cmap_bucket(v, lo, hi);
+    if (!one_sided) {
+        /* bounds on both sides of zero, not symmetric: zero stays white,
+         * each side scaled to its own bound */
+        if (isnan(v))
+            return -1;
+        double s = CMAP_BUCKETS / 2 + (v >= 0 ? v / hi : v / -lo) * (CMAP_BUCKETS / 2);
+        if (s < 0)
+            return 0;
+        if (s >= CMAP_BUCKETS)
+            return CMAP_BUCKETS - 1;
+        return (int)s;
+    }
     if (isnan(v))
         return -1;
     double x = (v - lo) / (hi - lo);

@@ -36,10 +36,13 @@ typedef struct as_rgba {
  * vmax == vmin, v == vmin has no bucket (-1), larger values 255, smaller 0,
  * as inseq's division by zero gives. */
 int cmap_bucket(double v, double vmin, double vmax);
-/* The bucket of v in a range that is one-sided (lo white, hi the strongest
- * red) when one_sided is set: [lo, hi] fills buckets 128..255, a value below
- * lo takes the blue bucket of the same distance (clamped at 0); without
- * one_sided, cmap_bucket(v, lo, hi). */
+/* The bucket of v as the terminals show it.  One-sided (lo white, hi the
+ * strongest red): [lo, hi] fills buckets 128..255, a value below lo takes
+ * the blue bucket of the same distance (clamped at 0).  Otherwise
+ * cmap_bucket(v, lo, hi), except for bounds on both sides of zero that are
+ * not symmetric (set by hand): zero stays white (bucket 128) and each side
+ * is scaled to its own bound, so a positive value is never blue.  (The HTML
+ * pages keep inseq's linear mapping from min to max.) */
 int cmap_bucket_in(double v, double lo, double hi, bool one_sided);
 /* The heatmap (inseq show()) color of a bucket; -1 gives transparent black. */
 as_rgba cmap_heatmap(int bucket);

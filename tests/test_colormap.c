@@ -141,6 +141,14 @@ START_TEST(one_sided_buckets)
         ck_assert(b >= prev);
         prev = b;
     }
+    /* bounds on both sides of zero: zero white, each side to its bound */
+    ck_assert_int_eq(cmap_bucket_in(0, -1, 2, false), 128);
+    ck_assert_int_eq(cmap_bucket_in(0.37, -1, 2, false), 151);
+    ck_assert_int_eq(cmap_bucket_in(2, -1, 2, false), 255);
+    ck_assert_int_eq(cmap_bucket_in(-1, -1, 2, false), 0);
+    ck_assert_int_eq(cmap_bucket_in(-0.5, -1, 2, false), 64);
+    ck_assert_int_eq(cmap_bucket_in(3, -1, 2, false), 255);
+    ck_assert_int_eq(cmap_bucket_in(NAN, -1, 2, false), -1);
     /* symmetric ranges are cmap_bucket's */
     ck_assert_int_eq(cmap_bucket_in(0.3, -1, 1, false), cmap_bucket(0.3, -1, 1));
     /* one-sided over [0, a] colors like symmetric over [-a, a], with steps */

@@ -776,9 +776,72 @@ ACT(EXPORT)
 
 ACT(RELOAD) { (void)t; return TUI_RELOAD; }
 
+/* The legend of the colors under the keys: what the colorbar, the color
+ * steps of the mode in use and bold step scores mean. */
+static size_t legend_lines(tui *t, char **lines, size_t cap)
+{
+    bool utf = tui_utf8();
+    char a[32], b[32], how[96], s[512];
+    view_range_label(&t->v, how, sizeof how);
+    tui_fmt_value(t->v.vmin, 10, a, sizeof a);
+    tui_fmt_value(t->v.vmax, 10, b, sizeof b);
+    const char *mode_line;
+    switch (theme_mode()) {
+    case TUI_TRUE:
+        mode_line = "inseq's colormap over white, 128 shades per sign";
+        break;
+    case TUI_256:
+        mode_line = "6 shades per sign, each darker than the last";
+        break;
+    case TUI_8:
+        mode_line = "4 steps of |value|: colored text, bold colored text, white on "
+                    "the color, bold white on the color";
+        break;
+    default:
+        mode_line = "faint near zero, then plain, bold, reverse as |value| grows; "
+                    "underlined: below zero";
+        break;
+    }
+    const char *text[] = {
+        "Colors",
+        NULL, /* the range */
+        "  colorbar         the top right bar runs from the minimum to the maximum;",
+        utf ? "                   \u2503 marks zero, \u25c6 the value under the cursor"
+            : "                   | marks zero, * the value under the cursor",
+        "  blue / red       below / above zero; darker: larger |value|; white: near zero",
+        NULL, /* the mode */
+        utf ? "  \u2591\u2592\u2593\u2588             cells too narrow for numbers: |value| in quarters"
+            : "  .:*#             cells too narrow for numbers: |value| in quarters",
+        theme_mode() == TUI_MONO
+            ? (utf ? "  \u25b8                the cursor (reverse alone marks the strongest cells)"
+                   : "  >                the cursor (reverse alone marks the strongest cells)")
+            : "  yellow           the cursor",
+        "  bold step score  |score| >= 0.5 (as inseq bolds them); step rows are not colored",
+        "  empty cell       NaN: no value (e.g. a token that cannot attend to a later one)",
+        "  inf              the strongest color of its sign; ranges use the finite values",
+        "  C cycles the color modes, m changes the range, M shares it over the file",
+    };
+    size_t n = 0;
+    if (cap < sizeof text / sizeof text[0] + 1)
+        return 0;
+    lines[n++] = strdup("");
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
+        if (i == 1) {
+            snprintf(s, sizeof s, "  range            %s to %s (%s)", a, b, how);
+            lines[n++] = strdup(s);
+        } else if (i == 5) {
+            snprintf(s, sizeof s, "  %-16s %s", theme_mode_name(theme_mode()), mode_line);
+            lines[n++] = strdup(s);
+        } else {
+            lines[n++] = strdup(text[i]);
+        }
+    }
+    return n;
+}
+
 ACT(HELP)
 {
-    size_t n = 0, cap = ACT_COUNT + 16;
+    size_t n = 0, cap = ACT_COUNT + 40;
     char **lines = calloc(cap, sizeof *lines);
     if (!lines)
         return 0;
@@ -800,6 +863,7 @@ ACT(HELP)
         snprintf(s, sizeof s, "  %-16s %s", keys, x->help);
         lines[n++] = strdup(s);
     }
+    n += legend_lines(t, lines + n, cap - n);
     for (size_t i = 0; i < n; i++)
         if (!lines[i])
             lines[i] = strdup("");
