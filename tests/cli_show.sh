@@ -270,6 +270,28 @@ assert len(c) == len(p)
 diff = [(a, b) for a, b in zip(c, p) if a != b and not a.startswith("range:")]
 assert not diff, diff[:2]
 PY
+# One vocabulary: 8 and mono too; 256 uses the ramp the explorer uses.
+"$bin" show --color 8 "$f" >"$tmp/c8.txt"
+check "--color 8: basic blue and red only" grep -q $'\e\[1;37;41m' "$tmp/c8.txt"
+grep -qE $'\e\[(38|48);[25];' "$tmp/c8.txt" && bad "--color 8 writes 256/24-bit escapes" || ok
+"$bin" show --color mono "$f" | grep -q $'\e\[4[0-9]' && bad "--color mono colors" || ok
+check "--color 256: only entries of the ramp" python3 - "$tmp/c256.txt" <<'PY'
+import re, sys
+ramp = {231, 153, 111, 68, 25, 20, 18, 224, 217, 210, 167, 160, 124}
+seen = {int(x) for x in re.findall(r"\x1b\[48;5;(\d+);", open(sys.argv[1]).read())}
+assert seen and seen <= ramp, seen - ramp
+PY
+# Range modes.
+"$bin" show --range-mode inseq "$f" | grep -q "^range: -7.388 to 7.388 (inseq)$" && ok || bad "--range-mode inseq"
+"$bin" show --one-sided "$f" | grep -q "^range: 0 to 7.388 (one-sided)$" && ok || bad "--one-sided"
+"$bin" show --clip-percentile 90 "$f" | grep -qE "^range: -[0-9.]+ to [0-9.]+ \(p90\)$" && ok || bad "--clip-percentile 90"
+"$bin" show --clip-percentile 0 "$f" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--clip-percentile 0 exits 2"
+"$bin" show --range-mode wide "$f" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "bad --range-mode exits 2"
+neg=$("$bin" show -a 'min normalize=false' --seq 0 "$fx/inseq/deconly_saliency_granular.json")
+grep -qE "^range: -[0-9.]+ to [0-9.]+ \(abs\)$" <<<"$neg" && ! grep -q "^range: 0 to 0" <<<"$neg" && ok || bad "all-negative data: a real range"
+shared=$("$bin" show --shared-range "$fx/inseq/encdec_pair_coarse.json" | grep "^range:" | sort -u)
+[ "$(wc -l <<<"$shared")" -eq 1 ] && grep -q "(abs, shared)" <<<"$shared" && ok || bad "--shared-range: one range: $shared"
+[ "$("$bin" show --global-range "$fx/inseq/encdec_pair_coarse.json" | grep "^range:" | sort -u)" = "$shared" ] && ok || bad "--global-range is --shared-range"
 # auto: colors only on a terminal, never with NO_COLOR.
 if command -v script >/dev/null; then
   script -qec "$bin show --color auto $f" /dev/null >"$tmp/tty.txt" 2>&1 </dev/null

@@ -168,7 +168,9 @@ void theme_init(tui_color_mode mode)
             if (mode == TUI_TRUE) {
                 as_rgba rgb = cmap_heatmap_rgb_on_white(b);
                 bg = (rgb.r << 16) | (rgb.g << 8) | rgb.b;
-                fg = cmap_dark_text(rgb) ? 0x000000 : 0xffffff;
+                /* the basic black and white: short escapes (ESC[30m,
+                 * ESC[37m) where 24-bit ones take 19 bytes a cell */
+                fg = cmap_dark_text(rgb) ? COLOR_BLACK : COLOR_WHITE;
                 if (!screen_direct()) {   /* cannot happen: truecolor needs a direct screen */
                     bg = cmap_ramp256(cmap_level(b, CMAP_RAMP256_STEPS));
                     fg = cmap_dark_text(cmap_xterm256_rgb(bg)) ? 16 : 231;
