@@ -30,6 +30,7 @@
 #include <stdio.h>
 
 #include "attr.h"
+#include "range.h"
 #include "err.h"
 
 /* ---- the sink ---------------------------------------------------------- */
@@ -111,6 +112,12 @@ typedef struct html_heatmap_opts {
      * source and target).  shared_range takes the largest over all the
      * sequences shown instead, so colors compare across sequences. */
     bool shared_range;
+    /* With has_range_mode, the inferred range follows range_mode (range.h:
+     * abs, one-sided, percentile; inseq is the default) over the finite
+     * values of each sequence (or of all with shared_range). */
+    bool has_range_mode;
+    as_range_mode range_mode;
+    double percentile;
     /* Numbers shown in the "Nth instance:" headers; NULL = 0..n-1.  (inseq
      * writes "0th" for every sequence because it renders them one by one.) */
     const size_t *indices;

@@ -292,6 +292,20 @@ grep -qE "^range: -[0-9.]+ to [0-9.]+ \(abs\)$" <<<"$neg" && ! grep -q "^range: 
 shared=$("$bin" show --shared-range "$fx/inseq/encdec_pair_coarse.json" | grep "^range:" | sort -u)
 [ "$(wc -l <<<"$shared")" -eq 1 ] && grep -q "(abs, shared)" <<<"$shared" && ok || bad "--shared-range: one range: $shared"
 [ "$("$bin" show --global-range "$fx/inseq/encdec_pair_coarse.json" | grep "^range:" | sort -u)" = "$shared" ] && ok || bad "--global-range is --shared-range"
+# export's heatmap page takes the same range choices; inseq's stays the default
+"$bin" export "$f" -o "$tmp/def.html" >/dev/null 2>&1
+"$bin" export "$f" -o "$tmp/inseq.html" --range-mode inseq >/dev/null 2>&1
+cmp -s "$tmp/def.html" "$tmp/inseq.html" && ok || bad "export --range-mode inseq is the default page"
+"$bin" export "$f" -o "$tmp/one.html" --one-sided >/dev/null 2>&1
+grep -q 'rgba(178.0, 24.0, 43.0, 1.0)">7.388' "$tmp/one.html" && ok || bad "export --one-sided"
+dec=$fx/inseq/deconly_saliency_granular.json
+"$bin" export "$dec" -a 'min normalize=false' --seq 0 -o "$tmp/neg_inseq.html" >/dev/null 2>&1
+"$bin" export "$dec" -a 'min normalize=false' --seq 0 -o "$tmp/neg_abs.html" --range-mode abs >/dev/null 2>&1
+# inseq's range has zero width there: every cell the same blue; abs grades them
+n_inseq=$(grep -o 'rgba(33.0, 102.0, 172.0, [0-9.]*)' "$tmp/neg_inseq.html" | sort -u | wc -l)
+n_abs=$(grep -o 'rgba(33.0, 102.0, 172.0, [0-9.]*)' "$tmp/neg_abs.html" | sort -u | wc -l)
+[ "$n_inseq" -eq 1 ] && [ "$n_abs" -gt 5 ] && ok || bad "export --range-mode abs grades all-negative data ($n_inseq, $n_abs shades)"
+"$bin" export "$f" -o - -f json --one-sided >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "export --one-sided to JSON exits 2"
 # auto: colors only on a terminal, never with NO_COLOR.
 if command -v script >/dev/null; then
   script -qec "$bin show --color auto $f" /dev/null >"$tmp/tty.txt" 2>&1 </dev/null
