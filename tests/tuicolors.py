@@ -14,9 +14,9 @@ way a person sees them, for the color tests (tests/tui_ramp.sh).
                                 (plain, colored text, bold colored text, white on
                                 the color, bold white on the color) never falls
                                 as |value| grows, blue below zero, red above;
-                                MODE mono: plain weight (faint, plain, bold,
-                                reverse) never falls, underline exactly below
-                                zero.  Prints "N cells" or the first violations
+                                MODE mono: weight (plain, bold, reverse) never
+                                falls, underline only below zero (and on every
+                                bold or reverse value below zero).  Prints "N cells" or the first violations
                                 and exits 1.
   tuicolors.py bar              the colorbar's cells (line 2): "L* hue" each
 """
@@ -179,7 +179,8 @@ def check(mode, rows):
             if st["bg"] is not None or st["fg"] is not None:
                 errs.append("%g: colored in monochrome" % v)
             w = 3 if st["rev"] else 2 if st["bold"] else 0 if st["dim"] else 1
-            if w > 0 and st["under"] != (v < 0):
+            # underlined: below zero (all but the values next to zero)
+            if (st["under"] and v >= 0) or (w > 1 and v < 0 and not st["under"]):
                 errs.append("%g: underline %s" % (v, st["under"]))
             seen.append((abs(v), w))
         seen.sort()

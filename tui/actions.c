@@ -798,7 +798,7 @@ static size_t legend_lines(tui *t, char **lines, size_t cap)
                     "the color, bold white on the color";
         break;
     default:
-        mode_line = "faint near zero, then plain, bold, reverse as |value| grows; "
+        mode_line = "plain, bold, reverse as |value| grows; "
                     "underlined: below zero";
         break;
     }

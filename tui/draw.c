@@ -418,6 +418,9 @@ static void draw_bar(tui *t)
         theme_set(stdscr, fs);
         mvaddstr(bar.y, bar.x + i, gl);
     }
+    /* what is drawn next (and blanks curses inserts) must not inherit a
+     * bar cell's style */
+    theme_set(stdscr, theme_role(ROLE_NORMAL));
 }
 
 static void draw_legend(tui *t, line *l, tui_style st)
@@ -1070,7 +1073,8 @@ void tui_draw_frame(tui *t, unsigned bits)
         return;
     }
     /* then: the column labels, the cells that came into view, the old and
-     * new cursor rows, the side panel and the status */
+     * new cursor rows, the side panel, the colorbar's cursor mark and the
+     * status */
     draw_col_labels(t);
     if (shifted)
         draw_new_columns(t, dl);

@@ -178,7 +178,9 @@ void theme_init(tui_color_mode mode)
             } else {
                 int idx = cmap_ramp256(cmap_level(b, CMAP_RAMP256_STEPS));
                 bg = mode_color(idx);
-                fg = mode_color(cmap_dark_text(cmap_xterm256_rgb(idx)) ? 16 : 231);
+                /* the basic black and bright white: short escapes */
+                fg = mode_color(cmap_dark_text(cmap_xterm256_rgb(idx)) ? COLOR_BLACK
+                                                                        : COLOR_WHITE + 8);
             }
             /* neighbouring buckets often land on the same colors: one pair
              * for them, so runs of similar cells need no color changes */
@@ -211,11 +213,11 @@ void theme_init(tui_color_mode mode)
             static const attr_t at[CMAP_RAMP8_STEPS + 1] = {0, 0, A_BOLD, 0, A_BOLD};
             c->text = (tui_style){at[l], l == 0 ? 0 : l <= 2 ? fgp : bgp};
         } else {
-            /* monochrome: faint near zero, plain, bold, reverse for the
-             * strongest; negative values underlined */
+            /* monochrome: plain, bold, reverse for the strongest;
+             * negative values underlined (not the ones next to zero) */
             int l = cmap_level(b, CMAP_RAMP_MONO_STEPS);
             l = l < 0 ? -l : l;
-            static const attr_t at[CMAP_RAMP_MONO_STEPS + 1] = {A_DIM, 0, A_BOLD, A_REVERSE};
+            static const attr_t at[CMAP_RAMP_MONO_STEPS + 1] = {0, 0, A_BOLD, A_REVERSE};
             attr_t sign = neg && g != 0 ? A_UNDERLINE : 0;
             c->fill = (tui_style){sign, 0};
             c->text = (tui_style){at[l] | (l ? sign : 0), 0};
