@@ -255,6 +255,38 @@ int cli_common_opt(cli_common *c, int opt, const char *arg)
     }
 }
 
+int cli_range_opt(cli_common *c, int opt, const char *arg)
+{
+    as_range_spec spec = {0};
+    switch (opt) {
+    case OPT_RANGE_MODE:
+        if (!range_mode_parse(arg, &spec)) {
+            cli_error("--range-mode expects abs, inseq, one-sided or percentile, not '%s'", arg);
+            return -1;
+        }
+        c->range_mode = spec.mode;
+        c->has_range_mode = true;
+        return 1;
+    case OPT_CLIP_PERCENTILE:
+        if (!cli_parse_double("--clip-percentile", arg, &c->percentile))
+            return -1;
+        if (!(c->percentile > 0 && c->percentile <= 100)) {
+            cli_error("--clip-percentile expects a percentile above 0 and up to 100, not '%s'",
+                      arg);
+            return -1;
+        }
+        c->range_mode = AS_RANGE_PERCENTILE;
+        c->has_range_mode = true;
+        return 1;
+    case OPT_ONE_SIDED:
+        c->range_mode = AS_RANGE_ONE_SIDED;
+        c->has_range_mode = true;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 const char *cli_pipeline_text(const cli_common *c) { return c->pipeline ? c->pipeline : "default"; }
 
 void cli_results_free(cli_results *r)

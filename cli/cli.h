@@ -59,6 +59,10 @@ extern const unsigned long as_example_json_len;
 
 /* ---- Options shared by show, export and save ---- */
 
+#include "agg.h"
+#include "range.h"
+#include "tokens.h"
+
 typedef struct cli_common {
     const char *pipeline;   /* -a; NULL = "default" */
     const char *seq;        /* --seq; NULL = all */
@@ -66,14 +70,31 @@ typedef struct cli_common {
     double vmin, vmax;      /* --min / --max */
     bool has_min, has_max;
     tokens_mode decode;     /* --decode-tokens (auto | none | gpt2 | ...) */
+    as_range_mode range_mode; /* --range-mode, --clip-percentile, --one-sided */
+    double percentile;
+    bool has_range_mode;
 } cli_common;
 
 /* getopt_long ids of the common options, and their table entries. */
 enum {
     OPT_PIPELINE = 'a',
     OPT_SEQ = 0x100, OPT_WEIGHT, OPT_MIN, OPT_MAX, OPT_DECODE, OPT_MAX_MEMORY, OPT_RAW_TOKENS,
+    OPT_RANGE_MODE = 0x140, OPT_CLIP_PERCENTILE, OPT_ONE_SIDED,
     OPT_FIRST_FREE = 0x180,
 };
+/* The color-range options of the commands that color (show, export). */
+#define CLI_RANGE_LONGOPTS                                           \
+    {"range-mode", required_argument, NULL, OPT_RANGE_MODE},         \
+    {"clip-percentile", required_argument, NULL, OPT_CLIP_PERCENTILE}, \
+    {"one-sided", no_argument, NULL, OPT_ONE_SIDED}
+#define CLI_RANGE_HELP                                                                \
+    "      --range-mode MODE     abs (-a..a, a the largest |value|), inseq (-m..m,\n"   \
+    "                            m = max(0, largest value)), one-sided (0..a, white\n" \
+    "                            to red) or percentile (see --clip-percentile)\n"      \
+    "      --clip-percentile P   -p..p, p the P-th percentile of |value| (0 < P <= 100)\n" \
+    "      --one-sided           the same as --range-mode one-sided\n"
+/* Parses a range option: 1 taken, 0 not one of them, -1 bad value. */
+int cli_range_opt(cli_common *c, int opt, const char *arg);
 #define CLI_COMMON_LONGOPTS                                          \
     {"aggregate", required_argument, NULL, OPT_PIPELINE},            \
     {"pipeline", required_argument, NULL, OPT_PIPELINE},             \

@@ -27,6 +27,12 @@ static const char export_usage[] =
     "HTML:\n"
     "      --view VIEW           heatmap (default), granular or tokens\n"
     "      --shared-range        heatmap: one color range for all sequences\n"
+    "                            (--global-range is the same)\n"
+    "      --range-mode MODE     heatmap: inseq (default: -m..m, m = max(0, largest\n"
+    "                            value)), abs (-a..a, a the largest |value|),\n"
+    "                            one-sided (0..a, white to red) or percentile\n"
+    "      --clip-percentile P   heatmap: -p..p, p the P-th percentile of |value|\n"
+    "      --one-sided           heatmap: the same as --range-mode one-sided\n"
     "      --show-dim DIM        granular: extra dim shown beside the generated tokens\n"
     "                            (index >= 2 or name; size at most --max-show-size)\n"
     "      --no-show-dim         granular: every extra dim gets a slider\n"
@@ -332,7 +338,9 @@ static int write_html(FILE *f, export_opts *e, const as_output *o, const cli_res
     int rc;
     const as_seq *const *seqs = (const as_seq *const *)r->seqs;
     if (e->view == VIEW_HEATMAP) {
-        html_heatmap_opts h = {.c = c, .shared_range = e->shared_range, .indices = r->idx};
+        html_heatmap_opts h = {.c = c, .shared_range = e->shared_range, .indices = r->idx,
+                               .has_range_mode = e->c.has_range_mode,
+                               .range_mode = e->c.range_mode, .percentile = e->c.percentile};
         rc = html_heatmap_page(&out, seqs, r->n, &h, err);
     } else if (e->view == VIEW_GRANULAR) {
         e->g.c = c;
@@ -491,6 +499,8 @@ int cmd_export(int argc, char **argv)
         {"csv-raw", no_argument, NULL, OPT_CSV_RAW},
         {"view", required_argument, NULL, OPT_VIEW},
         {"shared-range", no_argument, NULL, OPT_SHARED},
+        {"global-range", no_argument, NULL, OPT_SHARED},
+        CLI_RANGE_LONGOPTS,
         {"show-dim", required_argument, NULL, OPT_SHOW_DIM},
         {"no-show-dim", no_argument, NULL, OPT_NO_SHOW_DIM},
         {"max-show-size", required_argument, NULL, OPT_MAX_SHOW},
@@ -509,6 +519,8 @@ int cmd_export(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":a:o:f:h", longopts, NULL)) != -1) {
         int k = cli_common_opt(&e.c, c, optarg);
+        if (!k)
+            k = cli_range_opt(&e.c, c, optarg);
         if (k < 0)
             goto done;
         if (k > 0) {
@@ -599,6 +611,11 @@ int cmd_export(int argc, char **argv)
     }
     if (e.fmt == FMT_HTML && e.view == VIEW_GRANULAR && !e.c.pipeline)
         e.c.pipeline = "none";
+    if (e.c.has_range_mode && !(e.fmt == FMT_HTML && e.view == VIEW_HEATMAP)) {
+        cli_error("--range-mode, --clip-percentile and --one-sided color the HTML heatmap "
+                  "view only");
+        goto done;
+    }
 
     cli_signals_for_writing();
     as_output *o = cli_load(argv + optind, argc - optind);

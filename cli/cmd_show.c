@@ -17,16 +17,21 @@ static const char show_usage[] =
     "the terminal are split into pages of columns.\n"
     "\n"
     CLI_COMMON_HELP
-    "      --color WHEN          auto, always or never (also 256 or truecolor);\n"
-    "                            auto colors only a terminal, and never when NO_COLOR\n"
-    "                            is set; truecolor when COLORTERM is truecolor or 24bit\n"
+    "      --color MODE          auto, truecolor, 256, 8 or mono (also always: color\n"
+    "                            even into a pipe, never: mono); auto colors only a\n"
+    "                            terminal, never when NO_COLOR is set, in truecolor\n"
+    "                            when COLORTERM is truecolor or 24bit\n"
+    CLI_RANGE_HELP
+    "      --shared-range        one color range for all sequences shown\n"
     "      --width N             columns to fit (default: COLUMNS, else the terminal's\n"
     "                            width, else 80; 0 = no limit)\n"
     "  -h, --help                this help\n";
 
-enum { OPT_COLOR = OPT_FIRST_FREE, OPT_WIDTH };
+enum { OPT_COLOR = OPT_FIRST_FREE, OPT_WIDTH, OPT_SHARED };
 
-typedef enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER, COLOR_256, COLOR_TRUE } color_when;
+typedef enum color_when {
+    COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER, COLOR_256, COLOR_TRUE, COLOR_8,
+} color_when;
 
 static bool parse_color(const char *s, color_when *out)
 {
@@ -34,16 +39,18 @@ static bool parse_color(const char *s, color_when *out)
         const char *name;
         color_when v;
     } names[] = {
-        {"auto", COLOR_AUTO},     {"always", COLOR_ALWAYS}, {"never", COLOR_NEVER},
-        {"256", COLOR_256},       {"truecolor", COLOR_TRUE}, {"24bit", COLOR_TRUE},
-        {"yes", COLOR_ALWAYS},    {"no", COLOR_NEVER},       {"none", COLOR_NEVER},
+        {"auto", COLOR_AUTO},  {"truecolor", COLOR_TRUE}, {"256", COLOR_256},
+        {"8", COLOR_8},        {"mono", COLOR_NEVER},     {"always", COLOR_ALWAYS},
+        {"never", COLOR_NEVER}, {"24bit", COLOR_TRUE},    {"yes", COLOR_ALWAYS},
+        {"no", COLOR_NEVER},   {"none", COLOR_NEVER},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(s, names[i].name)) {
             *out = names[i].v;
             return true;
         }
-    cli_error("--color expects auto, always, never, 256 or truecolor, not '%s'", s);
+    cli_error("--color expects auto, truecolor, 256, 8 or mono (or always, never), not '%s'",
+              s);
     return false;
 }
 
@@ -55,6 +62,8 @@ static text_color resolve_color(color_when w)
         return TEXT_COLOR_256;
     if (w == COLOR_TRUE)
         return TEXT_COLOR_TRUE;
+    if (w == COLOR_8)
+        return TEXT_COLOR_8;
     if (w == COLOR_AUTO) {
         const char *nc = getenv("NO_COLOR");
         if ((nc && *nc) || !isatty(STDOUT_FILENO))
@@ -91,18 +100,23 @@ int cmd_show(int argc, char **argv)
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
         {"width", required_argument, NULL, OPT_WIDTH},
+        CLI_RANGE_LONGOPTS,
+        {"shared-range", no_argument, NULL, OPT_SHARED},
+        {"global-range", no_argument, NULL, OPT_SHARED},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     cli_common common = {0};
     color_when when = COLOR_AUTO;
-    bool has_width = false;
+    bool has_width = false, shared = false;
     size_t width = 0;
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":a:h", longopts, NULL)) != -1) {
         int r = cli_common_opt(&common, c, optarg);
+        if (!r)
+            r = cli_range_opt(&common, c, optarg);
         if (r < 0)
             return EXIT_USAGE;
         if (r > 0)
@@ -111,6 +125,9 @@ int cmd_show(int argc, char **argv)
         case OPT_COLOR:
             if (!parse_color(optarg, &when))
                 return EXIT_USAGE;
+            break;
+        case OPT_SHARED:
+            shared = true;
             break;
         case OPT_WIDTH:
             if (!cli_parse_size("--width", optarg, &width))
@@ -147,12 +164,33 @@ int cmd_show(int argc, char **argv)
         .color = resolve_color(when),
         .mode = res.mode,
         .label_flags = TOKENS_ESC_SPACE,
+        .range_mode = common.range_mode,
+        .percentile = common.percentile,
         .has_min = common.has_min,
         .has_max = common.has_max,
         .min_val = common.vmin,
         .max_val = common.vmax,
     };
     as_error err = {0};
+    char note[64];
+    if (shared && res.n > 0) {
+        /* one range over every sequence shown: the bounds become fixed */
+        as_range_spec spec = {.mode = topts.range_mode, .percentile = topts.percentile,
+                              .has_min = topts.has_min, .has_max = topts.has_max,
+                              .min = topts.min_val, .max = topts.max_val};
+        range_acc a;
+        range_acc_init(&a, range_needs_values(&spec));
+        for (size_t k = 0; k < res.n; k++)
+            range_acc_seq(&a, res.seqs[k]);
+        as_range r = range_resolve(&spec, &a);
+        range_acc_free(&a);
+        range_spec_label(&spec, note, sizeof note - 8);
+        strcat(note, ", shared");
+        topts.range_note = note;
+        topts.has_min = topts.has_max = true;
+        topts.min_val = r.lo;
+        topts.max_val = r.hi;
+    }
     for (size_t k = 0; k < res.n && rc == EXIT_OK; k++) {
         const as_seq *s = res.seqs[k];
         const char *file = o->files[o->seqs[res.idx[k]].file_index];

@@ -7,6 +7,7 @@
 
 #include "explore.h"
 #include "suggest.h"
+#include "range.h"
 
 const char *explore_opts_usage(void)
 {
@@ -17,8 +18,14 @@ const char *explore_opts_usage(void)
            "      --show-dim D      extra dim (name or index) shown as sub-columns\n"
            "      --slice DIM=A:B   keep indices A..B-1 of a dim (repeatable)\n"
            "      --max-show-size N largest dim shown as sub-columns (default 20)\n"
-           "      --min X, --max X  color range (default: symmetric from the data)\n"
-           "      --global-range    one color range over all sequences of the file\n"
+           "      --min X, --max X  color range (default: -a..a, a the largest |value|)\n"
+           "      --range-mode M    abs, inseq (-m..m, m = max(0, largest value)), one-sided\n"
+           "                        (0..a, white to red) or percentile\n"
+           "      --clip-percentile P  -p..p, p the P-th percentile of |value|\n"
+           "      --one-sided       the same as --range-mode one-sided\n"
+           "      --shared-range    one color range over all sequences of the file\n"
+           "                        (--global-range is the same)\n"
+           "      --slices-range    one color range over every slider position\n"
            "      --color MODE      auto, truecolor, 256, 8 or mono (NO_COLOR is honoured)\n"
            "      --raw-tokens      show token strings as stored, not decoded\n"
            "      --decode-tokens M auto (default) or none (= --raw-tokens)\n"
@@ -91,7 +98,8 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
             "--global-range", "--raw-tokens", "--stats", "--aggregate", "--pipeline",
             "--weight", "--show-dim", "--slice", "--max-show-size", "--min", "--max",
             "--color", "--decode-tokens", "--seq", "--decoded-tokens", "--mouse", "--no-mouse",
-            "--compare", "--watch", "-a", "-p",
+            "--compare", "--watch", "--shared-range", "--slices-range", "--one-sided",
+            "--range-mode", "--clip-percentile", "-a", "-p",
         };
         size_t nknown = sizeof known / sizeof known[0], ki = 0;
         while (ki < nknown && strcmp(name, known[ki]))
@@ -106,7 +114,9 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
                 snprintf(err, errlen, "unknown option '%s'; try 'attrscope --help'", name);
             return 2;
         }
-        bool flag = !strcmp(name, "--global-range") || !strcmp(name, "--raw-tokens") ||
+        bool flag = !strcmp(name, "--global-range") || !strcmp(name, "--shared-range") ||
+                    !strcmp(name, "--slices-range") || !strcmp(name, "--one-sided") ||
+                    !strcmp(name, "--raw-tokens") ||
                     !strcmp(name, "--stats") || !strcmp(name, "--decoded-tokens") ||
                     !strcmp(name, "--mouse") || !strcmp(name, "--no-mouse") ||
                     !strcmp(name, "--compare") || !strcmp(name, "--watch");
@@ -119,8 +129,25 @@ int explore_opts_parse(int argc, char **argv, int first, explore_opts *o, char *
                             name);
             val = argv[++i];
         }
-        if (!strcmp(name, "--global-range")) {
+        if (!strcmp(name, "--global-range") || !strcmp(name, "--shared-range")) {
             o->global_range = true;
+        } else if (!strcmp(name, "--slices-range")) {
+            o->slices_range = true;
+        } else if (!strcmp(name, "--one-sided")) {
+            o->range_mode = AS_RANGE_ONE_SIDED;
+        } else if (!strcmp(name, "--range-mode")) {
+            as_range_spec spec = {0};
+            if (!range_mode_parse(val, &spec))
+                return fail(err, errlen,
+                            "--range-mode: '%s' is not one of abs, inseq, one-sided, percentile",
+                            val);
+            o->range_mode = spec.mode;
+        } else if (!strcmp(name, "--clip-percentile")) {
+            if (parse_double(val, &o->percentile) || !(o->percentile > 0 && o->percentile <= 100))
+                return fail(err, errlen,
+                            "--clip-percentile: '%s' is not a percentile above 0 and up to 100",
+                            val);
+            o->range_mode = AS_RANGE_PERCENTILE;
         } else if (!strcmp(name, "--raw-tokens")) {
             o->decode = EXPLORE_DECODE_RAW;
             o->decode_set = true;

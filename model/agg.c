@@ -3,6 +3,7 @@
  * get_scores_dicts.  Semantics: agg.h and section 3 of the format document. */
 #include "agg_impl.h"
 #include "suggest.h"
+#include "range.h"
 
 #include <float.h>
 #include <stdint.h>
@@ -1136,40 +1137,20 @@ int agg_check_2d(const as_seq *s, as_error *err)
     return AS_OK;
 }
 
-static void minmax(const as_tensor *t, double *mn, double *mx)
-{
-    size_t n = tensor_numel(t);
-    for (size_t i = 0; i < n; i++) {
-        float v = t->data[i];
-        if (isnan(v))
-            v = 0;
-        else if (isinf(v))
-            v = v > 0 ? FLT_MAX : -FLT_MAX;
-        if (v < *mn)
-            *mn = v;
-        if (v > *mx)
-            *mx = v;
-    }
-}
-
 double agg_minimum(const as_seq *s)
 {
-    double mn = 0, mx = 0;
-    if (s->source_attr)
-        minmax(s->source_attr, &mn, &mx);
-    if (s->target_attr)
-        minmax(s->target_attr, &mn, &mx);
-    return mn;
+    range_acc a;
+    range_acc_init(&a, false);
+    range_acc_seq(&a, s);
+    return a.n && a.min < 0 ? a.min : 0;
 }
 
 double agg_maximum(const as_seq *s)
 {
-    double mn = 0, mx = 0;
-    if (s->source_attr)
-        minmax(s->source_attr, &mn, &mx);
-    if (s->target_attr)
-        minmax(s->target_attr, &mn, &mx);
-    return mx;
+    range_acc a;
+    range_acc_init(&a, false);
+    range_acc_seq(&a, s);
+    return a.n && a.max > 0 ? a.max : 0;
 }
 
 static json_t *num(float v)

@@ -120,7 +120,8 @@ int agg_weight_check(const as_seq *s, const char *name, as_error *err);
 int agg_check_2d(const as_seq *s, as_error *err);
 
 /* inseq's minimum / maximum: min(0, nanmin) and max(0, nanmax) over source
- * and target attributions (NaN as 0, +-inf as +-FLT_MAX). */
+ * and target attributions, over the finite values only (range.h: a +-inf
+ * cell does not set the range, it takes the strongest color of its sign). */
 double agg_minimum(const as_seq *s);
 double agg_maximum(const as_seq *s);
 

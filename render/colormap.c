@@ -20,6 +20,38 @@ int cmap_bucket(double v, double vmin, double vmax)
     return (int)s;
 }
 
+int cmap_bucket_in(double v, double lo, double hi, bool one_sided)
+{
+    if (!one_sided && !(lo < 0 && hi > 0 && lo != -hi))
+        return cmap_bucket(v, lo, hi);
+    if (!one_sided) {
+        /* bounds on both sides of zero, not symmetric: zero stays white,
+         * each side scaled to its own bound */
+        if (isnan(v))
+            return -1;
+        double s = CMAP_BUCKETS / 2 + (v >= 0 ? v / hi : v / -lo) * (CMAP_BUCKETS / 2);
+        if (s < 0)
+            return 0;
+        if (s >= CMAP_BUCKETS)
+            return CMAP_BUCKETS - 1;
+        return (int)s;
+    }
+    if (isnan(v))
+        return -1;
+    double x = (v - lo) / (hi - lo);
+    if (isnan(x))
+        return -1;
+    double s = x * (CMAP_BUCKETS / 2);
+    if (s >= 0) {
+        if (s >= CMAP_BUCKETS / 2)
+            return CMAP_BUCKETS - 1;
+        return CMAP_BUCKETS / 2 + (int)s;
+    }
+    if (-s >= CMAP_BUCKETS / 2)
+        return 0;
+    return CMAP_BUCKETS / 2 - 1 - (int)-s;
+}
+
 /* The 200 control points of inseq's heatmap colormap, channel c (0..3) of
  * point k, as fractions 0..1. */
 #define HEAT_POINTS 200
@@ -202,4 +234,36 @@ bool cmap_dark_text(as_rgba c)
     double l = 0.2126 * srgb_linear(c.r) + 0.7152 * srgb_linear(c.g) + 0.0722 * srgb_linear(c.b);
     /* Contrast with black (l + 0.05) / 0.05 against white 1.05 / (l + 0.05). */
     return (l + 0.05) * (l + 0.05) >= 1.05 * 0.05;
+}
+
+int cmap_level(int bucket, int n)
+{
+    if (bucket < 0)
+        return 0;
+    if (bucket > CMAP_BUCKETS - 1)
+        bucket = CMAP_BUCKETS - 1;
+    double t = fabs(bucket - (CMAP_BUCKETS - 1) / 2.0) / (CMAP_BUCKETS / 2);
+    int l = (int)floor(t * n + 0.5);
+    l = l > n ? n : l;
+    return bucket < CMAP_BUCKETS / 2 ? -l : l;
+}
+
+int cmap_ramp256(int level)
+{
+    /* L* 85, 72, 57, 40, 27, 14 and 89, 79, 70, 55, 45, 36 */
+    static const unsigned char neg[CMAP_RAMP256_STEPS] = {153, 111, 68, 25, 20, 18};
+    static const unsigned char pos[CMAP_RAMP256_STEPS] = {224, 217, 210, 167, 160, 124};
+    if (level == 0)
+        return 231;
+    if (level > CMAP_RAMP256_STEPS)
+        level = CMAP_RAMP256_STEPS;
+    if (level < -CMAP_RAMP256_STEPS)
+        level = -CMAP_RAMP256_STEPS;
+    return level > 0 ? pos[level - 1] : neg[-level - 1];
+}
+
+double cmap_lightness(as_rgba c)
+{
+    double y = 0.2126 * srgb_linear(c.r) + 0.7152 * srgb_linear(c.g) + 0.0722 * srgb_linear(c.b);
+    return y > 216.0 / 24389.0 ? 116.0 * cbrt(y) - 16.0 : y * 24389.0 / 27.0;
 }

@@ -36,6 +36,14 @@ typedef struct as_rgba {
  * vmax == vmin, v == vmin has no bucket (-1), larger values 255, smaller 0,
  * as inseq's division by zero gives. */
 int cmap_bucket(double v, double vmin, double vmax);
+/* The bucket of v as the terminals show it.  One-sided (lo white, hi the
+ * strongest red): [lo, hi] fills buckets 128..255, a value below lo takes
+ * the blue bucket of the same distance (clamped at 0).  Otherwise
+ * cmap_bucket(v, lo, hi), except for bounds on both sides of zero that are
+ * not symmetric (set by hand): zero stays white (bucket 128) and each side
+ * is scaled to its own bound, so a positive value is never blue.  (The HTML
+ * pages keep inseq's linear mapping from min to max.) */
+int cmap_bucket_in(double v, double lo, double hi, bool one_sided);
 /* The heatmap (inseq show()) color of a bucket; -1 gives transparent black. */
 as_rgba cmap_heatmap(int bucket);
 /* The same color unrounded: channels 0..255 and alpha 0..1, as matplotlib
@@ -61,6 +69,29 @@ as_rgba cmap_heatmap_rgb_on_white(int bucket);
 int cmap_xterm256(as_rgba c);
 /* The color of palette entry 16..255 (values outside give black). */
 as_rgba cmap_xterm256_rgb(int index);
+/* ---- ramps for terminals ---------------------------------------------- */
+
+/* A terminal cannot show 256 shades per sign: it shows a ramp of steps.
+ * The step of a bucket on a ramp of n steps per side is
+ * sign * floor(t * n + 0.5) with t = |bucket - 127.5| / 128: 0 next to zero
+ * (white), n for the strongest values, negative on the blue side; -1 (NaN)
+ * gives 0.  Every terminal mode (and `show`) uses these steps, so one value
+ * has one color wherever it is shown. */
+int cmap_level(int bucket, int n);
+
+/* The 256-color ramp: palette entries chosen once (not the nearest entry
+ * per value), white (231) at step 0, then CMAP_RAMP256_STEPS entries per
+ * sign, each darker than the one before (CIE L*), light blue to blue below
+ * zero and pink to red above; the strongest red is inseq's red's nearest. */
+#define CMAP_RAMP256_STEPS 6
+int cmap_ramp256(int level);
+/* Steps of the 8-color ramp (see the terminal themes and text.h). */
+#define CMAP_RAMP8_STEPS 4
+/* Steps of the monochrome ramp. */
+#define CMAP_RAMP_MONO_STEPS 3
+/* CIE L* (0 black .. 100 white) of an sRGB color. */
+double cmap_lightness(as_rgba c);
+
 /* True when black text reads better than white on background c: the WCAG
  * contrast ratio with black is at least the one with white. */
 bool cmap_dark_text(as_rgba c);

@@ -390,22 +390,6 @@ int html_check_2d(const as_seq *s, size_t index, as_error *err)
     return AS_OK;
 }
 
-double html_seq_maximum(const as_seq *s)
-{
-    double m = 0;
-    const as_tensor *ts[2] = {s->source_attr, s->target_attr};
-    for (int k = 0; k < 2; k++) {
-        if (!ts[k])
-            continue;
-        size_t n = tensor_numel(ts[k]);
-        const float *d = ts[k]->data;
-        for (size_t i = 0; i < n; i++)
-            if (d[i] > m) /* NaN compares false: counted as 0 */
-                m = d[i];
-    }
-    return m;
-}
-
 void html_range(const html_common *c, double inferred_max, bool treescope, double *vmin,
                 double *vmax)
 {

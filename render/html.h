@@ -33,6 +33,7 @@
 
 #include "attr.h"
 #include "compare.h"
+#include "range.h"
 #include "err.h"
 
 /* ---- the sink ---------------------------------------------------------- */
@@ -110,6 +111,12 @@ typedef struct html_heatmap_opts {
      * source and target).  shared_range takes the largest over all the
      * sequences shown instead, so colors compare across sequences. */
     bool shared_range;
+    /* With has_range_mode, the inferred range follows range_mode (range.h:
+     * abs, one-sided, percentile; inseq is the default) over the finite
+     * values of each sequence (or of all with shared_range). */
+    bool has_range_mode;
+    as_range_mode range_mode;
+    double percentile;
     /* Numbers shown in the "Nth instance:" headers; NULL = 0..n-1.  (inseq
      * writes "0th" for every sequence because it renders them one by one.) */
     const size_t *indices;
@@ -126,8 +133,6 @@ int html_heatmap_seq(html_out *o, const as_seq *s, size_t index, double vmin, do
 /* A standalone page with the heatmaps of n sequences. */
 int html_heatmap_page(html_out *o, const as_seq *const *seqs, size_t n,
                       const html_heatmap_opts *opts, as_error *err);
-/* inseq's `maximum` of a sequence: max(0, nanmax over source and target). */
-double html_seq_maximum(const as_seq *s);
 
 /* ---- granular view (inseq's show_granular) ----------------------------- */
 

@@ -2,6 +2,8 @@
 #include "html.h"
 #include "html_int.h"
 
+#include "agg.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -166,9 +168,9 @@ int html_compare_page(html_out *o, const html_compare *cmps, size_t n, size_t k,
             html_uint(o, q->ib);
             html_puts(o, " of B</h2>\n<div class=\"sides\">\n");
             double vmin, vmax;
-            html_range(c, html_seq_maximum(q->a), false, &vmin, &vmax);
+            html_range(c, agg_maximum(q->a), false, &vmin, &vmax);
             side(o, "A", cmp->a_name, cmp->a_pipeline, q->a, q->ia, vmin, vmax, &hopts, err, &rc);
-            html_range(c, html_seq_maximum(q->b), false, &vmin, &vmax);
+            html_range(c, agg_maximum(q->b), false, &vmin, &vmax);
             side(o, "B", cmp->b_name, cmp->b_pipeline, q->b, q->ib, vmin, vmax, &hopts, err, &rc);
             double dm = max_abs(q->diff);
             side(o, "B &minus; A", NULL, NULL, q->diff, q->ia, -dm, dm, &hopts, err, &rc);

@@ -1,4 +1,5 @@
 /* html_heatmap.c - inseq's show(return_html=True) heatmap tables. */
+#include "agg.h"
 #include "colormap.h"
 #include "html.h"
 #include "html_int.h"
@@ -73,7 +74,9 @@ static void heatmap_table(html_out *o, const as_seq *s, const as_tensor *scores,
             tok_cell(o, opts, &rows->v[i], "<th class=\"c1\">");
             for (size_t j = 0; j < g; j++) {
                 float v = d[i * g + j];
-                int b = cmap_bucket(v, vmin, vmax);
+                int b = opts->has_range_mode && opts->range_mode == AS_RANGE_ONE_SIDED
+                            ? cmap_bucket_in(v, vmin, vmax, true)
+                            : cmap_bucket(v, vmin, vmax);
                 size_t sl = cs->len[b + 1];
                 char *p = html_out_room(o, sl + 40);
                 if (!p)
@@ -170,7 +173,7 @@ int html_heatmap_page(html_out *o, const as_seq *const *seqs, size_t n,
         int rc = html_check_2d(seqs[i], idx, err);
         if (rc)
             return rc;
-        double m = html_seq_maximum(seqs[i]);
+        double m = agg_maximum(seqs[i]);
         if (m > shared)
             shared = m;
     }
@@ -184,10 +187,34 @@ int html_heatmap_page(html_out *o, const as_seq *const *seqs, size_t n,
         html_text(o, opts->c.title);
         html_puts(o, "</h1>\n");
     }
+    as_range_spec spec = {.mode = opts->range_mode, .percentile = opts->percentile,
+                          .has_min = opts->c.has_min, .has_max = opts->c.has_max,
+                          .min = opts->c.min_val, .max = opts->c.max_val};
+    as_range all = {0, 0, false};
+    if (opts->has_range_mode && opts->shared_range) {
+        range_acc a;
+        range_acc_init(&a, range_needs_values(&spec));
+        for (size_t i = 0; i < n; i++)
+            range_acc_seq(&a, seqs[i]);
+        all = range_resolve(&spec, &a);
+        range_acc_free(&a);
+    }
     for (size_t i = 0; i < n; i++) {
         double vmin, vmax;
-        html_range(&opts->c, opts->shared_range ? shared : html_seq_maximum(seqs[i]), false,
-                   &vmin, &vmax);
+        if (opts->has_range_mode) {
+            as_range r = all;
+            if (!opts->shared_range) {
+                range_acc a;
+                range_acc_init(&a, range_needs_values(&spec));
+                range_acc_seq(&a, seqs[i]);
+                r = range_resolve(&spec, &a);
+                range_acc_free(&a);
+            }
+            vmin = r.lo, vmax = r.hi;
+        } else {
+            html_range(&opts->c, opts->shared_range ? shared : agg_maximum(seqs[i]), false,
+                       &vmin, &vmax);
+        }
         seq_write(o, seqs[i], opts->indices ? opts->indices[i] : i, vmin, vmax, cs, opts);
     }
     html_page_end(o);

@@ -1,6 +1,7 @@
 /* html_tokens.c - the tokens page (inseq's show_tokens): the generated text,
  * and per selected generated token the source and target prefix colored by
  * their attribution to it. */
+#include "agg.h"
 #include "colormap.h"
 #include "html.h"
 #include "html_int.h"
@@ -230,7 +231,7 @@ int html_tokens_page(html_out *o, const as_seq *const *seqs, size_t n,
             if (!opts->replace[r].from || !*opts->replace[r].from)
                 return as_error_set(err, AS_EUSAGE, "replace_char: replacement %zu has an "
                                     "empty text to replace", r);
-        double m = html_seq_maximum(seqs[i]);
+        double m = agg_maximum(seqs[i]);
         if (m > mx)
             mx = m;
     }

@@ -162,13 +162,19 @@ typedef struct palette {
     char sgr[CMAP_BUCKETS + 1][48];
 } palette;
 
-static void color_sgr(char *dst, size_t cap, as_rgba bg, text_color mode)
+static void color_sgr(char *dst, size_t cap, int bucket, text_color mode)
 {
     if (mode == TEXT_COLOR_256) {
-        int idx = cmap_xterm256(bg);
+        int idx = cmap_ramp256(cmap_level(bucket, CMAP_RAMP256_STEPS));
         bool dark = cmap_dark_text(cmap_xterm256_rgb(idx));
         snprintf(dst, cap, "\033[48;5;%d;38;5;%dm", idx, dark ? 16 : 231);
+    } else if (mode == TEXT_COLOR_8) {
+        static const char *const fmt[CMAP_RAMP8_STEPS + 1] = {
+            "", "\033[3%cm", "\033[1;3%cm", "\033[37;4%cm", "\033[1;37;4%cm"};
+        int l = cmap_level(bucket, CMAP_RAMP8_STEPS);
+        snprintf(dst, cap, fmt[l < 0 ? -l : l], l < 0 ? '4' : '1');
     } else {
+        as_rgba bg = cmap_heatmap_rgb_on_white(bucket);
         bool dark = cmap_dark_text(bg);
         int fg = dark ? 0 : 255;
         snprintf(dst, cap, "\033[48;2;%d;%d;%d;38;2;%d;%d;%dm", bg.r, bg.g, bg.b, fg, fg, fg);
@@ -178,7 +184,7 @@ static void color_sgr(char *dst, size_t cap, as_rgba bg, text_color mode)
 static void palette_init(palette *p, text_color mode)
 {
     for (int b = -1; b < CMAP_BUCKETS; b++)
-        color_sgr(p->sgr[b + 1], sizeof p->sgr[0], cmap_heatmap_rgb_on_white(b), mode);
+        color_sgr(p->sgr[b + 1], sizeof p->sgr[0], b, mode);
 }
 
 /* ---- one table ---------------------------------------------------------- */
@@ -187,6 +193,7 @@ typedef struct table {
     const text_heatmap *h;
     const text_opts *o;
     bool color;
+    bool one_sided;
     double vmin, vmax;
     palette *pal;
     int avail;                 /* usable width (INT_MAX: no limit) */
@@ -393,8 +400,14 @@ static int table_page(table *t, FILE *f, size_t c0, size_t c1, size_t page, size
                 continue;
             }
             if (t->color) {
-                as_buf_puts(&t->line, t->pal->sgr[cmap_bucket(v, t->vmin, t->vmax) + 1]);
-                colored = true;
+                const char *sgr = t->pal->sgr[cmap_bucket_in(v, t->vmin, t->vmax, t->one_sided) + 1];
+                if (*sgr) {
+                    as_buf_puts(&t->line, sgr);
+                    colored = true;
+                } else if (colored) {
+                    as_buf_puts(&t->line, SGR_RESET);
+                    colored = false;
+                }
             }
             int n = fmt_value(val, sizeof val, v);
             sb_spaces(&t->line, t->cw[j] + 1 - n);
@@ -460,7 +473,8 @@ int text_heatmap_write(FILE *f, const text_heatmap *h, double vmin, double vmax,
     int rc = check_heatmap(h, err);
     if (rc)
         return rc;
-    table t = {.h = h, .o = o, .vmin = vmin, .vmax = vmax};
+    table t = {.h = h, .o = o, .vmin = vmin, .vmax = vmax,
+               .one_sided = o->range_mode == AS_RANGE_ONE_SIDED};
     t.color = o->color != TEXT_COLOR_NONE;
     t.avail = o->width > 0 ? o->width : INT_MAX;
     if (t.color) {
@@ -513,8 +527,16 @@ int text_heatmap_write(FILE *f, const text_heatmap *h, double vmin, double vmax,
 
 void text_seq_range(const as_seq *s, const text_opts *o, double *vmin, double *vmax)
 {
-    *vmax = o->has_max ? o->max_val : agg_maximum(s);
-    *vmin = o->has_min ? o->min_val : -*vmax;
+    as_range_spec spec = {.mode = o->range_mode, .percentile = o->percentile,
+                          .has_min = o->has_min, .has_max = o->has_max,
+                          .min = o->min_val, .max = o->max_val};
+    range_acc a;
+    range_acc_init(&a, range_needs_values(&spec));
+    range_acc_seq(&a, s);
+    as_range r = range_resolve(&spec, &a);
+    range_acc_free(&a);
+    *vmin = r.lo;
+    *vmax = r.hi;
 }
 
 static int check_seq(const as_seq *s, as_error *err)
@@ -607,15 +629,28 @@ int text_legend_write(FILE *f, double vmin, double vmax, const text_opts *o, as_
         as_buf_puts(&b, " ");
         for (int k = 0; k < BAR; k++) {
             double v = vmin + (vmax - vmin) * (k + 0.5) / BAR;
-            color_sgr(sgr, sizeof sgr, cmap_heatmap_rgb_on_white(cmap_bucket(v, vmin, vmax)),
-                      o->color);
+            int bucket = cmap_bucket_in(v, vmin, vmax, o->range_mode == AS_RANGE_ONE_SIDED);
+            color_sgr(sgr, sizeof sgr, bucket, o->color);
             as_buf_puts(&b, sgr);
-            as_buf_puts(&b, " ");
+            /* 8 colors: the sign shows where only the text is colored */
+            as_buf_puts(&b, o->color != TEXT_COLOR_8 || bucket < 0 ? " " : bucket < 128 ? "-" : "+");
+            if (!*sgr)
+                continue;
+            as_buf_puts(&b, SGR_RESET);
         }
-        as_buf_puts(&b, SGR_RESET " ");
+        as_buf_puts(&b, " ");
     }
     as_buf_puts(&b, hi);
-    as_buf_puts(&b, "\n");
+    char how[64];
+    if (o->range_note)
+        snprintf(how, sizeof how, "%s", o->range_note);
+    else
+        range_spec_label(&(as_range_spec){.mode = o->range_mode, .percentile = o->percentile,
+                                      .has_min = o->has_min, .has_max = o->has_max},
+                     how, sizeof how);
+    as_buf_puts(&b, " (");
+    as_buf_puts(&b, how);
+    as_buf_puts(&b, ")\n");
     int rc = AS_OK;
     if (b.oom)
         rc = as_error_set(err, AS_ENOMEM, "out of memory");

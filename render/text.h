@@ -27,14 +27,18 @@
  * escaped the same way.
  *
  * Colors: TEXT_COLOR_NONE writes plain text (only the values show the
- * scores).  TEXT_COLOR_256 and TEXT_COLOR_TRUE color the background of each
- * value cell with the heatmap colormap (colormap.h,
- * cmap_heatmap_rgb_on_white: inseq's colors as a white page shows them;
- * a value without a bucket, in a range of zero width, is white), as the
- * nearest xterm-256 entry or in 24 bits, with black or white text, whichever
- * reads better (cmap_dark_text): one escape per cell,
- * "ESC[48;5;N;38;5;Fm" (F = 16 black or 231 white) or
- * "ESC[48;2;R;G;B;38;2;F;F;Fm" (F = 0 or 255).  NaN cells stay uncolored.
+ * scores).  The other modes color the background of each value cell by its
+ * bucket (colormap.h) as the explorer does: TEXT_COLOR_TRUE with the heatmap
+ * colormap in 24 bits (cmap_heatmap_rgb_on_white: inseq's colors as a white
+ * page shows them), "ESC[48;2;R;G;B;38;2;F;F;Fm" (F = 0 or 255);
+ * TEXT_COLOR_256 with the step of the 256-color ramp (cmap_level,
+ * cmap_ramp256), "ESC[48;5;N;38;5;Fm" (F = 16 black or 231 white), black or
+ * white text whichever reads better (cmap_dark_text); TEXT_COLOR_8 with the
+ * four steps of the 8-color ramp per sign (blue 4, red 1): colored text,
+ * bold colored text, white on the color, bold white on the color
+ * ("ESC[34m", "ESC[1;34m", "ESC[37;44m", "ESC[1;37;44m"), nothing at step 0.
+ * A value without a bucket (a range of zero width) is white (uncolored
+ * with 8 colors).  NaN cells stay uncolored.
  * Titles, headers and row labels are bold ("ESC[1m"), and step scores with
  * |v| >= 0.5 too (as inseq bolds them).  Every colored or bold run ends
  * with "ESC[0m".  With the escapes removed, a colored table is exactly the
@@ -54,6 +58,7 @@
 #include <stdio.h>
 
 #include "attr.h"
+#include "range.h"
 #include "err.h"
 #include "tokens.h"
 
@@ -61,6 +66,7 @@ typedef enum text_color {
     TEXT_COLOR_NONE = 0,
     TEXT_COLOR_256,
     TEXT_COLOR_TRUE,
+    TEXT_COLOR_8,
 } text_color;
 
 typedef struct text_opts {
@@ -70,9 +76,13 @@ typedef struct text_opts {
     unsigned label_flags;   /* tokens_label() flags, e.g. TOKENS_ESC_SPACE */
     int label_max;          /* widest row-label token; 0 = 20 */
     int col_max;            /* widest column-header token; 0 = 10 */
-    /* Color range.  Unset bounds: max = agg_maximum() of the sequence
-     * (max(0, nanmax) over source and target), min = -max (see
-     * text_seq_range). */
+    /* Color range (range.h) of each sequence, over its finite source and
+     * target values: range_mode (AS_RANGE_ABS, the zero value, is -a..a
+     * with a the largest |v|), percentile for AS_RANGE_PERCENTILE, and
+     * bounds given by hand (see text_seq_range). */
+    as_range_mode range_mode;
+    double percentile;
+    const char *range_note;  /* the legend's word for the range; NULL: from the spec */
     bool has_min, has_max;
     double min_val, max_val;
 } text_opts;
@@ -92,7 +102,7 @@ typedef struct text_heatmap {
 } text_heatmap;
 
 /* Writes one table (all its pages, then the caption and a blank line),
- * coloring values over [vmin, vmax]. */
+ * coloring values over [vmin, vmax] (one-sided when o->range_mode is). */
 int text_heatmap_write(FILE *f, const text_heatmap *h, double vmin, double vmax,
                        const text_opts *o, as_error *err);
 

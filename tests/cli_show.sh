@@ -212,19 +212,19 @@ out=$("$bin" show "$fx/inseq/encdec_ig_granular.json" -a 'vnorm | subwords' 2>&1
 out=$("$bin" show "$fx/inseq/encdec_occlusion_coarse.json")
 check "sequence header names the file" grep -q "^Sequence 0 ($fx/inseq/encdec_occlusion_coarse.json)$" <<<"$out"
 check "caption as inseq's" grep -q "→ : Generated tokens, ↓ : Attributed tokens" <<<"$out"
-check "legend: symmetric range from the sequence maximum" python3 - "$fx" "$out" <<'PY'
+check "legend: symmetric range from the largest |value| of the sequence" python3 - "$fx" "$out" <<'PY'
 import json, re, sys
 g = json.load(open(sys.argv[1] + "/golden/aggregations.json"))["encdec_occlusion_coarse"]["none"][0]
 vals = [v for m in (g["source_attributions"], g["target_attributions"]) for r in m for v in r if v is not None]
-mx = max(0.0, max(vals))
-m = re.search(r"^range: (\S+) to (\S+)$", sys.argv[2], re.M)
+mx = max(abs(v) for v in vals)
+m = re.search(r"^range: (\S+) to (\S+) \(abs\)$", sys.argv[2], re.M)
 assert m and float(m.group(2)) == float("%.4g" % mx) and float(m.group(1)) == -float(m.group(2)), m
 PY
-"$bin" show "$fx/inseq/encdec_occlusion_coarse.json" --max 2 | grep -q "^range: -2 to 2$" && ok || bad "--max alone: symmetric range"
-"$bin" show "$fx/inseq/encdec_occlusion_coarse.json" --min -1 --max 2.5 | grep -q "^range: -1 to 2.5$" && ok || bad "--min and --max"
+"$bin" show "$fx/inseq/encdec_occlusion_coarse.json" --max 2 | grep -q "^range: -2 to 2 (abs, max set)$" && ok || bad "--max alone: symmetric range"
+"$bin" show "$fx/inseq/encdec_occlusion_coarse.json" --min -1 --max 2.5 | grep -q "^range: -1 to 2.5 (set)$" && ok || bad "--min and --max"
 "$bin" show "$fx/inseq/encdec_occlusion_coarse.json" --min 3 --max 1 >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && ok || bad "--min above --max exits 2 (got $rc)"
-"$bin" show --help | grep -q -- "--color WHEN" && "$bin" show --help | grep -q -- "--width N" &&
+"$bin" show --help | grep -q -- "--color MODE" && "$bin" show --help | grep -q -- "--width N" &&
   "$bin" show --help | grep -q -- "--seq LIST" && ok || bad "--help lists the options"
 
 # Pages: at COLUMNS=60 each table is split, every column appears exactly once,
@@ -274,6 +274,42 @@ assert len(c) == len(p)
 diff = [(a, b) for a, b in zip(c, p) if a != b and not a.startswith("range:")]
 assert not diff, diff[:2]
 PY
+# One vocabulary: 8 and mono too; 256 uses the ramp the explorer uses.
+"$bin" show --color 8 "$f" >"$tmp/c8.txt"
+check "--color 8: basic blue and red only" grep -q $'\e\[1;37;41m' "$tmp/c8.txt"
+grep -qE $'\e\[(38|48);[25];' "$tmp/c8.txt" && bad "--color 8 writes 256/24-bit escapes" || ok
+"$bin" show --color mono "$f" | grep -q $'\e\[4[0-9]' && bad "--color mono colors" || ok
+check "--color 256: only entries of the ramp" python3 - "$tmp/c256.txt" <<'PY'
+import re, sys
+ramp = {231, 153, 111, 68, 25, 20, 18, 224, 217, 210, 167, 160, 124}
+seen = {int(x) for x in re.findall(r"\x1b\[48;5;(\d+);", open(sys.argv[1]).read())}
+assert seen and seen <= ramp, seen - ramp
+PY
+# Range modes.
+"$bin" show --range-mode inseq "$f" | grep -q "^range: -7.388 to 7.388 (inseq)$" && ok || bad "--range-mode inseq"
+"$bin" show --one-sided "$f" | grep -q "^range: 0 to 7.388 (one-sided)$" && ok || bad "--one-sided"
+"$bin" show --clip-percentile 90 "$f" | grep -qE "^range: -[0-9.]+ to [0-9.]+ \(p90\)$" && ok || bad "--clip-percentile 90"
+"$bin" show --clip-percentile 0 "$f" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--clip-percentile 0 exits 2"
+"$bin" show --range-mode wide "$f" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "bad --range-mode exits 2"
+neg=$("$bin" show -a 'min normalize=false' --seq 0 "$fx/inseq/deconly_saliency_granular.json")
+grep -qE "^range: -[0-9.]+ to [0-9.]+ \(abs\)$" <<<"$neg" && ! grep -q "^range: 0 to 0" <<<"$neg" && ok || bad "all-negative data: a real range"
+shared=$("$bin" show --shared-range "$fx/inseq/encdec_pair_coarse.json" | grep "^range:" | sort -u)
+[ "$(wc -l <<<"$shared")" -eq 1 ] && grep -q "(abs, shared)" <<<"$shared" && ok || bad "--shared-range: one range: $shared"
+[ "$("$bin" show --global-range "$fx/inseq/encdec_pair_coarse.json" | grep "^range:" | sort -u)" = "$shared" ] && ok || bad "--global-range is --shared-range"
+# export's heatmap page takes the same range choices; inseq's stays the default
+"$bin" export "$f" -o "$tmp/def.html" >/dev/null 2>&1
+"$bin" export "$f" -o "$tmp/inseq.html" --range-mode inseq >/dev/null 2>&1
+cmp -s "$tmp/def.html" "$tmp/inseq.html" && ok || bad "export --range-mode inseq is the default page"
+"$bin" export "$f" -o "$tmp/one.html" --one-sided >/dev/null 2>&1
+grep -q 'rgba(178.0, 24.0, 43.0, 1.0)">7.388' "$tmp/one.html" && ok || bad "export --one-sided"
+dec=$fx/inseq/deconly_saliency_granular.json
+"$bin" export "$dec" -a 'min normalize=false' --seq 0 -o "$tmp/neg_inseq.html" >/dev/null 2>&1
+"$bin" export "$dec" -a 'min normalize=false' --seq 0 -o "$tmp/neg_abs.html" --range-mode abs >/dev/null 2>&1
+# inseq's range has zero width there: every cell the same blue; abs grades them
+n_inseq=$(grep -o 'rgba(33.0, 102.0, 172.0, [0-9.]*)' "$tmp/neg_inseq.html" | sort -u | wc -l)
+n_abs=$(grep -o 'rgba(33.0, 102.0, 172.0, [0-9.]*)' "$tmp/neg_abs.html" | sort -u | wc -l)
+[ "$n_inseq" -eq 1 ] && [ "$n_abs" -gt 5 ] && ok || bad "export --range-mode abs grades all-negative data ($n_inseq, $n_abs shades)"
+"$bin" export "$f" -o - -f json --one-sided >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "export --one-sided to JSON exits 2"
 # auto: colors only on a terminal, never with NO_COLOR.
 if command -v script >/dev/null; then
   script -qec "$bin show --color auto $f" /dev/null >"$tmp/tty.txt" 2>&1 </dev/null

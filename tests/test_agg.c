@@ -1243,8 +1243,14 @@ START_TEST(minimum_maximum)
             T2(1, 1, (float[]){0.25f}), 0, 1);
     ck_assert_double_eq(agg_minimum(&o->seqs[0]), 0);
     ck_assert_double_eq_tol(agg_maximum(&o->seqs[0]), 0.5, 1e-9);
+    /* +-inf cells do not set the range (range.h): the finite values do */
     o->seqs[0].source_attr->data[1] = -INFINITY;
-    ck_assert_double_eq(agg_minimum(&o->seqs[0]), -FLT_MAX);
+    ck_assert_double_eq(agg_minimum(&o->seqs[0]), 0);
+    o->seqs[0].source_attr->data[1] = INFINITY;
+    ck_assert_double_eq_tol(agg_maximum(&o->seqs[0]), 0.5, 1e-9);
+    o->seqs[0].target_attr->data[0] = -INFINITY;
+    ck_assert_double_eq_tol(agg_maximum(&o->seqs[0]), 0.5, 1e-9);
+    ck_assert_double_eq(agg_minimum(&o->seqs[0]), 0);
     o->seqs[0].source_attr->data[0] = -2;
     o->seqs[0].source_attr->data[1] = -3;
     o->seqs[0].target_attr->data[0] = -1;

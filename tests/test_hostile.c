@@ -620,8 +620,10 @@ START_TEST(numbers_default_aggregation)
 }
 END_TEST
 
-/* Without aggregation the infinities reach the heatmap: shown as "inf", and
- * (as inseq) an infinite color range leaves every cell uncolored. */
+/* Without aggregation the infinities reach the heatmap: shown as "inf".  The
+ * range comes from the finite values (range.h; inseq's would be infinite and
+ * leave every cell uncolored): the inf cell takes the strongest red, the
+ * largest finite value too, the others their share of it. */
 START_TEST(numbers_unaggregated_heatmap)
 {
     as_output *o = load_ok("numbers.json");
@@ -634,8 +636,11 @@ START_TEST(numbers_unaggregated_heatmap)
                                        &(html_heatmap_opts){0}, &e), AS_OK);
     size_t len;
     char *page = html_out_take(&out, &len, &e);
-    ck_assert(strstr(page, "<td style=\"background:rgba(0.0, 0.0, 0.0, 0.0)\">inf</td>"));
-    ck_assert(strstr(page, "<td style=\"background:rgba(0.0, 0.0, 0.0, 0.0)\">5.477</td>"));
+    ck_assert(strstr(page, "<td style=\"background:rgba(178.0, 24.0, 43.0, 1.0)\">inf</td>"));
+    ck_assert(strstr(page, "<td style=\"background:rgba(178.0, 24.0, 43.0, 1.0)\">9.274</td>"));
+    ck_assert(strstr(page, "<td style=\"background:rgba(178.0, 24.0, 43.0, 0.5900970489205782)\">"
+                           "5.477</td>"));
+    ck_assert(!strstr(page, "rgba(0.0, 0.0, 0.0, 0.0)\">inf"));
     free(page);
     html_out_free(&out);
     agg_seq_free(s);

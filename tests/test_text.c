@@ -632,12 +632,25 @@ START_TEST(range_defaults_and_overrides)
     text_seq_range(s, &o, &lo, &hi);
     ck_assert_double_eq(lo, -0.5);
     ck_assert_double_eq(hi, 2);
-    /* All values negative: max(0, nanmax) = 0, a zero-width range: cells
-     * are white, none fails. */
+    /* All values negative: the range is -a..a with a the largest |v|, so
+     * the cells get the strongest blue (inseq's max(0, nanmax) would give a
+     * range of zero width: --range-mode inseq). */
     for (size_t i = 0; i < 6; i++)
         s->source_attr->data[i] = -1;
     tensor_free(s->target_attr);
     s->target_attr = NULL;
+    o = (text_opts){0};
+    text_seq_range(s, &o, &lo, &hi);
+    ck_assert_double_eq(lo, -1);
+    ck_assert_double_eq(hi, 1);
+    o.range_mode = AS_RANGE_INSEQ;
+    text_seq_range(s, &o, &lo, &hi);
+    ck_assert_double_eq(hi, 0);
+    ck_assert_double_eq(lo, 0);
+    o.range_mode = AS_RANGE_ONE_SIDED;
+    text_seq_range(s, &o, &lo, &hi);
+    ck_assert_double_eq(lo, 0);
+    ck_assert_double_eq(hi, 1);
     text_opts c = {.color = TEXT_COLOR_TRUE};
     int rc;
     char *out = render_seq(s, &c, &rc, NULL);
@@ -661,10 +674,10 @@ START_TEST(legend_line)
     fclose(f);
     lines l = split_lines(buf);
     ck_assert_uint_eq(l.n, 3);
-    ck_assert_str_eq(l.v[0], "range: 0 to 0");
-    ck_assert_str_eq(l.v[1], "range: -0.5312 to 7.388");
+    ck_assert_str_eq(l.v[0], "range: 0 to 0 (abs)");
+    ck_assert_str_eq(l.v[1], "range: -0.5312 to 7.388 (abs)");
     char *plain = strip_sgr(l.v[2]);
-    ck_assert_str_eq(plain, "range: -1                  1");
+    ck_assert_str_eq(plain, "range: -1                  1 (abs)");
     ck_assert_uint_eq(count(l.v[2], "\033[48;5;"), 16);
     free(plain);
     free_lines(&l);

@@ -378,8 +378,8 @@ START_TEST(test_range)
         const as_tensor *ts[2] = {o->seqs[i].source_attr, o->seqs[i].target_attr};
         for (int k = 0; k < 2; k++)
             for (size_t j = 0; ts[k] && j < tensor_numel(ts[k]); j++)
-                if (ts[k]->data[j] > mx[i])
-                    mx[i] = ts[k]->data[j];
+                if (fabs(ts[k]->data[j]) > mx[i])   /* the largest |v| */
+                    mx[i] = fabs(ts[k]->data[j]);
     }
     assert_close(v.vmax, mx[0], "vmax seq 0");
     assert_close(v.vmin, -mx[0], "vmin seq 0");

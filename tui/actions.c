@@ -494,12 +494,170 @@ ACT(RAW)
     return TUI_LABELS | TUI_LAYOUT | TUI_REDRAW;
 }
 
+static unsigned range_msg(tui *t, unsigned ch)
+{
+    char how[96], a[32], b[32];
+    view_range_label(&t->v, how, sizeof how);
+    tui_fmt_value(t->v.vmin, 10, a, sizeof a);
+    tui_fmt_value(t->v.vmax, 10, b, sizeof b);
+    tui_msg(t, false, "color range %s to %s (%s)", a, b, how);
+    return tui_view_bits(ch) | TUI_REDRAW;
+}
+
+ACT(RANGE_SCOPE)
+{
+    return range_msg(t, view_toggle_global_range(&t->v));
+}
+
+static unsigned percentile_enter(tui *t, const char *text, void *ud, as_error *err)
+{
+    (void)ud;
+    char *end;
+    double p = strtod(text, &end);
+    while (*end == ' ' || *end == '%')
+        end++;
+    if (end == text || *end || !(p > 0 && p <= 100)) {
+        as_error_set(err, AS_EUSAGE, "a percentile above 0 and up to 100, e.g. 99");
+        return 0;
+    }
+    return range_msg(t, view_set_range_mode(&t->v, AS_RANGE_PERCENTILE, p));
+}
+
+/* "MIN MAX", "MIN:MAX", "MIN" or ":MAX" ("" or "-" for a bound: from the
+ * data); an empty text frees both. */
+static unsigned bounds_enter(tui *t, const char *text, void *ud, as_error *err)
+{
+    (void)ud;
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *p = buf; *p; p++)
+        if (*p == ',' || *p == ':' || *p == '\t')
+            *p = ' ';
+    char *lo = strtok(buf, " "), *hi = lo ? strtok(NULL, " ") : NULL;
+    if (lo && strtok(NULL, " ")) {
+        as_error_set(err, AS_EUSAGE, "two numbers at most: MIN MAX");
+        return 0;
+    }
+    if (text[0] == ':' || (text[0] == ' ' && lo && !hi))
+        hi = lo, lo = NULL;
+    bool has[2] = {false, false};
+    double val[2] = {0, 0};
+    const char *in[2] = {lo, hi};
+    for (int k = 0; k < 2; k++) {
+        if (!in[k] || !strcmp(in[k], "-") || !strcmp(in[k], "auto"))
+            continue;
+        char *end;
+        val[k] = strtod(in[k], &end);
+        if (end == in[k] || *end || !isfinite(val[k])) {
+            as_error_set(err, AS_EUSAGE, "not a number: '%s' (MIN MAX, - for from the data)",
+                         in[k]);
+            return 0;
+        }
+        has[k] = true;
+    }
+    if (view_set_bounds(&t->v, has[0], val[0], has[1], val[1], err))
+        return 0;
+    return range_msg(t, VIEW_CH_RANGE);
+}
+
+enum { RM_ABS, RM_ONE_SIDED, RM_PERCENTILE, RM_INSEQ, RM_BOUNDS, RM_FILE, RM_SLICES, RM_N };
+
+static unsigned pick_range(tui *t, size_t i, void *ud)
+{
+    (void)ud;
+    view_state *v = &t->v;
+    switch (i) {
+    case RM_ABS:
+        return range_msg(t, view_set_range_mode(v, AS_RANGE_ABS, 0));
+    case RM_ONE_SIDED:
+        return range_msg(t, view_set_range_mode(v, AS_RANGE_ONE_SIDED, 0));
+    case RM_INSEQ:
+        return range_msg(t, view_set_range_mode(v, AS_RANGE_INSEQ, 0));
+    case RM_PERCENTILE: {
+        char init[32];
+        snprintf(init, sizeof init, "%g",
+                 v->range_mode == AS_RANGE_PERCENTILE ? v->percentile
+                                                      : AS_RANGE_DEFAULT_PERCENTILE);
+        tui_push(t, prompt_new("clip at the percentile of |value| (0-100]", init, true,
+                               percentile_enter, NULL));
+        return TUI_REDRAW;
+    }
+    case RM_BOUNDS: {
+        char init[80] = "", a[32] = "-", b[32] = "-";
+        if (v->fix_min)
+            snprintf(a, sizeof a, "%.6g", v->opt_min);
+        if (v->fix_max)
+            snprintf(b, sizeof b, "%.6g", v->opt_max);
+        if (v->fix_min || v->fix_max)
+            snprintf(init, sizeof init, "%s %s", a, b);
+        tui_push(t, prompt_new("color range MIN MAX (- for from the data; empty: both)", init,
+                               false, bounds_enter, NULL));
+        return TUI_REDRAW;
+    }
+    case RM_FILE:
+        return range_msg(t, view_toggle_global_range(v));
+    case RM_SLICES:
+        if (view_ndim(v) <= 2 && !v->slices_range) {
+            tui_msg(t, false, "this view is 2D: no slider positions to share a range across");
+            return TUI_REDRAW;
+        }
+        return range_msg(t, view_toggle_slices_range(v));
+    default:
+        return TUI_REDRAW;
+    }
+}
+
 ACT(RANGE)
 {
-    unsigned ch = view_toggle_global_range(&t->v);
-    tui_msg(t, false, "color range over %s: %g to %g",
-            t->v.global_range ? "the sequences of the file" : "this sequence", t->v.vmin, t->v.vmax);
-    return tui_view_bits(ch) | TUI_REDRAW;
+    const view_state *v = &t->v;
+    char **items = calloc(RM_N, sizeof *items);
+    if (!items)
+        return 0;
+    char buf[160];
+    bool fixed = v->fix_min && v->fix_max;
+#define MARK(on) ((on) && !fixed ? "* " : "  ")
+    snprintf(buf, sizeof buf, "%sabs: -a..a, a the largest |value| (nothing clipped)",
+             MARK(v->range_mode == AS_RANGE_ABS));
+    items[RM_ABS] = strdup(buf);
+    snprintf(buf, sizeof buf, "%sone-sided: 0..a, white to red (attention, vnorm)",
+             MARK(v->range_mode == AS_RANGE_ONE_SIDED));
+    items[RM_ONE_SIDED] = strdup(buf);
+    snprintf(buf, sizeof buf, "%sclip at a percentile of |value|...  (now p%g)",
+             MARK(v->range_mode == AS_RANGE_PERCENTILE),
+             v->range_mode == AS_RANGE_PERCENTILE ? v->percentile : AS_RANGE_DEFAULT_PERCENTILE);
+    items[RM_PERCENTILE] = strdup(buf);
+    snprintf(buf, sizeof buf, "%sinseq: -m..m, m = max(0, largest value)",
+             MARK(v->range_mode == AS_RANGE_INSEQ));
+    items[RM_INSEQ] = strdup(buf);
+#undef MARK
+    if (v->fix_min || v->fix_max) {
+        char a[32] = "data", b[32] = "data";
+        if (v->fix_min)
+            snprintf(a, sizeof a, "%.6g", v->opt_min);
+        if (v->fix_max)
+            snprintf(b, sizeof b, "%.6g", v->opt_max);
+        snprintf(buf, sizeof buf, "%sset min and max...  (now %s to %s)", fixed ? "* " : "  ", a,
+                 b);
+    } else {
+        snprintf(buf, sizeof buf, "  set min and max by hand...");
+    }
+    items[RM_BOUNDS] = strdup(buf);
+    snprintf(buf, sizeof buf, "  [%c] one range for every sequence of the file (M)",
+             v->global_range ? 'x' : ' ');
+    items[RM_FILE] = strdup(buf);
+    snprintf(buf, sizeof buf, "  [%c] one range for every slider position%s",
+             v->slices_range ? 'x' : ' ', view_ndim(v) > 2 ? "" : " (no sliders: 2D view)");
+    items[RM_SLICES] = strdup(buf);
+    for (size_t k = 0; k < RM_N; k++)
+        if (!items[k])
+            items[k] = strdup("");
+    size_t sel = fixed ? RM_BOUNDS
+                 : v->range_mode == AS_RANGE_ONE_SIDED ? RM_ONE_SIDED
+                 : v->range_mode == AS_RANGE_PERCENTILE ? RM_PERCENTILE
+                 : v->range_mode == AS_RANGE_INSEQ ? RM_INSEQ
+                                                     : RM_ABS;
+    tui_push(t, list_new("color range", items, RM_N, sel, pick_range, NULL));
+    return TUI_REDRAW;
 }
 
 static void save_width(tui *t)
@@ -936,9 +1094,72 @@ ACT(COPY_ROW)
 }
 ACT(FOLLOW) { return tui_watch_toggle(t); }
 
+/* The legend of the colors under the keys: what the colorbar, the color
+ * steps of the mode in use and bold step scores mean. */
+static size_t legend_lines(tui *t, char **lines, size_t cap)
+{
+    bool utf = tui_utf8();
+    char a[32], b[32], how[96], s[512];
+    view_range_label(&t->v, how, sizeof how);
+    tui_fmt_value(t->v.vmin, 10, a, sizeof a);
+    tui_fmt_value(t->v.vmax, 10, b, sizeof b);
+    const char *mode_line;
+    switch (theme_mode()) {
+    case TUI_TRUE:
+        mode_line = "inseq's colormap over white, 128 shades per sign";
+        break;
+    case TUI_256:
+        mode_line = "6 shades per sign, each darker than the last";
+        break;
+    case TUI_8:
+        mode_line = "4 steps of |value|: colored text, bold colored text, white on "
+                    "the color, bold white on the color";
+        break;
+    default:
+        mode_line = "plain, bold, reverse as |value| grows; "
+                    "underlined: below zero";
+        break;
+    }
+    const char *text[] = {
+        "Colors",
+        NULL, /* the range */
+        "  colorbar         the top right bar runs from the minimum to the maximum;",
+        utf ? "                   \u2503 marks zero, \u25c6 the value under the cursor"
+            : "                   | marks zero, * the value under the cursor",
+        "  blue / red       below / above zero; darker: larger |value|; white: near zero",
+        NULL, /* the mode */
+        utf ? "  \u2591\u2592\u2593\u2588             cells too narrow for numbers: |value| in quarters"
+            : "  .:*#             cells too narrow for numbers: |value| in quarters",
+        theme_mode() == TUI_MONO
+            ? (utf ? "  \u25b8                the cursor (reverse alone marks the strongest cells)"
+                   : "  >                the cursor (reverse alone marks the strongest cells)")
+            : "  yellow           the cursor",
+        "  bold step score  |score| >= 0.5 (as inseq bolds them); step rows are not colored",
+        "  empty cell       NaN: no value (e.g. a token that cannot attend to a later one)",
+        "  inf              the strongest color of its sign; ranges use the finite values",
+        "  C cycles the color modes, m changes the range, M shares it over the file",
+    };
+    size_t n = 0;
+    if (cap < sizeof text / sizeof text[0] + 1)
+        return 0;
+    lines[n++] = strdup("");
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
+        if (i == 1) {
+            snprintf(s, sizeof s, "  range            %s to %s (%s)", a, b, how);
+            lines[n++] = strdup(s);
+        } else if (i == 5) {
+            snprintf(s, sizeof s, "  %-16s %s", theme_mode_name(theme_mode()), mode_line);
+            lines[n++] = strdup(s);
+        } else {
+            lines[n++] = strdup(text[i]);
+        }
+    }
+    return n;
+}
+
 ACT(HELP)
 {
-    size_t n = 0, cap = ACT_COUNT + 16;
+    size_t n = 0, cap = ACT_COUNT + 40;
     char **lines = calloc(cap, sizeof *lines);
     if (!lines)
         return 0;
@@ -960,6 +1181,7 @@ ACT(HELP)
         snprintf(s, sizeof s, "  %-16s %s", keys, x->help);
         lines[n++] = strdup(s);
     }
+    n += legend_lines(t, lines + n, cap - n);
     for (size_t i = 0; i < n; i++)
         if (!lines[i])
             lines[i] = strdup("");

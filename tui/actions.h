@@ -53,7 +53,9 @@
     X(TOPK, "Views", "top-k", "T", "side panel: top attributed tokens of the column", NULL)   \
     X(INFO, "Views", "info", "i", "everything the file says about the run", "info")           \
     X(RAW, "Views", "raw-tokens", "t", "switch between decoded and raw token text", NULL)      \
-    X(RANGE, "Views", "range", "m", "color range per sequence or per file", NULL)   \
+    X(RANGE, "Views", "range", "m",                                                           \
+      "color range: abs, one-sided, percentile clip, inseq, min/max by hand, sharing", NULL) \
+    X(RANGE_SCOPE, "Views", "range-scope", "M", "color range per sequence or per file", NULL) \
     X(NARROW, "Views", "narrower", "(", "narrower cells (from 6 columns: the default)", NULL) \
     X(WIDEN, "Views", "wider", ")", "wider cells (values show from 6 columns)", NULL)         \
     X(COLOR, "Views", "colors", "C", "cycle color modes the terminal supports", NULL)         \

@@ -391,32 +391,91 @@ static const char *info_str(const tui *t, const char *key)
     return json_is_string(j) && json_string_value(j)[0] ? json_string_value(j) : NULL;
 }
 
+/* The colorbar's cells on the screen (drawn by draw_legend, again by
+ * draw_bar when the cursor moves: it marks the cursor's value). */
+static struct {
+    bool on;
+    int y, x, n;
+} bar;
+
+/* The bucket of a cell value under the view's range. */
+static int cell_bucket(const view_state *v, double val)
+{
+    return isnan(val) ? -1 : cmap_bucket_in(val, v->vmin, v->vmax, v->one_sided);
+}
+
+/* Position 0..n-1 of value x on the bar (clamped). */
+static int bar_pos(const view_state *v, double x, int n)
+{
+    double f = (x - v->vmin) / (v->vmax - v->vmin);
+    if (!(f >= 0))
+        return 0;
+    int k = (int)(f * n);
+    return k >= n ? n - 1 : k;
+}
+
+/* The colorbar: n cells from vmin to vmax, each in the style of its middle
+ * value, a tick where zero is, and a mark at the cursor's value (cells, not
+ * step scores). */
+static void draw_bar(tui *t)
+{
+    const view_state *v = &t->v;
+    if (!bar.on)
+        return;
+    int n = bar.n;
+    bool utf = tui_utf8();
+    bool has_zero = v->vmin < 0 && v->vmax > 0;
+    int zero = has_zero ? bar_pos(v, 0, n) : -1;
+    int curk = -1;
+    const view_grid *g = &v->grid[v->pane];
+    double cv = view_cursor_value(v);
+    if (t->view_ok && g->present && v->row[v->pane] < g->nrows && !isnan(cv) &&
+        v->vmax > v->vmin)
+        curk = bar_pos(v, cv, n);
+    for (int i = 0; i < n; i++) {
+        double x = v->vmin + (v->vmax - v->vmin) * (i + 0.5) / n;
+        const tui_cell_style *cs = theme_cell(v->vmax > v->vmin ? cell_bucket(v, x) : -1);
+        const char *gl = cs->glyph;
+        tui_style fs = cs->fill;
+        if (theme_mode() == TUI_MONO && !strcmp(gl, " "))
+            gl = utf ? "\u00b7" : ".";
+        if (i == curk) {
+            gl = utf ? "\u25c6" : "*";   /* ◆ */
+            fs = theme_role(ROLE_CURSOR);
+        } else if (i == zero) {
+            gl = utf ? "\u2503" : "|";   /* ┃ */
+            fs = cs->text;
+            fs.attr |= A_BOLD;
+        }
+        theme_set(stdscr, fs);
+        mvaddstr(bar.y, bar.x + i, gl);
+    }
+    /* what is drawn next (and blanks curses inserts) must not inherit a
+     * bar cell's style */
+    theme_set(stdscr, theme_role(ROLE_NORMAL));
+}
+
 static void draw_legend(tui *t, line *l, tui_style st)
 {
-    char a[32], b[32];
+    char a[32], b[32], how[96];
     tui_fmt_value(t->v.vmin, 7, a, sizeof a);
     tui_fmt_value(t->v.vmax, 7, b, sizeof b);
-    int n = 12;
-    int need = (int)strlen(a) + (int)strlen(b) + n + 8;
-    if (l->end - l->x < need + 2)
+    view_range_label(&t->v, how, sizeof how);
+    int room = l->end - l->x - 2;
+    int fixed = (int)strlen(a) + (int)strlen(b) + (int)strlen(how) + 4;
+    int n = room - fixed >= 24 ? 16 : room - fixed >= 16 ? 12 : 8;
+    bar.on = false;
+    if (room < fixed + n)
         return;
-    int x = l->end - need;
+    int x = l->end - (fixed + n);
     line r = {l->y, x, l->end};
-    char s[64];
+    char s[160];
     snprintf(s, sizeof s, "%s ", a);
     seg(&r, s, st);
-    for (int i = 0; i < n; i++) {
-        const tui_cell_style *cs = theme_cell(i * 255 / (n - 1));
-        char g[8];
-        snprintf(g, sizeof g, "%s", cs->glyph);
-        tui_style fs = cs->fill;
-        if (theme_mode() == TUI_MONO && !strcmp(g, " "))
-            snprintf(g, sizeof g, "%s", tui_utf8() ? "\u00b7" : ".");
-        theme_set(stdscr, fs);
-        mvaddstr(r.y, r.x, g);
-        r.x++;
-    }
-    snprintf(s, sizeof s, " %s %s", b, t->v.global_range ? "file" : "seq");
+    bar.on = true, bar.y = r.y, bar.x = r.x, bar.n = n;
+    draw_bar(t);
+    r.x += n;
+    snprintf(s, sizeof s, " %s %s", b, how);
     seg(&r, s, st);
     l->end = x - 1;
 }
@@ -428,6 +487,7 @@ static void draw_header(tui *t)
     tui_style h = theme_role(ROLE_HEADER), hd = theme_role(ROLE_HEADER_DIM);
     tui_style sl = theme_role(ROLE_SLIDER);
     char s[600], safe[600];
+    bar.on = false;
     tui_fill(0, 0, L->W, h);
     line l = {0, 0, L->W};
     const as_seq *q = view_seq(v);
@@ -631,6 +691,7 @@ static void draw_cells_range(tui *t, int p, size_t r, int y, bool step, size_t c
     setcchar(&norm_blank, sp, norm.attr, norm.pair, NULL);
     setcchar(&bold_blank, sp, norm.attr | A_BOLD, norm.pair, NULL);
     size_t cur_col = p == v->pane && r == v->row[p] ? v->col : (size_t)-1;
+    bool mono = theme_mode() == TUI_MONO, utf = tui_utf8();
     static cchar_t row[4096];
     int n = 0, room = (int)(sizeof row / sizeof row[0]);
     char txt[64];
@@ -641,8 +702,7 @@ static void draw_cells_range(tui *t, int p, size_t r, int y, bool step, size_t c
         if (step) {
             blank = !isnan(val) && fabs(val) >= 0.5 ? &bold_blank : &norm_blank;
         } else {
-            int b = isnan(val) ? -1 : cmap_bucket(val, v->vmin, v->vmax);
-            const tui_cell_style *cs = theme_cell(b);
+            const tui_cell_style *cs = theme_cell(cell_bucket(v, val));
             blank = wide ? &cs->ctext : &cs->cfill;
             if (!wide)
                 glyph = cs->wglyph;
@@ -661,6 +721,8 @@ static void draw_cells_range(tui *t, int p, size_t r, int y, bool step, size_t c
             for (int i = 0; i < cw; i++)
                 out[i].chars[0] = glyph;
         }
+        if (c == cur_col && mono)   /* reverse alone is the strongest cells' look */
+            out[0].chars[0] = utf ? L'\u25b8' : L'>';   /* ▸ */
         n += cw;
     }
     if (n)
@@ -746,7 +808,7 @@ static void draw_topk(tui *t)
         char num[32];
         tui_fmt_value(vals[i], 7, num, sizeof num);
         snprintf(s, sizeof s, "%7s", num);
-        int b2 = cmap_bucket(vals[i], v->vmin, v->vmax);
+        int b2 = cell_bucket(v, vals[i]);
         int y = y0 + 2 + (int)i;
         tui_put(y, x0 + 2, s, 7, theme_cell(b2)->text, true, false);
         snprintf(s, sizeof s, " %zu %s", view_row_token(v, p, rows[i]),
@@ -1104,7 +1166,8 @@ void tui_draw_frame(tui *t, unsigned bits)
         return;
     }
     /* then: the column labels, the cells that came into view, the old and
-     * new cursor rows, the side panel and the status */
+     * new cursor rows, the side panel, the colorbar's cursor mark and the
+     * status */
     draw_col_labels(t);
     if (shifted)
         draw_new_columns(t, dl);
@@ -1112,6 +1175,7 @@ void tui_draw_frame(tui *t, unsigned bits)
     draw_pane_row(t, v->pane, v->row[v->pane]);
     if (!shifted)
         draw_topk(t);
+    draw_bar(t);   /* the cursor's mark on the colorbar */
     draw_status(t);
     remember(t);
 }

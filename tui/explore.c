@@ -512,6 +512,9 @@ int explore_main(const explore_opts *o_cli)
         .min = o->min,
         .max = o->max,
         .global_range = o->global_range,
+        .slices_range = o->slices_range,
+        .range_mode = (as_range_mode)o->range_mode,
+        .percentile = o->percentile,
     };
     as_error e = {0};
     int rc = use_catalog(o) ? open_catalog(&t, &vo, &e) : open_file(&t, &vo, &e);

@@ -47,7 +47,10 @@ typedef struct explore_opts {
     size_t seq;
     bool has_min, has_max;     /* --min, --max */
     double min, max;
-    bool global_range;         /* --global-range: one range over the file's sequences */
+    bool global_range;         /* --shared-range (--global-range): over the file's sequences */
+    bool slices_range;         /* --slices-range: over every slider position */
+    int range_mode;            /* as_range_mode: --range-mode, --one-sided, --clip-percentile */
+    double percentile;
     explore_color color;       /* --color auto|truecolor|256|8|mono */
     explore_decode decode;     /* --raw-tokens, --decoded-tokens */
     bool color_set, decode_set;/* given on the command line (over the config file) */

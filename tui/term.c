@@ -1,13 +1,20 @@
 /* term.c - the terminal: signals, starting and ending curses (with the
  * color mode), stopping on Ctrl-Z.  The terminal is restored by term_end()
  * on every way out. */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 #include "tui.h"
 
@@ -81,6 +88,90 @@ static SCREEN *scr;
 static FILE *tty_in;
 static bool curses_on;
 
+/* Removes what direct_screen() wrote (the compiled entry may sit under its
+ * first letter or under its hex code, as tic lays databases out). */
+static void remove_tree(const char *dir, const char *name)
+{
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s/%c/%s", dir, name[0], name);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/%c", dir, name[0]);
+    rmdir(p);
+    snprintf(p, sizeof p, "%s/%02x/%s", dir, (unsigned char)name[0], name);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/%02x", dir, (unsigned char)name[0]);
+    rmdir(p);
+    snprintf(p, sizeof p, "%s/src", dir);
+    unlink(p);
+    rmdir(dir);
+}
+
+/* A screen with direct (24-bit) colors for a terminal whose description
+ * has none, when the user or COLORTERM asks for truecolor: the terminal's
+ * own description ($TERM) with direct colors added (RGB, setaf/setab
+ * writing ESC[38;2;R;G;Bm and ESC[48;2;R;G;Bm), compiled by tic into a
+ * private directory, read by curses, and removed.  NULL when TERM is
+ * unusual or tic is missing or fails. */
+static SCREEN *direct_screen(FILE *in)
+{
+    const char *term = getenv("TERM");
+    if (!term || !*term || strlen(term) > 100)
+        return NULL;
+    for (const char *p = term; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("._+-", *p))
+            return NULL;
+    const char *tmp = getenv("TMPDIR");
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/attrscope-ti-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return NULL;
+    char name[160], src[PATH_MAX + 8];
+    snprintf(name, sizeof name, "%s-asdirect", term);
+    snprintf(src, sizeof src, "%s/src", dir);
+    FILE *f = fopen(src, "w");
+    if (!f) {
+        rmdir(dir);
+        return NULL;
+    }
+    fprintf(f,
+            "%s|%s with direct colors,\n"
+            "\tcolors#0x1000000, pairs#0x10000, RGB,\n"
+            "\tsetaf=\\E[%%?%%p1%%{8}%%<%%t3%%p1%%d%%e38;2;%%p1%%{65536}%%/%%d;"
+            "%%p1%%{256}%%/%%{255}%%&%%d;%%p1%%{255}%%&%%d%%;m,\n"
+            "\tsetab=\\E[%%?%%p1%%{8}%%<%%t4%%p1%%d%%e48;2;%%p1%%{65536}%%/%%d;"
+            "%%p1%%{256}%%/%%{255}%%&%%d;%%p1%%{255}%%&%%d%%;m,\n"
+            "\tinitc@, ccc@, oc@, use=%s,\n",
+            name, term, term);
+    bool ok = fclose(f) == 0;
+    SCREEN *s = NULL;
+    if (ok) {
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+        char *argv[] = {"tic", "-x", "-o", dir, src, NULL};
+        pid_t pid;
+        int st = 0;
+        ok = posix_spawnp(&pid, "tic", &fa, NULL, argv, environ) == 0 &&
+             waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+        posix_spawn_file_actions_destroy(&fa);
+    }
+    if (ok) {
+        const char *old = getenv("TERMINFO");
+        char *keep = old ? strdup(old) : NULL;
+        setenv("TERMINFO", dir, 1);
+        s = newterm(name, stdout, in);
+        if (keep)
+            setenv("TERMINFO", keep, 1);
+        else
+            unsetenv("TERMINFO");
+        free(keep);
+    }
+    remove_tree(dir, name);
+    return s;
+}
+
 int term_start(tui *t, char *err, size_t errlen)
 {
     const explore_opts *o = t->opts;
@@ -95,14 +186,21 @@ int term_start(tui *t, char *err, size_t errlen)
     const char *no_color = getenv("NO_COLOR");
     bool nocolor = (no_color && no_color[0] && o->color == EXPLORE_COLOR_AUTO) ||
                    o->color == EXPLORE_COLOR_MONO;
-    const char *direct = NULL;
-    if (!nocolor && (o->color == EXPLORE_COLOR_AUTO || o->color == EXPLORE_COLOR_TRUE))
-        direct = theme_direct_term();
-    scr = direct ? newterm(direct, stdout, tty_in) : NULL;
+    /* truecolor when asked (--color truecolor, or COLORTERM under auto),
+     * whatever the terminal's description says */
+    const char *term = getenv("TERM");
+    bool want_true = !nocolor && (o->color == EXPLORE_COLOR_TRUE ||
+                                  (o->color == EXPLORE_COLOR_AUTO && theme_env_truecolor()));
+    scr = NULL;
+    if (want_true && !(term && strstr(term, "direct"))) {
+        scr = direct_screen(tty_in);
+        const char *direct = scr ? NULL : theme_direct_term();
+        if (direct)
+            scr = newterm(direct, stdout, tty_in);
+    }
     if (!scr)
         scr = newterm(NULL, stdout, tty_in);
     if (!scr) {
-        const char *term = getenv("TERM");
         snprintf(err, errlen, "cannot drive this terminal (TERM=%s)", term ? term : "unset");
         if (tty_in != stdin)
             fclose(tty_in);

@@ -35,7 +35,7 @@ const char *theme_mode_name(tui_color_mode m)
     return names[m];
 }
 
-static bool env_truecolor(void)
+bool theme_env_truecolor(void)
 {
     const char *ct = getenv("COLORTERM");
     return ct && (!strcmp(ct, "truecolor") || !strcmp(ct, "24bit"));
@@ -45,7 +45,7 @@ const char *theme_direct_term(void)
 {
     static char name[64];
     const char *term = getenv("TERM");
-    if (!env_truecolor() || !term || strstr(term, "direct"))
+    if (!term || strstr(term, "direct"))
         return NULL;
     const char *fam[] = {"xterm", "tmux", "vte", "kitty", "konsole", "alacritty",
                          "foot", "mintty", "iterm2", "mlterm"};
@@ -78,69 +78,37 @@ tui_color_mode theme_mode(void)
 }
 
 /* The RGB of xterm palette entry i (16..255; 0..15 approximated). */
-static void xterm_rgb(int i, int rgb[3])
+static int xterm_rgb24(int i)
 {
-    static const int base[16][3] = {
-        {0, 0, 0},     {205, 0, 0},   {0, 205, 0},   {205, 205, 0},   {0, 0, 238},
-        {205, 0, 205}, {0, 205, 205}, {229, 229, 229}, {127, 127, 127}, {255, 0, 0},
-        {0, 255, 0},   {255, 255, 0}, {92, 92, 255}, {255, 0, 255},   {0, 255, 255},
-        {255, 255, 255}};
-    if (i < 16) {
-        memcpy(rgb, base[i], sizeof base[i]);
-    } else if (i < 232) {
-        static const int lv[6] = {0, 95, 135, 175, 215, 255};
-        i -= 16;
-        rgb[0] = lv[i / 36];
-        rgb[1] = lv[(i / 6) % 6];
-        rgb[2] = lv[i % 6];
-    } else {
-        rgb[0] = rgb[1] = rgb[2] = 8 + 10 * (i - 232);
-    }
+    static const int base[16] = {0x000000, 0xcd0000, 0x00cd00, 0xcdcd00, 0x0000ee, 0xcd00cd,
+                                 0x00cdcd, 0xe5e5e5, 0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00,
+                                 0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff};
+    if (i < 16)
+        return base[i];
+    as_rgba c = cmap_xterm256_rgb(i);
+    return (c.r << 16) | (c.g << 8) | c.b;
 }
 
-static int nearest_xterm(const int rgb[3])
+/* The screen takes colors as 0xRRGGBB (a direct-color terminal
+ * description): palette entries are given by their RGB there, except the
+ * eight basic colors, which direct descriptions keep as they are. */
+static bool screen_direct(void)
 {
-    int best = 16;
-    long bd = -1;
-    for (int i = 16; i < 256; i++) {
-        int c[3];
-        xterm_rgb(i, c);
-        long d = 0;
-        for (int k = 0; k < 3; k++) {
-            long e = c[k] - rgb[k];
-            d += e * e;
-        }
-        if (bd < 0 || d < bd) {
-            bd = d;
-            best = i;
-        }
-    }
-    return best;
+    return COLORS >= 0x1000000;
 }
 
-/* A color number for the mode: palette index, or 0xRRGGBB in direct mode. */
-static int mode_color(int xterm, tui_color_mode m)
+/* A color number for the screen: palette index, or 0xRRGGBB on a direct
+ * screen. */
+static int mode_color(int xterm)
 {
-    if (xterm < 0 || m != TUI_TRUE)
+    if (xterm < 8 || !screen_direct())
         return xterm;
-    int c[3];
-    xterm_rgb(xterm, c);
-    return (c[0] << 16) | (c[1] << 8) | c[2];
+    return xterm_rgb24(xterm);
 }
 
 static void make_pair(int pair, int fg, int bg)
 {
     init_extended_pair(pair, fg, bg);
-}
-
-/* The heatmap color of a bucket over a white page. */
-static void bucket_rgb(int b, int rgb[3])
-{
-    as_rgba c = cmap_heatmap(b);
-    double a = c.a;
-    rgb[0] = (int)(c.r * a + 255 * (1 - a) + 0.5);
-    rgb[1] = (int)(c.g * a + 255 * (1 - a) + 0.5);
-    rgb[2] = (int)(c.b * a + 255 * (1 - a) + 0.5);
 }
 
 static const char *density(int level)
@@ -174,13 +142,13 @@ void theme_init(tui_color_mode mode)
         } else if (mode == TUI_8) {
             s.attr = d->a8;
             if (d->fg8 >= 0 || d->bg8 >= 0) {
-                make_pair(1 + r, d->fg8, d->bg8);
+                make_pair(1 + r, mode_color(d->fg8), mode_color(d->bg8));
                 s.pair = (short)(1 + r);
             }
         } else {
             s.attr = d->a256;
             if (d->fg256 >= 0 || d->bg256 >= 0) {
-                make_pair(1 + r, mode_color(d->fg256, mode), mode_color(d->bg256, mode));
+                make_pair(1 + r, mode_color(d->fg256), mode_color(d->bg256));
                 s.pair = (short)(1 + r);
             }
         }
@@ -191,23 +159,28 @@ void theme_init(tui_color_mode mode)
     cells[0] = (tui_cell_style){.glyph = " ", .wglyph = L' '};
     for (int b = 0; b < 256; b++) {
         tui_cell_style *c = &cells[b + 1];
-        double x = (b + 0.5) / 256.0;
-        double strength = x < 0.5 ? (0.5 - x) * 2 : (x - 0.5) * 2;
-        int level = (int)(strength * 5);
-        level = level > 4 ? 4 : level;
-        bool pos = b >= 128;
-        c->glyph = " ";
+        bool neg = b < 128;
+        /* glyphs for cells too narrow for a number: density by strength */
+        int g = cmap_level(b, 4);
+        c->glyph = density(g < 0 ? -g : g);
         if (mode == TUI_256 || mode == TUI_TRUE) {
-            int rgb[3];
-            bucket_rgb(b, rgb);
-            int lum = (299 * rgb[0] + 587 * rgb[1] + 114 * rgb[2]) / 1000;
             int fg, bg;
             if (mode == TUI_TRUE) {
-                bg = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
-                fg = lum < 140 ? 0xffffff : 0x000000;
+                as_rgba rgb = cmap_heatmap_rgb_on_white(b);
+                bg = (rgb.r << 16) | (rgb.g << 8) | rgb.b;
+                /* the basic black and white: short escapes (ESC[30m,
+                 * ESC[37m) where 24-bit ones take 19 bytes a cell */
+                fg = cmap_dark_text(rgb) ? COLOR_BLACK : COLOR_WHITE;
+                if (!screen_direct()) {   /* cannot happen: truecolor needs a direct screen */
+                    bg = cmap_ramp256(cmap_level(b, CMAP_RAMP256_STEPS));
+                    fg = cmap_dark_text(cmap_xterm256_rgb(bg)) ? 16 : 231;
+                }
             } else {
-                bg = nearest_xterm(rgb);
-                fg = lum < 140 ? COLOR_WHITE + 8 : COLOR_BLACK;   /* short escapes */
+                int idx = cmap_ramp256(cmap_level(b, CMAP_RAMP256_STEPS));
+                bg = mode_color(idx);
+                /* the basic black and bright white: short escapes */
+                fg = mode_color(cmap_dark_text(cmap_xterm256_rgb(idx)) ? COLOR_BLACK
+                                                                        : COLOR_WHITE + 8);
             }
             /* neighbouring buckets often land on the same colors: one pair
              * for them, so runs of similar cells need no color changes */
@@ -223,25 +196,31 @@ void theme_init(tui_color_mode mode)
                 make_pair(pair, fg, bg);
             }
             c->fill = c->text = (tui_style){0, pair};
+            if (g != 0)
+                c->glyph = " ";   /* the background says it all */
         } else if (mode == TUI_8) {
-            short hue = pos ? COLOR_RED : COLOR_BLUE;
-            int fgp = CELL_PAIR0 + (pos ? 1 : 0), bgp = CELL_PAIR0 + 2 + (pos ? 1 : 0);
+            /* 4 steps per sign: colored text, bold colored text, white on
+             * the color, bold white on the color (as `show --color 8`) */
+            int l = cmap_level(b, CMAP_RAMP8_STEPS);
+            l = l < 0 ? -l : l;
+            short fgp = (short)(CELL_PAIR0 + (neg ? 0 : 1)), bgp = (short)(CELL_PAIR0 + 2 + (neg ? 0 : 1));
             if (b == 0 || b == 255) {
-                make_pair(CELL_PAIR0 + (pos ? 1 : 0), hue, -1);
-                make_pair(CELL_PAIR0 + 2 + (pos ? 1 : 0), COLOR_WHITE, hue);
+                short hue = neg ? COLOR_BLUE : COLOR_RED;
+                make_pair(fgp, hue, -1);
+                make_pair(bgp, COLOR_WHITE, hue);
             }
-            c->glyph = density(level);
-            c->fill = (tui_style){level >= 3 ? A_BOLD : 0, level ? (short)fgp : 0};
-            if (level >= 3)
-                c->text = (tui_style){A_BOLD, (short)bgp};
-            else if (level >= 1)
-                c->text = (tui_style){0, (short)fgp};
-            else
-                c->text = (tui_style){0, 0};
+            c->fill = (tui_style){l >= 3 ? A_BOLD : 0, l ? fgp : 0};
+            static const attr_t at[CMAP_RAMP8_STEPS + 1] = {0, 0, A_BOLD, 0, A_BOLD};
+            c->text = (tui_style){at[l], l == 0 ? 0 : l <= 2 ? fgp : bgp};
         } else {
-            c->glyph = density(level);
-            c->fill = (tui_style){0, 0};
-            c->text = (tui_style){level >= 4 ? A_REVERSE : level >= 2 ? A_BOLD : 0, 0};
+            /* monochrome: plain, bold, reverse for the strongest;
+             * negative values underlined (not the ones next to zero) */
+            int l = cmap_level(b, CMAP_RAMP_MONO_STEPS);
+            l = l < 0 ? -l : l;
+            static const attr_t at[CMAP_RAMP_MONO_STEPS + 1] = {0, 0, A_BOLD, A_REVERSE};
+            attr_t sign = neg && g != 0 ? A_UNDERLINE : 0;
+            c->fill = (tui_style){sign, 0};
+            c->text = (tui_style){at[l] | (l ? sign : 0), 0};
         }
     }
     for (int b = 0; b < 257; b++) {

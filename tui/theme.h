@@ -73,9 +73,11 @@ typedef struct tui_cell_style {
 /* The richest mode the terminal supports, from the environment and curses
  * (after start_color). */
 tui_color_mode theme_detect(void);
-/* The terminal name to start curses with for truecolor when the terminal
- * announces it (COLORTERM) but its terminfo entry has no direct colors:
- * e.g. "xterm-direct" for xterm-256color; NULL when none applies. */
+/* COLORTERM says truecolor (or 24bit). */
+bool theme_env_truecolor(void);
+/* A system terminal name with direct colors for the terminal family of
+ * TERM: e.g. "xterm-direct" for xterm-256color; NULL when none applies
+ * (the explorer first builds one from TERM itself, see term.c). */
 const char *theme_direct_term(void);
 void theme_init(tui_color_mode mode);
 tui_color_mode theme_mode(void);

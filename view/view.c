@@ -334,6 +334,9 @@ static int open_view(view_state *v, const as_output *out, as_catalog *cat, const
         v->opt_min = o->min;
         v->opt_max = o->max;
         v->global_range = o->global_range;
+        v->slices_range = o->slices_range;
+        v->range_mode = o->range_mode;
+        v->percentile = o->percentile;
         if (o->has_min && o->has_max && !(o->min < o->max))
             return as_error_set(err, AS_EUSAGE, "--min %g must be below --max %g", o->min,
                                 o->max);
@@ -1156,28 +1159,56 @@ unsigned view_slider_next_dim(view_state *v)
 
 /* ----------------------------------------------------------------- range */
 
-static double grid_max(const view_state *v, int p, double m)
+/* The shown cells of pane p, or with slices_range every slider position
+ * of its tensor (the slices of dims 0, 1 and show_dim kept). */
+static void grid_acc(const view_state *v, int p, range_acc *a)
 {
     const view_grid *g = &v->grid[p];
     if (!g->present || !g->t)
-        return m;
-    for (size_t r = 0; r < g->nrows; r++)
-        for (size_t c = 0; c < g->ncols; c++) {
-            double x = view_cell(v, p, r, c);
-            if (x > m)
-                m = x;
-        }
-    return m;
+        return;
+    if (!v->slices_range || g->t->ndim <= 2) {
+        for (size_t r = 0; r < g->nrows; r++)
+            for (size_t c = 0; c < g->ncols; c++)
+                range_acc_add(a, view_cell(v, p, r, c));
+        return;
+    }
+    const as_tensor *t = g->t;
+    size_t lo[AS_MAX_DIMS], len[AS_MAX_DIMS], idx[AS_MAX_DIMS], stride[AS_MAX_DIMS];
+    size_t st = 1;
+    for (int d = t->ndim - 1; d >= 0; d--) {
+        stride[d] = st;
+        st *= t->shape[d];
+        slice_range(&v->ch.slice[d], t->shape[d], &lo[d], &len[d]);
+        idx[d] = 0;
+        if (len[d] == 0)
+            return;
+    }
+    for (;;) {
+        size_t off = 0;
+        for (int d = 0; d < t->ndim; d++)
+            off += (lo[d] + idx[d]) * stride[d];
+        range_acc_add(a, t->data[off]);
+        int d = t->ndim - 1;
+        while (d >= 0 && ++idx[d] == len[d])
+            idx[d--] = 0;
+        if (d < 0)
+            break;
+    }
 }
 
-static double shown_max(const view_state *v)
+static void shown_acc(const view_state *v, range_acc *a)
 {
-    return grid_max(v, VIEW_TGT, grid_max(v, VIEW_SRC, 0.0));
+    grid_acc(v, VIEW_SRC, a);
+    grid_acc(v, VIEW_TGT, a);
 }
 
 void view_update_range(view_state *v)
 {
-    double mx = 0;
+    as_range_spec spec = {.mode = v->range_mode, .percentile = v->percentile,
+                          .has_min = v->fix_min, .has_max = v->fix_max,
+                          .min = v->opt_min, .max = v->opt_max};
+    range_acc a;
+    range_acc_init(&a, range_needs_values(&spec));
     size_t first = 0, count = 0;
     if (v->global_range && v->agg)
         view_agg_file(v->agg, v->seq, &first, &count);
@@ -1187,8 +1218,7 @@ void view_update_range(view_state *v)
         view_state tmp = *v;
         for (size_t i = first; i < first + count; i++) {
             if (i == v->seq) {
-                double m = shown_max(v);
-                mx = m > mx ? m : mx;
+                shown_acc(v, &a);
                 continue;
             }
             view_agg_result r;
@@ -1197,15 +1227,17 @@ void view_update_range(view_state *v)
             tmp.cur = r;
             build_grid(&tmp, VIEW_SRC);
             build_grid(&tmp, VIEW_TGT);
-            double m = shown_max(&tmp);
-            mx = m > mx ? m : mx;
+            shown_acc(&tmp, &a);
             view_agg_release(v->agg, &r);
         }
     } else {
-        mx = shown_max(v);
+        shown_acc(v, &a);
     }
-    v->vmax = v->fix_max ? v->opt_max : mx;
-    v->vmin = v->fix_min ? v->opt_min : -v->vmax;
+    as_range r = range_resolve(&spec, &a);
+    range_acc_free(&a);
+    v->vmin = r.lo;
+    v->vmax = r.hi;
+    v->one_sided = r.one_sided;
 }
 
 unsigned view_toggle_global_range(view_state *v)
@@ -1213,6 +1245,55 @@ unsigned view_toggle_global_range(view_state *v)
     v->global_range = !v->global_range;
     view_update_range(v);
     return VIEW_CH_RANGE;
+}
+
+unsigned view_toggle_slices_range(view_state *v)
+{
+    v->slices_range = !v->slices_range;
+    view_update_range(v);
+    return VIEW_CH_RANGE;
+}
+
+unsigned view_set_range_mode(view_state *v, as_range_mode m, double percentile)
+{
+    v->range_mode = m;
+    v->percentile = percentile > 0 && percentile <= 100 ? percentile
+                                                        : AS_RANGE_DEFAULT_PERCENTILE;
+    view_update_range(v);
+    return VIEW_CH_RANGE;
+}
+
+int view_set_bounds(view_state *v, bool has_min, double min, bool has_max, double max,
+                    as_error *err)
+{
+    if (has_min && has_max && !(min < max))
+        return as_error_set(err, AS_EUSAGE, "the minimum %g must be below the maximum %g", min,
+                            max);
+    if ((has_min && !isfinite(min)) || (has_max && !isfinite(max)))
+        return as_error_set(err, AS_EUSAGE, "the bounds must be finite numbers");
+    v->fix_min = has_min;
+    v->fix_max = has_max;
+    v->opt_min = has_min ? min : 0;
+    v->opt_max = has_max ? max : 0;
+    view_update_range(v);
+    return AS_OK;
+}
+
+void view_range_label(const view_state *v, char *buf, size_t cap)
+{
+    as_range_spec spec = {.mode = v->range_mode, .percentile = v->percentile,
+                          .has_min = v->fix_min, .has_max = v->fix_max};
+    char how[48];
+    range_spec_label(&spec, how, sizeof how);
+    if (v->fix_min && v->fix_max) {
+        snprintf(buf, cap, "%s", how);
+        return;
+    }
+    const char *scope = v->global_range ? "file" : "seq";
+    if (v->slices_range && view_ndim(v) > 2)
+        snprintf(buf, cap, "%s %s, all slices", how, scope);
+    else
+        snprintf(buf, cap, "%s %s", how, scope);
 }
 
 /* --------------------------------------------------------- derived lists */
@@ -1298,8 +1379,10 @@ size_t view_snapshot(const view_state *v, char *buf, size_t n)
     OUT("cursor %s row=%zu col=%zu top=%zu/%zu left=%zu value=%.6g\n",
         v->pane == VIEW_SRC ? "source" : "target", v->row[v->pane], v->col, v->top[0],
         v->top[1], v->left, view_cursor_value(v));
-    OUT("range=[%.6g, %.6g] %s undo=%zu\n", v->vmin, v->vmax,
-        v->global_range ? "global" : "sequence", v->nundo);
+    OUT("range=[%.6g, %.6g] %s%s%s%s undo=%zu\n", v->vmin, v->vmax,
+        v->global_range ? "global" : "sequence", v->slices_range ? " slices" : "",
+        v->range_mode != AS_RANGE_ABS ? " " : "",
+        v->range_mode != AS_RANGE_ABS ? range_mode_name(v->range_mode) : "", v->nundo);
     if (v->sort_dir)
         OUT("sorted %s column %zu %s\n", v->sort_pane == VIEW_SRC ? "source" : "target",
             v->sort_col, v->sort_dir < 0 ? "descending" : "ascending");

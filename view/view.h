@@ -33,6 +33,7 @@
 #include "attr.h"
 #include "catalog.h"
 #include "load.h"
+#include "range.h"
 #include "viewagg.h"
 
 #define VIEW_PIPE_MAX 512
@@ -105,11 +106,16 @@ typedef struct view_state {
     int slider_dim;             /* the dim `<`/`>` step, -1 none */
     size_t max_show_size;
 
-    /* Color range: symmetric around 0 from what is shown, unless fixed. */
+    /* Color range (range.h): range_mode over the finite values of what is
+     * shown (both panes), unless bounds are fixed. */
+    as_range_mode range_mode;
+    double percentile;          /* for AS_RANGE_PERCENTILE */
     bool global_range;          /* over every sequence of the file instead of this one */
+    bool slices_range;          /* over every slider position (the whole extra dims) */
     bool fix_min, fix_max;
     double opt_min, opt_max;
     double vmin, vmax;          /* in effect */
+    bool one_sided;             /* vmin is white, vmax the strongest red */
 
     view_layout layout;
     int pane;                   /* the pane with the cursor */
@@ -143,6 +149,9 @@ typedef struct view_opts {
     bool has_min, has_max;
     double min, max;
     bool global_range;
+    as_range_mode range_mode;
+    double percentile;        /* 0 = AS_RANGE_DEFAULT_PERCENTILE */
+    bool slices_range;
     size_t agg_cache_bytes;   /* bound of the cached results; 0 = agg_cache's default */
     const as_load_opts *load_opts; /* catalog: how files are loaded (progress); copied */
 } view_opts;
@@ -252,6 +261,18 @@ unsigned view_slider_next_dim(view_state *v);
 
 /* --- range ------------------------------------------------------------- */
 unsigned view_toggle_global_range(view_state *v);
+/* Shares the range across the slider positions (all indices of the extra
+ * dims that are not shown), or not. */
+unsigned view_toggle_slices_range(view_state *v);
+/* The mode of the range (percentile: 0 < P <= 100, else the default). */
+unsigned view_set_range_mode(view_state *v, as_range_mode m, double percentile);
+/* Fixes the bounds (has_* false: from the data again); AS_EUSAGE when
+ * min >= max. */
+int view_set_bounds(view_state *v, bool has_min, double min, bool has_max, double max,
+                    as_error *err);
+/* The legend's words for the range: e.g. "abs seq", "p99 file",
+ * "one-sided slices", "set". */
+void view_range_label(const view_state *v, char *buf, size_t cap);
 /* Recomputes vmin/vmax (called by every change that needs it). */
 void view_update_range(view_state *v);
 
