@@ -90,7 +90,7 @@ fi
 
 # all values negative: a real range from the largest |value|, every cell blue
 start 110 32 TERM=xterm-256color -- "$INSEQ/deconly_saliency_granular.json" -a 'min normalize=false' --color 256
-expect "seq 1/" "all-negative data opens"
+expect "seq 0 of" "all-negative data opens"
 if header2 | grep -qE -- '-[0-9.]+ .* [0-9.]+ abs seq' && ! header2 | grep -q -- '0.000 .* 0.000'; then ok "all-negative: a real range ($(header2 | grep -oE -- '-[0-9.]+ .*'))"; else fail "all-negative range: $(header2)"; fi
 check_mode "all-negative" 256
 n=$(colors cells | awk '$1 < 0 && $4 > $2 + 8' | wc -l)
@@ -130,7 +130,7 @@ expect_restored 0
 
 # one range over every slider position (the heads, layers, ... of a granular view)
 start 120 32 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json" --pipeline none --color 256
-expect "seq 1/" "granular opens"
+expect "seq 0 of" "granular opens"
 r0=$(header2 | grep -oE -- '-[0-9.]+ .* [0-9.]+ abs seq' | sed 's/ .* / /')
 keys '>'
 sleep 0.3

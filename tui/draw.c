@@ -455,13 +455,15 @@ static void draw_bar(tui *t)
     theme_set(stdscr, theme_role(ROLE_NORMAL));
 }
 
-static void draw_legend(tui *t, line *l, tui_style st)
+/* The colorbar at the right of line l, leaving `keep` columns on its left
+ * (the pipeline's text): with less room the bar is shorter, then goes. */
+static void draw_legend(tui *t, line *l, tui_style st, int keep)
 {
     char a[32], b[32], how[96];
     tui_fmt_value(t->v.vmin, 7, a, sizeof a);
     tui_fmt_value(t->v.vmax, 7, b, sizeof b);
     view_range_label(&t->v, how, sizeof how);
-    int room = l->end - l->x - 2;
+    int room = l->end - l->x - 2 - keep;
     int fixed = (int)strlen(a) + (int)strlen(b) + (int)strlen(how) + 4;
     int n = room - fixed >= 24 ? 16 : room - fixed >= 16 ? 12 : 8;
     bar.on = false;
@@ -523,7 +525,8 @@ static void draw_header(tui *t)
         tui_fill(1, 0, L->W, hd);
         l = (line){1, 0, L->W};
         seg(&l, " ", hd);
-        draw_legend(t, &l, hd);
+        int keep = (int)strlen("pipeline: ") + (int)strlen(v->ch.pipeline);
+        draw_legend(t, &l, hd, keep < 30 ? keep : 30);
     } else {
         sep(&l, hd);
     }
