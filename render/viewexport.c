@@ -23,23 +23,25 @@ static const char *col_token(const view_state *v, int pane, size_t c)
 
 static int check_pane(const view_state *v, int pane, as_error *err)
 {
+    if (pane == VIEW_EXPORT_BOTH && view_seq(v) && v->grid[VIEW_SRC].present &&
+        v->grid[VIEW_TGT].present)
+        return AS_OK;
     if (pane < 0 || pane > 1 || !view_seq(v) || !v->grid[pane].present)
         return as_error_set(err, AS_EUSAGE, "the %s pane has nothing to export",
-                            pane == VIEW_SRC ? "source" : "target");
+                            pane == VIEW_SRC ? "source" : pane == VIEW_TGT ? "target" : "two");
     return AS_OK;
 }
 
-int view_export_csv(const view_state *v, int pane, FILE *f, as_error *err)
+/* The tidy rows of one pane: its attributed rows, and with steps its
+ * step-score rows. */
+static void csv_pane(const view_state *v, int pane, FILE *f, unsigned flags, bool steps)
 {
-    if (check_pane(v, pane, err))
-        return AS_EUSAGE;
     const view_grid *g = &v->grid[pane];
     const as_seq *s = view_seq(v);
-    unsigned flags = g->sub_dim >= 0 ? TABLE_CSV_SUB : 0;
-    table_csv_header(f, flags);
     table_row row = {.sequence = v->seq, .sub_index = -1};
     char kind[300];
-    for (size_t r = 0; r < g->nrows + g->nsteps; r++) {
+    size_t nr = g->nrows + (steps ? g->nsteps : 0);
+    for (size_t r = 0; r < nr; r++) {
         if (r < g->nrows) {
             size_t t = view_row_token(v, pane, r);
             row.kind = pane == VIEW_SRC ? "source" : "target";
@@ -59,6 +61,23 @@ int view_export_csv(const view_state *v, int pane, FILE *f, as_error *err)
             row.value = (float)view_cell(v, pane, r, c);
             table_csv_row(f, &row, flags);
         }
+    }
+}
+
+int view_export_csv(const view_state *v, int pane, FILE *f, as_error *err)
+{
+    if (check_pane(v, pane, err))
+        return AS_EUSAGE;
+    bool both = pane == VIEW_EXPORT_BOTH;
+    bool sub = v->grid[both ? VIEW_SRC : pane].sub_dim >= 0 ||
+               (both && v->grid[VIEW_TGT].sub_dim >= 0);
+    unsigned flags = sub ? TABLE_CSV_SUB : 0;
+    table_csv_header(f, flags);
+    if (both) {   /* the step scores once, after the target rows */
+        csv_pane(v, VIEW_SRC, f, flags, false);
+        csv_pane(v, VIEW_TGT, f, flags, true);
+    } else {
+        csv_pane(v, pane, f, flags, true);
     }
     return AS_OK;
 }
@@ -146,6 +165,10 @@ int view_export(const view_state *v, int pane, view_export_fmt fmt, const char *
     /* asking before replacing a file is the caller's business */
     if (atomic_open(&af, path, true, err))
         return err ? err->code : AS_EIO;
+    if (pane == VIEW_EXPORT_BOTH && fmt != VIEW_EXPORT_CSV) {
+        atomic_abort(&af);
+        return as_error_set(err, AS_EUSAGE, "JSON holds one pane: export each pane");
+    }
     int rc = fmt == VIEW_EXPORT_CSV ? view_export_csv(v, pane, af.f, err)
                                     : view_export_json(v, pane, af.f, err);
     if (rc) {

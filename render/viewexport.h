@@ -27,6 +27,9 @@ typedef enum view_export_fmt {
     VIEW_EXPORT_JSON,
 } view_export_fmt;
 
+/* CSV takes pane VIEW_EXPORT_BOTH too: both panes' rows in one tidy table
+ * (the kind column tells them apart), the step scores once. */
+#define VIEW_EXPORT_BOTH 2
 int view_export_csv(const view_state *v, int pane, FILE *f, as_error *err);
 int view_export_json(const view_state *v, int pane, FILE *f, as_error *err);
 int view_export(const view_state *v, int pane, view_export_fmt fmt, const char *path,

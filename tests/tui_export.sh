@@ -262,8 +262,9 @@ PY
     expect_restored 0
 done
 
-# both panes shown: a grid export writes both; ~ is the home directory;
-# Tab completes paths; a long error is wrapped, not cut
+# both panes shown: a CSV export is one tidy table of both, a JSON export
+# writes one file per pane; ~ is the home directory; Tab completes paths; a
+# long error is wrapped, not cut
 mkdir -p "$WORK/home/exports-dir"
 start 100 30 TERM=xterm-256color HOME="$WORK/home" -- "$INSEQ/$CASE.json" --pipeline none
 expect "seq 0 of 1" "starts with both panes"
@@ -276,11 +277,19 @@ keys Tab
 expect "~/exports-dir/" "Tab completes a directory under ~"
 type_text "both.csv"
 keys Enter
-expect_joined "exported both panes: source to $ABS/home/exports-dir/both-source.csv, target to $ABS/home/exports-dir/both-target.csv" "both panes written, absolute paths"
-if [ -f "$WORK/home/exports-dir/both-source.csv" ] && [ -f "$WORK/home/exports-dir/both-target.csv" ]; then ok "two files under the expanded ~"; else fail "files: $(ls "$WORK/home/exports-dir")"; fi
-if head -1 "$WORK/home/exports-dir/both-target.csv" | grep -q '^sequence,kind,' && cut -d, -f2 "$WORK/home/exports-dir/both-target.csv" | sed 1d | sort -u | grep -qx target; then ok "the target file holds the target pane's tidy table"; else fail "target file"; fi
+expect_joined "exported both panes (source and target rows, step scores) to $ABS/home/exports-dir/both.csv" "both panes in one CSV, absolute path"
+csv=$WORK/home/exports-dir/both.csv
+if [ -f "$csv" ] && head -1 "$csv" | grep -q '^sequence,kind,'; then ok "one tidy CSV under the expanded ~"; else fail "files: $(ls "$WORK/home/exports-dir")"; fi
+kinds=$(cut -d, -f2 "$csv" | sed 1d | sed 's/^step:.*/step/' | sort -u | tr '\n' ' ')
+[ "$kinds" = "source step target " ] && ok "source rows, target rows and step scores" || fail "kinds: $kinds"
+[ -z "$(sed 1d "$csv" | sort | uniq -d | head -1)" ] && ok "no line twice (step scores once)" || fail "repeated lines"
 keys e C-u
-type_text "~/exports-dir/both.csv"
+type_text "~/exports-dir/both.json"
+keys Enter
+expect_joined "exported both panes: source to $ABS/home/exports-dir/both-source.json, target to $ABS/home/exports-dir/both-target.json" "JSON: one file per pane, absolute paths"
+if python3 -c 'import json,sys; assert [json.load(open(f))["pane"] for f in sys.argv[1:]] == ["source", "target"]' "$WORK/home/exports-dir/both-source.json" "$WORK/home/exports-dir/both-target.json"; then ok "each JSON file holds its pane"; else fail "JSON panes"; fi
+keys e C-u
+type_text "~/exports-dir/both.json"
 keys Enter
 expect "exist. Overwrite them?" "asks before replacing either"
 if screen | grep -qE '…[^│]*│'; then fail "the question is cut"; else ok "the question is wrapped, not cut"; fi

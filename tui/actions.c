@@ -13,6 +13,7 @@
 
 #include "label.h"
 #include "tui.h"
+#include "viewexport.h"
 
 /* ---------------------------------------------------------- key names */
 
@@ -874,9 +875,16 @@ static void abs_path(const char *path, char *out, size_t n)
     free(r);
 }
 
-/* The files an export to path writes: two grids when both panes are shown. */
+/* The files an export to path writes: with both panes shown, one tidy CSV
+ * of both, or two JSON files (a JSON view holds one pane). */
 static int export_targets(tui *t, const char *path, char out[2][PATH_MAX], int pane[2])
 {
+    if (tui_export_is_csv(path) && tui_export_both(t)) {
+        if (snprintf(out[0], PATH_MAX, "%s", path) >= PATH_MAX)
+            return -1;
+        pane[0] = VIEW_EXPORT_BOTH;
+        return 1;
+    }
     if (tui_export_is_grid(path) && tui_export_both(t)) {
         for (int p = 0; p < 2; p++) {
             if (!tui_export_pane_path(path, p, out[p], PATH_MAX))
@@ -917,6 +925,9 @@ static unsigned export_now(tui *t, const char *path, as_error *err)
                 t->v.seq, a[0]);
     } else if (n == 2) {
         tui_msg(t, false, "exported both panes: source to %s, target to %s", a[0], a[1]);
+    } else if (pane[0] == VIEW_EXPORT_BOTH) {
+        tui_msg(t, false, "exported both panes (source and target rows, step scores) to %s",
+                a[0]);
     } else if (tui_export_is_grid(path)) {
         const view_grid *g = &t->v.grid[pane[0]];
         tui_msg(t, false, "exported the %s pane (%zu rows + %zu step rows, %zu columns) to %s",

@@ -182,6 +182,11 @@ int tui_export(tui *t, const char *path, as_error *err)
     return tui_export_pane(t, path, t->v.pane, err);
 }
 
+bool tui_export_is_csv(const char *path)
+{
+    return !is_inseq(path) && !strcasecmp(ext_of(path), "csv");
+}
+
 bool tui_export_is_grid(const char *path)
 {
     const char *ext = ext_of(path);
@@ -210,7 +215,7 @@ char *tui_export_default_name(const tui *t)
     if (!stem[0])
         strcpy(stem, "attrscope");
     char *name = malloc(strlen(stem) + 64);
-    if (name && tui_export_both(t))   /* both panes: NAME-source.csv and NAME-target.csv */
+    if (name && tui_export_both(t))   /* both panes: one tidy CSV of both */
         sprintf(name, "%s-seq%zu.csv", stem, t->v.seq);
     else if (name)
         sprintf(name, "%s-seq%zu-%s.csv", stem, t->v.seq,

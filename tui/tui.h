@@ -379,11 +379,14 @@ void tui_lines_free(char **lines, size_t n);
 bool tui_export_is_tokens(const char *path);
 int tui_export_check(const char *path, as_error *err);
 int tui_export(tui *t, const char *path, as_error *err);
-/* The same for the grid of pane (CSV and JSON write one pane). */
+/* The same for the grid of pane (JSON writes one pane; CSV takes
+ * VIEW_EXPORT_BOTH too, both panes in one tidy table). */
 int tui_export_pane(tui *t, const char *path, int pane, as_error *err);
-/* Whether path names a CSV or JSON grid export. */
+/* Whether path names a CSV or JSON grid export, or a CSV one. */
 bool tui_export_is_grid(const char *path);
-/* Whether both panes are shown (then a grid export writes both). */
+bool tui_export_is_csv(const char *path);
+/* Whether both panes are shown (then a CSV export holds both, a JSON export
+ * writes one file per pane). */
 bool tui_export_both(const tui *t);
 /* path with "-source" or "-target" before its extension, into out. */
 bool tui_export_pane_path(const char *path, int pane, char *out, size_t n);
