@@ -372,6 +372,11 @@ const json_t *catalog_info(const as_catalog *c, size_t file)
     return file < c->n && c->f[file].meta ? c->f[file].meta->info : NULL;
 }
 
+tokens_mode catalog_token_mode(const as_catalog *c, size_t file)
+{
+    return file < c->n && c->f[file].meta ? c->f[file].mode : TOKENS_NONE;
+}
+
 static size_t output_bytes(const as_output *o)
 {
     size_t b = 0;
@@ -451,19 +456,7 @@ void catalog_reload(as_catalog *c)
 
 static bool seq_matches(const cfile *f, const as_seq *s, const char *needle)
 {
-    const as_tokens *lists[] = {&s->source, &s->target};
-    for (int w = 0; w < 2; w++) {
-        for (size_t i = 0; i < lists[w]->n; i++)
-            if (strcasestr(lists[w]->v[i].text, needle))
-                return true;
-        size_t len;
-        char *text = tokens_join_list(f->mode, lists[w], 0, lists[w]->n, &len);
-        bool hit = text && strcasestr(text, needle);
-        free(text);
-        if (hit)
-            return true;
-    }
-    return false;
+    return tokens_seq_contains(f->mode, s, needle);
 }
 
 long catalog_find(const as_catalog *c, size_t from, const char *needle, bool backwards)

@@ -36,6 +36,7 @@
 #include "attr.h"
 #include "err.h"
 #include "load.h"
+#include "tokens.h"
 
 typedef struct as_catalog as_catalog;
 
@@ -73,6 +74,8 @@ size_t catalog_nseqs(const as_catalog *c);
 const as_seq *catalog_meta(const as_catalog *c, size_t k, size_t *file, size_t *local);
 /* The info object of a file. */
 const json_t *catalog_info(const as_catalog *c, size_t file);
+/* The token decoding found for a file once it is skimmed (TOKENS_NONE before). */
+tokens_mode catalog_token_mode(const as_catalog *c, size_t file);
 
 /* The fully loaded output holding global sequence k, loading it if needed;
  * *local gets the sequence's index in it.  NULL with err on failure. */

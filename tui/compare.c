@@ -41,7 +41,6 @@ typedef struct cmp_screen {
 } cmp_screen;
 
 static int imax(int a, int b) { return a > b ? a : b; }
-static int imin(int a, int b) { return a < b ? a : b; }
 
 /* ---- data ---- */
 

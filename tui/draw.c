@@ -27,7 +27,6 @@ int tui_cw_level_for(int width)
     return CW_LEVELS - 1;
 }
 
-static int imin(int a, int b) { return a < b ? a : b; }
 static int imax(int a, int b) { return a > b ? a : b; }
 
 static int digits(size_t n)

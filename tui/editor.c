@@ -27,7 +27,6 @@ typedef struct editor {
     char seqhelp[PCOMP_MAX][160];
 } editor;
 
-static int imin(int a, int b) { return a < b ? a : b; }
 
 /* The steps of the list: every word that may start a step. */
 static size_t step_count(void)

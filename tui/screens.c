@@ -9,7 +9,6 @@
 #include "label.h"
 #include "tui.h"
 
-static int imin(int a, int b) { return a < b ? a : b; }
 static int imax(int a, int b) { return a > b ? a : b; }
 
 /* The usual dialog rectangle: most of the screen. */

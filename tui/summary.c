@@ -26,7 +26,6 @@ struct tui_sum {
     char error[AS_ERROR_MAX];  /* why the summary could not start */
 };
 
-static int imin(int a, int b) { return a < b ? a : b; }
 static int imax(int a, int b) { return a > b ? a : b; }
 
 static void sum_stop(tui_sum *m)

@@ -103,6 +103,8 @@ typedef struct tui_slow {
 
 #define TUI_HIST_MAX 100
 
+static inline int imin(int a, int b) { return a < b ? a : b; }
+
 /* Sequence numbers as the explorer shows them (header, list, messages, the
  * `:` prompt): the one place that says where they start. */
 #define TUI_SEQ_BASE 0

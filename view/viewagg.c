@@ -215,14 +215,7 @@ tokens_mode view_agg_token_mode(view_agg *a, size_t k)
     if (!a->cat) {
         m = a->out ? tokens_resolve(TOKENS_AUTO, a->out, -1) : TOKENS_NONE;
     } else {
-        tokens_stats st;
-        tokens_stats_init(&st);
-        for (size_t i = first; i < first + count; i++) {
-            const as_seq *s = catalog_meta(a->cat, i, NULL, NULL);
-            tokens_stats_add_list(&st, &s->source);
-            tokens_stats_add_list(&st, &s->target);
-        }
-        m = tokens_stats_mode(&st);
+        m = catalog_token_mode(a->cat, fi);   /* found once, when the file was skimmed */
     }
     if (a->modes && fi < a->nmodes)
         a->modes[fi] = (int)m;
