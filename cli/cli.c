@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "catalog.h"
 
 #include <getopt.h>
 
@@ -86,7 +87,25 @@ as_output *cli_load(char **files, int n)
         }
         o = as_load_buffer(as_example_json, as_example_json_len, "example.json", &opts, &err);
     } else {
-        o = as_load_files((const char *const *)files, (size_t)n, &opts, &err);
+        /* the catalog lists the files as the explorer does: a directory is
+         * its regular .json / .json.gz files, in name order */
+        as_catalog *c = catalog_new((const char *const *)files, (size_t)n, 0, &err);
+        if (!c) {
+            o = NULL;
+        } else {
+            size_t nf = catalog_nfiles(c);
+            const char **paths = malloc(nf * sizeof *paths);
+            if (!paths) {
+                as_error_set(&err, AS_ENOMEM, "out of memory");
+                o = NULL;
+            } else {
+                for (size_t i = 0; i < nf; i++)
+                    paths[i] = catalog_file(c, i);
+                o = as_load_files(paths, nf, &opts, &err);
+                free(paths);
+            }
+            catalog_free(c);
+        }
     }
     if (ps.shown)
         fputs("\r\033[K", stderr);

@@ -66,5 +66,19 @@ check "escaped ESC shown" grep -q 'model_name: "\\x1b\[2J\\x1b\]0;pwned\\x07evil
 "$bin" info --json "$tmp/esc.json" >"$tmp/out.json"
 if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$tmp/out.json"; then bad "raw control bytes in --json"; else ok; fi
 
+# a directory is its regular .json / .json.gz files in name order, as in the
+# explorer (the catalog lists them); other files and FIFOs are left out
+mkdir -p "$tmp/run"
+cp "$fx/inseq/encdec_ig_granular_split_1.json" "$fx/inseq/encdec_ig_granular_split_0.json" "$tmp/run/"
+echo "not an attribution file" >"$tmp/run/notes.txt"
+mkfifo "$tmp/run/pipe.json"
+out=$(timeout 10 "$bin" info "$tmp/run")
+check "info DIR lists the files in name order" grep -Pzq "split_0.json: 1 sequence\n.*split_1.json: 1 sequence" <<<"$out"
+check "info DIR merges them as split files" grep -q "sequence 1: GranularFeatureAttributionSequenceOutput ($tmp/run/encdec_ig_granular_split_1.json)" <<<"$out"
+check "info DIR leaves other files and FIFOs out" bash -c '! grep -q "notes.txt\|pipe.json" <<<"$1"' _ "$out"
+mkdir -p "$tmp/empty"
+err=$("$bin" info "$tmp/empty" 2>&1); rc=$?
+check "info on an empty directory: exit 1 and why" test $rc -eq 1 -a "$err" = "attrscope: $tmp/empty: no .json or .json.gz files in this directory"
+
 echo "cli_info: $pass passed, $fail failed"
 [ $fail -eq 0 ]
