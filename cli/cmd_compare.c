@@ -321,19 +321,6 @@ static void write_csv(FILE *f, const cpair *p, size_t np)
     }
 }
 
-typedef struct label_ctx {
-    tokens_mode mode;
-    char buf[4096];
-} label_ctx;
-
-static const char *html_label(void *ud, const as_token *tok)
-{
-    label_ctx *l = ud;
-    size_t n = tokens_label(l->buf, sizeof l->buf, l->mode, tok->text, 0, -1, NULL);
-    l->buf[n < sizeof l->buf ? n : sizeof l->buf - 1] = '\0';
-    return l->buf;
-}
-
 static int write_html(FILE *f, const cpair *p, size_t np, size_t k, const cli_common *cc,
                       tokens_mode mode, as_error *err)
 {
@@ -342,7 +329,7 @@ static int write_html(FILE *f, const cpair *p, size_t np, size_t k, const cli_co
     for (size_t i = 0; i < np; i++)
         total += p[i].nseqs;
     html_compare_seq *hs = calloc(total ? total : 1, sizeof *hs);
-    label_ctx *lc = malloc(sizeof *lc);
+    html_labeler *lc = malloc(sizeof *lc);
     if (!hc || !hs || !lc) {
         free(hc);
         free(hs);
@@ -367,7 +354,7 @@ static int write_html(FILE *f, const cpair *p, size_t np, size_t k, const cli_co
                                         .diff = c->seqs[s].diff, .res = &c->seqs[s].res,
                                         .ia = c->seqs[s].ia, .ib = c->seqs[s].ib};
     }
-    html_common hcm = {.label = html_label, .label_ud = lc, .has_min = cc->has_min,
+    html_common hcm = {.label = html_label_decoded, .label_ud = lc, .has_min = cc->has_min,
                        .has_max = cc->has_max, .min_val = cc->vmin, .max_val = cc->vmax};
     html_out o;
     html_out_file(&o, f);

@@ -407,3 +407,11 @@ const char HTML_BASE_CSS[] =
     "color:#111;background:#fff;-webkit-text-size-adjust:100%}\n"
     "h1{font-size:1.2em;margin:.2em 0 .5em}\n"
     "h2{font-size:1.05em;margin:.6em 0 .3em}\n";
+
+const char *html_label_decoded(void *ud, const as_token *tok)
+{
+    html_labeler *l = ud;
+    size_t n = tokens_label(l->buf, sizeof l->buf, l->mode, tok->text, 0, -1, NULL);
+    l->buf[n < sizeof l->buf ? n : sizeof l->buf - 1] = '\0';
+    return l->buf;
+}

@@ -35,6 +35,7 @@
 #include "compare.h"
 #include "range.h"
 #include "err.h"
+#include "tokens.h"
 
 /* ---- the sink ---------------------------------------------------------- */
 
@@ -91,6 +92,14 @@ const char *html_ordinal(char *buf, size_t n);
 
 /* Display text of a token; the result is copied before the next call. */
 typedef const char *(*html_label_fn)(void *ud, const as_token *tok);
+
+/* A label function showing tokens as the terminal does (tokens_label in
+ * the labeler's mode): pass html_label_decoded with an html_labeler. */
+typedef struct html_labeler {
+    tokens_mode mode;
+    char buf[4096];
+} html_labeler;
+const char *html_label_decoded(void *ud, const as_token *tok);
 
 typedef struct html_common {
     const char *title;        /* page <title> and heading; NULL = "attrscope" */

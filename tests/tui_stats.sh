@@ -31,7 +31,11 @@ median=$(sed -nE 's/.*median ([0-9.]+) ms.*/\1/p' <<<"$moves")
 data=$(grep 'data changes:' "$WORK/stderr")
 dmax=$(sed -nE 's/.*max ([0-9.]+) ms.*/\1/p' <<<"$data")
 ndata=$(sed -nE 's/.* ([0-9]+) frames.*/\1/p' <<<"$data")
-awk -v x="$first" 'BEGIN { exit !(x > 0 && x < 1300) }' && ok "first frame in $first ms" || fail "first frame $first ms"
+# the first-frame target is for a real build; under AddressSanitizer decoding
+# alone takes about 0.8 s of it, so there the bound is twice as wide
+limit=1300
+if LC_ALL=C grep -qa __asan_init "$BIN"; then limit=2600; fi
+awk -v x="$first" -v l=$limit 'BEGIN { exit !(x > 0 && x < l) }' && ok "first frame in $first ms (bound $limit ms)" || fail "first frame $first ms (bound $limit ms)"
 [ "${nmoves:-0}" -ge 60 ] && ok "$nmoves move frames timed" || fail "move frames: $nmoves"
 awk -v x="$median" 'BEGIN { exit !(x < 5) }' && ok "median move frame $median ms" || fail "median move frame $median ms"
 [ "${ndata:-0}" -ge 6 ] && ok "$ndata data frames timed (pipeline, slider)" || fail "data frames: $data"

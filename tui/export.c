@@ -21,18 +21,6 @@
 #include "tui.h"
 #include "viewexport.h"
 
-typedef struct label_ctx {
-    tokens_mode mode;
-    char buf[4096];
-} label_ctx;
-
-static const char *html_label(void *ud, const as_token *tok)
-{
-    label_ctx *l = ud;
-    tokens_label(l->buf, sizeof l->buf, l->mode, tok->text, 0, -1, NULL);
-    return l->buf;
-}
-
 static bool ends_with_ci(const char *s, const char *suffix)
 {
     size_t l = strlen(s), k = strlen(suffix);
@@ -73,12 +61,12 @@ static int write_page(tui *t, const char *path, html_out *o, as_error *err)
     const view_state *v = &t->v;
     const as_seq *s = view_seq(v);
     const as_seq *const seqs[1] = {s};
-    label_ctx lc = {.mode = tui_token_mode(t, v->seq)};
+    html_labeler lc = {.mode = tui_token_mode(t, v->seq)};
     char title[1200], name[1024];
     tui_safe(tui_file_name(t), name, sizeof name);
     snprintf(title, sizeof title, "attrscope: %s, sequence %zu, pipeline %s%s%s", name,
              v->seq, v->ch.pipeline, v->ch.weight[0] ? ", weighted by " : "", v->ch.weight);
-    html_common c = {.title = title, .label = html_label, .label_ud = &lc};
+    html_common c = {.title = title, .label = html_label_decoded, .label_ud = &lc};
     bool flat = view_ndim(v) <= 2;
     if (tui_export_is_tokens(path)) {
         if (!flat)
