@@ -16,6 +16,9 @@ n=0
 while IFS=$'\t' read -r file msg; do
   case $file in '#'*|'') continue ;; esac
   n=$((n + 1))
+  # the commands read a directory as its .json/.json.gz files (the loader
+  # alone refuses one, with the message of expected.tsv)
+  [ "$file" = adir ] && msg="no .json or .json.gz files in this directory"
   for c in "info" "info --json" "show" "export -o $tmp/o.json" "export -o $tmp/o.csv" \
            "export -o $tmp/o.html" "save -o $tmp/o.inseq.json"; do
     read -r sub rest <<<"$c"
