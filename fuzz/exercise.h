@@ -331,6 +331,21 @@ static void ex_output(const as_output *o)
         agg_seq_free(res[i]);
 }
 
+/* Two load failures agree when their messages do, except that compressed
+ * data where JSON should start is advised differently with and without an
+ * outer gzip stream ("...; decompress it first" against "... inside the
+ * gzip stream (compressed twice?)"): the kind of data named must agree. */
+static inline bool ex_same_failure(const char *plain, const char *gz)
+{
+    const char *pa = strstr(plain, "not a JSON file: it holds ");
+    const char *pb = strstr(gz, "not a JSON file: it holds ");
+    if (pa && pb) {
+        const char *a = strstr(pa, " data"), *b = strstr(pb, " data");
+        return a && b && a - plain == b - gz && !strncmp(plain, gz, (size_t)(a - plain));
+    }
+    return !strcmp(plain, gz);
+}
+
 /* Loads the bytes as given and gzip-compressed, checks they agree, merges
  * the two and exercises the result. */
 static inline void ex_load_input(const uint8_t *data, size_t size)
@@ -354,7 +369,7 @@ static inline void ex_load_input(const uint8_t *data, size_t size)
             free(gz);
             if (!a != !b)
                 ex_fail("plain and gzip loads differ in outcome", a ? e2.msg : e1.msg);
-            if (!a && strcmp(e1.msg, e2.msg) != 0 && e1.code != AS_ENOMEM)
+            if (!a && !ex_same_failure(e1.msg, e2.msg) && e1.code != AS_ENOMEM)
                 ex_fail("plain and gzip loads fail differently", e1.msg);
             if (a && b && a->nseqs != b->nseqs)
                 ex_fail("plain and gzip loads differ in sequences", NULL);

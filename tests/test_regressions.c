@@ -2,10 +2,14 @@
  * (tests/data/fuzz-regressions/, kept there by fuzz/run.sh) through the same
  * code as the fuzz targets (fuzz/exercise.h): files named pipeline-* go
  * through the pipeline checks, every other file through the loader checks.
+ * The malformed files of tests/data/bad, which fuzz/run.sh gives the loader
+ * target as seeds, go through the loader checks too, so an invariant that a
+ * seed breaks fails here before any fuzzing.
  * A broken invariant aborts; the sanitizer build catches memory errors and
  * leaks; ctest's timeout catches hangs. */
 #include <dirent.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +18,7 @@
 
 #define MAX_FILES 4096
 
+/* Paths relative to tests/data: the regressions, then the bad files. */
 static char *names[MAX_FILES];
 static size_t nnames;
 
@@ -22,27 +27,36 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void list_files(void)
+/* Adds the regular files of tests/data/DIR, in name order; SKIP (when not
+ * NULL) names one file left out. */
+static void list_files(const char *dir, const char *skip)
 {
-    DIR *d = opendir(testdata("fuzz-regressions"));
+    DIR *d = opendir(testdata(dir));
     if (!d)
         return;
+    size_t first = nnames;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL && nnames < MAX_FILES)
-        if (e->d_name[0] != '.')
-            names[nnames++] = strdup(e->d_name);
+    while ((e = readdir(d)) != NULL && nnames < MAX_FILES) {
+        if (e->d_name[0] == '.' || (skip && !strcmp(e->d_name, skip)))
+            continue;
+        char rel[600];
+        snprintf(rel, sizeof rel, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(testdata(rel), &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        names[nnames++] = strdup(rel);
+    }
     closedir(d);
-    qsort(names, nnames, sizeof *names, cmp_names);
+    qsort(names + first, nnames - first, sizeof *names, cmp_names);
 }
 
 START_TEST(replay)
 {
-    char rel[600];
-    snprintf(rel, sizeof rel, "fuzz-regressions/%s", names[_i]);
+    const char *rel = names[_i];
     size_t len = 0;
     char *data = read_file_all(testdata(rel), &len);
     ck_assert_msg(data != NULL, "cannot read %s", rel);
-    if (!strncmp(names[_i], "pipeline-", 9))
+    if (!strncmp(rel, "fuzz-regressions/pipeline-", 26))
         ex_pipeline_input((const uint8_t *)data, len);
     else
         ex_load_input((const uint8_t *)data, len);
@@ -68,7 +82,8 @@ int main(void)
 {
     /* As the fuzz targets run. */
     as_mem_set_limit(EX_MEM_LIMIT);
-    list_files();
+    list_files("fuzz-regressions", NULL);
+    list_files("bad", "expected.tsv");
     Suite *s = suite_create("regressions");
     TCase *tc = tcase_create("fuzz");
     tcase_set_timeout(tc, 120);
