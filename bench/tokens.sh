@@ -56,11 +56,22 @@ run() { # label, command...
   shift
   /usr/bin/time -o "$work/time.txt" -f '%e %M' "$@" >/dev/null 2>&1 || true
   out=$(tail -1 "$work/time.txt")
-  printf '%-34s %6.2f s  %7.0f MB peak RSS\n' "$label" "${out% *}" "$(( ${out#* } / 1024 ))"
+  last_s=${out% *}
+  last_mb=$(( ${out#* } / 1024 ))
+  printf '%-34s %6.2f s  %7.0f MB peak RSS\n' "$label" "$last_s" "$last_mb"
 }
 printf '%s: %.0f MB (%d tokens); %s: %.0f MB\n' "$(basename "$tok")" "$(echo "$size / 1048576" | bc -l)" "$ntok" \
   "$(basename "$ten")" "$(echo "$(stat -c %s "$ten") / 1048576" | bc -l)"
 run "info, token-heavy" "$bin" info "$tok"
+tok_s=$last_s tok_mb=$last_mb
 run "info, tensor-heavy" "$bin" info "$ten"
+ten_s=$last_s
 run "export csv, token-heavy" "$bin" export "$tok" -o "$work/tok.csv" --force
 run "export csv, tensor-heavy" "$bin" export "$ten" -o "$work/ten.csv" --force
+# The targets, on `info`: time at most 2x the tensor-heavy file's, peak RSS
+# at most 2x the token-heavy file.
+file_mb=$((size / 1048576))
+verdict=$(echo "$tok_s <= 2 * $ten_s + 0.05 && $tok_mb <= 2 * $file_mb" | bc)
+printf 'token-heavy info: %.2fx the time of the tensor-heavy file, peak RSS %.2fx its file: %s\n' \
+  "$(echo "$tok_s / ($ten_s + 0.001)" | bc -l)" "$(echo "$tok_mb / $file_mb" | bc -l)" \
+  "$([ "$verdict" = 1 ] && echo "target met" || echo "TARGET MISSED")"

@@ -346,6 +346,57 @@ static inline bool ex_same_failure(const char *plain, const char *gz)
     return !strcmp(plain, gz);
 }
 
+static inline bool ex_tokens_same(const as_tokens *a, const as_tokens *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].id != b->v[i].id || strcmp(a->v[i].text, b->v[i].text) != 0)
+            return false;
+    return true;
+}
+
+static inline bool ex_token_lists_same(const as_tokens *a, size_t na, const as_tokens *b,
+                                       size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (!ex_tokens_same(&a[i], &b[i]))
+            return false;
+    return true;
+}
+
+/* The fast token list reader (toklist.h) and jansson's tree read the same
+ * tokens, and fail with the same message. */
+static inline void ex_tree_tokens(const uint8_t *data, size_t size, const as_output *a,
+                                  const as_error *ea)
+{
+    as_load_opts to = {.tree_tokens = true};
+    as_error et = {0};
+    as_output *t = as_load_buffer(data, size, "input", &to, &et);
+    if (!a != !t)
+        ex_fail("token list reader and tree differ in outcome", a ? et.msg : ea->msg);
+    if (!a && strcmp(ea->msg, et.msg) != 0 && ea->code != AS_ENOMEM && et.code != AS_ENOMEM)
+        ex_fail("token list reader and tree fail differently", ea->msg);
+    if (a && t) {
+        if (a->nseqs != t->nseqs || a->nsteps != t->nsteps)
+            ex_fail("token list reader and tree differ in sequences", NULL);
+        for (size_t i = 0; i < a->nseqs; i++)
+            if (!ex_tokens_same(&a->seqs[i].source, &t->seqs[i].source) ||
+                !ex_tokens_same(&a->seqs[i].target, &t->seqs[i].target))
+                ex_fail("token list reader and tree differ in a sequence's tokens", NULL);
+        for (size_t i = 0; i < a->nsteps; i++) {
+            const as_step *x = &a->steps[i], *y = &t->steps[i];
+            if (!ex_token_lists_same(x->source, x->nsource, y->source, y->nsource) ||
+                !ex_token_lists_same(x->prefix, x->nprefix, y->prefix, y->nprefix) ||
+                !ex_token_lists_same(x->target, x->ntarget, y->target, y->ntarget))
+                ex_fail("token list reader and tree differ in a step's tokens", NULL);
+        }
+    }
+    attr_output_free(t);
+}
+
 /* Loads the bytes as given and gzip-compressed, checks they agree, merges
  * the two and exercises the result. */
 static inline void ex_load_input(const uint8_t *data, size_t size)
@@ -358,6 +409,7 @@ static inline void ex_load_input(const uint8_t *data, size_t size)
         ex_fail("load failed without a message", NULL);
     if (a && (!a->info || a->nfiles != 1))
         ex_fail("loaded output lacks info or its file name", NULL);
+    ex_tree_tokens(data, size, a, &e1);
 
     bool is_gz = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
     as_output *b = NULL;

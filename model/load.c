@@ -9,6 +9,7 @@
 #include "b64.h"
 #include "fp.h"
 #include "scan.h"
+#include "toklist.h"
 #include "source.h"
 
 /* Notes about unknown sequence classes kept one per sequence up to this
@@ -23,6 +24,7 @@ typedef struct ctx {
     const as_load_opts *opts;
     bool skim;
     size_t unknown_classes;
+    as_toklists tl;         /* token lists read before jansson (toklist.h) */
 } ctx;
 
 static int cerr(ctx *c, int code, const char *path, const char *fmt, ...)
@@ -655,6 +657,13 @@ static int get_tokens(ctx *c, const json_t *arr, const char *path, as_tokens *ou
     memset(out, 0, sizeof *out);
     if (!arr || json_is_null(arr))
         return AS_OK;
+    size_t li;
+    if (json_is_string(arr) && toklists_placeholder(c->sc, &c->tl, json_string_value(arr),
+                                                    json_string_length(arr), &li)) {
+        *out = c->tl.v[li];
+        c->tl.v[li] = (as_tokens){0};
+        return AS_OK;
+    }
     if (!json_is_array(arr))
         return cerr(c, AS_EDATA, path, "is %s, expected a list of tokens", json_kind(arr));
     size_t n = json_array_size(arr);
@@ -1093,6 +1102,10 @@ static as_output *interpret(ctx *c)
     }
     json_error_t je;
     fit_escapes(c->sc->skel, c->sc->skel_len);
+    if (!(c->opts && c->opts->tree_tokens) && toklists_collapse(c->sc, &c->tl, c->err)) {
+        cwrap(c, NULL);
+        return NULL;
+    }
     json_t *root = json_loadb(c->sc->skel, c->sc->skel_len,
                               JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &je);
     if (!root) {
@@ -1101,7 +1114,9 @@ static as_output *interpret(ctx *c)
             cerr(c, AS_EDATA, NULL, "not a JSON file (%s)", je.text);
         else
             cerr(c, AS_EDATA, NULL, "line %d, column %d: not valid JSON: %s", je.line,
-                 je.column, je.text);
+                 toklists_file_column(&c->tl, je.line, je.column, (size_t)je.position),
+                 je.text);
+        toklists_free(&c->tl);
         return NULL;
     }
     as_output *o = calloc(1, sizeof *o);
@@ -1179,9 +1194,11 @@ static as_output *interpret(ctx *c)
         }
     }
     json_decref(root);
+    toklists_free(&c->tl);
     return o;
 fail:
     json_decref(root);
+    toklists_free(&c->tl);
     attr_output_free(o);
     c->out = NULL;
     return NULL;

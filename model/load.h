@@ -35,6 +35,9 @@ typedef struct as_load_opts {
      * while waiting for a FIFO or device, else after the chunk or sequence
      * being decoded) with "reading was cancelled".  May be NULL. */
     const atomic_bool *cancel;
+    /* Reads token lists through jansson's tree only, not the fast reader of
+     * toklist.h: for tests that check the two read the same. */
+    bool tree_tokens;
 } as_load_opts;
 
 /* Loads one file; name shown in messages is path. */

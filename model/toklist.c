@@ -1,0 +1,655 @@
+#include "toklist.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- reading JSON text, strictly: anything unusual returns false ---- */
+
+static size_t skip_ws(const char *s, size_t n, size_t i)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
+        i++;
+    return i;
+}
+
+static int hex4(const char *s)
+{
+    int v = 0;
+    for (int k = 0; k < 4; k++) {
+        int c = (unsigned char)s[k], h;
+        if (c >= '0' && c <= '9')
+            h = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            h = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            h = c - 'A' + 10;
+        else
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), as jansson
+ * accepts it (no overlong forms, surrogates or values past U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint32_t v;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        v = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        v = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        v = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[k] & 0x3F);
+    }
+    if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) || (v >= 0xD800 && v <= 0xDFFF) ||
+        v > 0x10FFFF)
+        return 0;
+    return len;
+}
+
+static size_t put_utf8(char *o, uint32_t v)
+{
+    if (v < 0x80) {
+        o[0] = (char)v;
+        return 1;
+    }
+    if (v < 0x800) {
+        o[0] = (char)(0xC0 | (v >> 6));
+        o[1] = (char)(0x80 | (v & 0x3F));
+        return 2;
+    }
+    if (v < 0x10000) {
+        o[0] = (char)(0xE0 | (v >> 12));
+        o[1] = (char)(0x80 | ((v >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (v & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (v >> 18));
+    o[1] = (char)(0x80 | ((v >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((v >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (v & 0x3F));
+    return 4;
+}
+
+/* The string whose opening quote is at s[i]: sets *end past its closing
+ * quote and, when out is not NULL, *out to its malloc'd text.  Refuses raw
+ * control bytes, invalid UTF-8 and \u0000 (placeholders and markers start
+ * with it; a real NUL is left to the loader's own path). */
+static bool read_string(const char *s, size_t n, size_t i, size_t *end, char **out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t j = i + 1;
+    bool esc = false;
+    for (;;) {
+        if (j >= n)
+            return false;
+        unsigned c = u[j];
+        if (c == '"')
+            break;
+        if (c < 0x20)
+            return false;
+        if (c == '\\') {
+            esc = true;
+            if (j + 1 >= n)
+                return false;
+            char e = s[j + 1];
+            if (e == 'u') {
+                if (j + 6 > n)
+                    return false;
+                int v = hex4(s + j + 2);
+                if (v <= 0)
+                    return false;
+                if (v >= 0xD800 && v <= 0xDBFF) {
+                    if (j + 12 > n || s[j + 6] != '\\' || s[j + 7] != 'u')
+                        return false;
+                    int lo = hex4(s + j + 8);
+                    if (lo < 0xDC00 || lo > 0xDFFF)
+                        return false;
+                    j += 12;
+                } else if (v >= 0xDC00 && v <= 0xDFFF) {
+                    return false;
+                } else {
+                    j += 6;
+                }
+                continue;
+            }
+            if (!strchr("\"\\/bfnrt", e) || e == '\0')
+                return false;
+            j += 2;
+            continue;
+        }
+        size_t l = utf8_len(u + j, n - j);
+        if (!l)
+            return false;
+        j += l;
+    }
+    *end = j + 1;
+    if (!out)
+        return true;
+    size_t raw = j - (i + 1);
+    char *t = malloc(raw + 1);
+    if (!t)
+        return false;
+    if (!esc) {
+        memcpy(t, s + i + 1, raw);
+        t[raw] = '\0';
+        *out = t;
+        return true;
+    }
+    size_t o = 0;
+    for (size_t k = i + 1; k < j;) {
+        if (s[k] != '\\') {
+            t[o++] = s[k++];
+            continue;
+        }
+        char e = s[k + 1];
+        if (e == 'u') {
+            uint32_t v = (uint32_t)hex4(s + k + 2);
+            k += 6;
+            if (v >= 0xD800 && v <= 0xDBFF) {
+                v = 0x10000 + ((v - 0xD800) << 10) + ((uint32_t)hex4(s + k + 2) - 0xDC00);
+                k += 6;
+            }
+            o += put_utf8(t + o, v);
+            continue;
+        }
+        static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+        t[o++] = to[strchr(from, e) - from];
+        k += 2;
+    }
+    t[o] = '\0';
+    *out = t;
+    return true;
+}
+
+/* A key of at most 31 bytes without escapes, into k. */
+static bool read_key(const char *s, size_t n, size_t *i, char k[32])
+{
+    size_t j = *i + 1, l = 0;
+    while (j < n && s[j] != '"' && s[j] != '\\' && (unsigned char)s[j] >= 0x20 && l < 31)
+        k[l++] = s[j++];
+    if (j >= n || s[j] != '"')
+        return false;
+    k[l] = '\0';
+    j = skip_ws(s, n, j + 1);
+    if (j >= n || s[j] != ':')
+        return false;
+    *i = skip_ws(s, n, j + 1);
+    return true;
+}
+
+/* An integer as jansson reads one (no fraction or exponent, 18 digits at
+ * most so it cannot overflow), or null (-1). */
+static bool read_id(const char *s, size_t n, size_t *i, long long *id)
+{
+    size_t j = *i;
+    if (j + 4 <= n && !memcmp(s + j, "null", 4)) {
+        *id = -1;
+        *i = j + 4;
+        return true;
+    }
+    bool neg = j < n && s[j] == '-';
+    if (neg)
+        j++;
+    size_t d0 = j;
+    long long v = 0;
+    while (j < n && s[j] >= '0' && s[j] <= '9')
+        v = v * 10 + (s[j++] - '0');
+    size_t nd = j - d0;
+    if (nd == 0 || nd > 18 || (nd > 1 && s[d0] == '0'))
+        return false;
+    if (j < n && (s[j] == '.' || s[j] == 'e' || s[j] == 'E'))
+        return false;
+    *id = neg ? -v : v;
+    *i = j;
+    return true;
+}
+
+/* {"token": "...", "id": N}, each key at most once, "token" required
+ * (attributes, or the object itself in a use_primitives file). */
+static bool read_attrs(const char *s, size_t n, size_t *i, char **text, long long *id)
+{
+    size_t j = skip_ws(s, n, *i + 1);
+    bool got_id = false;
+    *text = NULL;
+    *id = -1;
+    if (j < n && s[j] == '}')
+        return false;
+    for (;;) {
+        char k[32];
+        if (j >= n || s[j] != '"' || !read_key(s, n, &j, k))
+            goto fail;
+        if (!strcmp(k, "token") && !*text && j < n && s[j] == '"') {
+            if (!read_string(s, n, j, &j, text))
+                goto fail;
+        } else if (!strcmp(k, "id") && !got_id) {
+            if (!read_id(s, n, &j, id))
+                goto fail;
+            got_id = true;
+        } else {
+            goto fail;
+        }
+        j = skip_ws(s, n, j);
+        if (j < n && s[j] == ',') {
+            j = skip_ws(s, n, j + 1);
+            continue;
+        }
+        if (j < n && s[j] == '}')
+            break;
+        goto fail;
+    }
+    if (!*text)
+        goto fail;
+    *i = j + 1;
+    return true;
+fail:
+    free(*text);
+    *text = NULL;
+    return false;
+}
+
+/* ["module", "Class"] */
+static bool read_class(const char *s, size_t n, size_t *i)
+{
+    size_t j = *i;
+    if (j >= n || s[j] != '[')
+        return false;
+    for (int k = 0; k < 2; k++) {
+        j = skip_ws(s, n, j + 1);
+        if (j >= n || s[j] != '"' || !read_string(s, n, j, &j, NULL))
+            return false;
+        j = skip_ws(s, n, j);
+        if (j >= n || s[j] != (k == 0 ? ',' : ']'))
+            return false;
+    }
+    *i = j + 1;
+    return true;
+}
+
+/* One token: a string, {"__instance_type__": [m, c], "attributes": {...}}
+ * (keys in either order), or {"token": ..., "id": ...}. */
+static bool read_token(const char *s, size_t n, size_t *i, as_token *t)
+{
+    size_t j = *i;
+    t->id = -1;
+    t->text = NULL;
+    if (s[j] == '"') {
+        if (!read_string(s, n, j, &j, &t->text))
+            return false;
+        *i = j;
+        return true;
+    }
+    if (s[j] != '{')
+        return false;
+    size_t k0 = skip_ws(s, n, j + 1);
+    char k[32];
+    size_t probe = k0;
+    if (k0 >= n || s[k0] != '"' || !read_key(s, n, &probe, k))
+        return false;
+    if (strcmp(k, "__instance_type__") != 0 && strcmp(k, "attributes") != 0)
+        return read_attrs(s, n, i, &t->text, &t->id);
+    bool got_cls = false;
+    j = k0;
+    for (;;) {
+        if (j >= n || s[j] != '"' || !read_key(s, n, &j, k))
+            goto fail;
+        if (!strcmp(k, "__instance_type__") && !got_cls) {
+            if (!read_class(s, n, &j))
+                goto fail;
+            got_cls = true;
+        } else if (!strcmp(k, "attributes") && !t->text && j < n && s[j] == '{') {
+            if (!read_attrs(s, n, &j, &t->text, &t->id))
+                goto fail;
+        } else {
+            goto fail;
+        }
+        j = skip_ws(s, n, j);
+        if (j < n && s[j] == ',') {
+            j = skip_ws(s, n, j + 1);
+            continue;
+        }
+        if (j < n && s[j] == '}')
+            break;
+        goto fail;
+    }
+    if (!got_cls || !t->text)
+        goto fail;
+    *i = j + 1;
+    return true;
+fail:
+    free(t->text);
+    t->text = NULL;
+    return false;
+}
+
+static void tokens_drop(as_tokens *t)
+{
+    for (size_t k = 0; k < t->n; k++)
+        free(t->v[k].text);
+    free(t->v);
+    t->v = NULL;
+    t->n = 0;
+}
+
+/* The non-empty token list whose '[' is at s[i]: sets *end past its ']'. */
+static bool read_list(const char *s, size_t n, size_t i, size_t *end, as_tokens *out)
+{
+    size_t cap = 0;
+    out->v = NULL;
+    out->n = 0;
+    size_t j = skip_ws(s, n, i + 1);
+    if (j >= n || s[j] == ']')
+        return false;
+    for (;;) {
+        if (out->n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            as_token *nv = realloc(out->v, nc * sizeof *nv);
+            if (!nv)
+                goto fail;
+            out->v = nv;
+            cap = nc;
+        }
+        if (!read_token(s, n, &j, &out->v[out->n]))
+            goto fail;
+        out->n++;
+        j = skip_ws(s, n, j);
+        if (j < n && s[j] == ',') {
+            j = skip_ws(s, n, j + 1);
+            if (j >= n)
+                goto fail;
+            continue;
+        }
+        if (j < n && s[j] == ']')
+            break;
+        goto fail;
+    }
+    if (out->n < cap) {
+        as_token *nv = realloc(out->v, out->n * sizeof *nv);
+        if (nv)
+            out->v = nv;
+    }
+    *end = j + 1;
+    return true;
+fail:
+    tokens_drop(out);
+    return false;
+}
+
+/* ---- walking the skeleton ---- */
+
+/* What a container is, as far as the loader's reading goes. */
+enum role { R_OTHER, R_TOP, R_SEQS, R_STEPS, R_SEQ, R_STEP, R_STEPLISTS };
+enum key { K_OTHER, K_ATTRIBUTES, K_SEQS, K_STEPS, K_SOURCE, K_TARGET, K_PREFIX };
+
+typedef struct frame {
+    unsigned char role, key;
+    bool obj, expect_key;
+} frame;
+
+static unsigned char key_of(const char *s, size_t n)
+{
+    static const struct {
+        const char *name;
+        unsigned char key;
+    } keys[] = {
+        {"attributes", K_ATTRIBUTES},      {"sequence_attributions", K_SEQS},
+        {"step_attributions", K_STEPS},    {"source", K_SOURCE},
+        {"target", K_TARGET},              {"prefix", K_PREFIX},
+    };
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (strlen(keys[k].name) == n && !memcmp(keys[k].name, s, n))
+            return keys[k].key;
+    return K_OTHER;
+}
+
+static unsigned char child_role(const frame *p, bool obj)
+{
+    if (!p)
+        return obj ? R_TOP : R_OTHER;
+    switch (p->role) {
+    case R_TOP:
+        if (obj && p->key == K_ATTRIBUTES)
+            return R_TOP;
+        if (!obj && p->key == K_SEQS)
+            return R_SEQS;
+        if (!obj && p->key == K_STEPS)
+            return R_STEPS;
+        return R_OTHER;
+    case R_SEQS:
+        return obj ? R_SEQ : R_OTHER;
+    case R_STEPS:
+        return obj ? R_STEP : R_OTHER;
+    case R_SEQ:
+        return obj && p->key == K_ATTRIBUTES ? R_SEQ : R_OTHER;
+    case R_STEP:
+        if (obj && p->key == K_ATTRIBUTES)
+            return R_STEP;
+        if (!obj && (p->key == K_SOURCE || p->key == K_PREFIX || p->key == K_TARGET))
+            return R_STEPLISTS;
+        return R_OTHER;
+    default:
+        return R_OTHER;
+    }
+}
+
+static bool list_here(const frame *p)
+{
+    return p && ((p->role == R_SEQ && (p->key == K_SOURCE || p->key == K_TARGET)) ||
+                 p->role == R_STEPLISTS);
+}
+
+static int add_list(as_toklists *tl, as_tokens *t, as_error *err)
+{
+    if (tl->n == tl->cap) {
+        size_t nc = tl->cap ? tl->cap * 2 : 16;
+        as_tokens *nv = realloc(tl->v, nc * sizeof *nv);
+        if (!nv)
+            return as_error_set(err, AS_ENOMEM, "out of memory reading token lists");
+        tl->v = nv;
+        tl->cap = nc;
+    }
+    tl->v[tl->n++] = *t;
+    return AS_OK;
+}
+
+static int add_edit(as_toklists *tl, tl_edit e, as_error *err)
+{
+    if (tl->nedits == tl->edits_cap) {
+        size_t nc = tl->edits_cap ? tl->edits_cap * 2 : 16;
+        tl_edit *nv = realloc(tl->edits, nc * sizeof *nv);
+        if (!nv)
+            return as_error_set(err, AS_ENOMEM, "out of memory reading token lists");
+        tl->edits = nv;
+        tl->edits_cap = nc;
+    }
+    tl->edits[tl->nedits++] = e;
+    return AS_OK;
+}
+
+/* Columns jansson counts in s[a, b): every byte but UTF-8 continuations. */
+static long columns(const char *s, size_t a, size_t b)
+{
+    long c = 0;
+    for (size_t k = a; k < b; k++)
+        c += ((unsigned char)s[k] & 0xC0) != 0x80;
+    return c;
+}
+
+/* Tries the list at s[r]; on success writes its placeholder at s[*w]. */
+static int collapse_one(as_scan *sc, as_toklists *tl, size_t *r, size_t *w, size_t *line,
+                        bool *done, as_error *err)
+{
+    char *s = sc->skel;
+    size_t end;
+    as_tokens t;
+    *done = false;
+    if (!read_list(s, sc->skel_len, *r, &end, &t))
+        return AS_OK;
+    char ph[64];
+    int pl = snprintf(ph, sizeof ph, "\"\\u0000L%016" PRIx64 ":%zu\"", sc->nonce, tl->n);
+    size_t nl = 0, last_nl = *r;
+    for (size_t k = *r; k < end; k++)
+        if (s[k] == '\n') {
+            nl++;
+            last_nl = k + 1;
+        }
+    if ((size_t)pl + nl > end - *r) {
+        tokens_drop(&t);
+        return AS_OK;
+    }
+    long cols = nl ? columns(s, last_nl, end) : columns(s, *r, end) - pl;
+    if (add_list(tl, &t, err)) {
+        tokens_drop(&t);
+        return AS_ENOMEM;
+    }
+    memcpy(s + *w, ph, (size_t)pl);
+    memset(s + *w + pl, '\n', nl);
+    *w += (size_t)pl + nl;
+    *line += nl;
+    *r = end;
+    *done = true;
+    if (cols && add_edit(tl, (tl_edit){.pos = *w, .line = *line, .cols = cols}, err))
+        return AS_ENOMEM;
+    return AS_OK;
+}
+
+int toklists_collapse(as_scan *sc, as_toklists *tl, as_error *err)
+{
+    memset(tl, 0, sizeof *tl);
+    char *s = sc->skel;
+    size_t n = sc->skel_len, r = 0, w = 0, line = 1, depth = 0, cap = 64;
+    frame *st = malloc(cap * sizeof *st);
+    if (!st)
+        return as_error_set(err, AS_ENOMEM, "out of memory reading token lists");
+    int rc = AS_OK;
+    while (r < n) {
+        char c = s[r];
+        frame *top = depth ? &st[depth - 1] : NULL;
+        if (c == '"') {
+            size_t e = r + 1;
+            while (e < n && s[e] != '"') {
+                if (s[e] == '\n')
+                    line++;
+                e += s[e] == '\\' ? 2 : 1;
+            }
+            bool closed = e < n;
+            e = closed ? e + 1 : n;
+            if (top && top->obj && top->expect_key)
+                top->key = closed ? key_of(s + r + 1, e - r - 2) : K_OTHER;
+            memmove(s + w, s + r, e - r);
+            w += e - r;
+            r = e;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            if (c == '[' && list_here(top)) {
+                bool done;
+                if ((rc = collapse_one(sc, tl, &r, &w, &line, &done, err)))
+                    break;
+                if (done)
+                    continue;
+            }
+            if (depth == cap) {
+                frame *ns = realloc(st, cap * 2 * sizeof *ns);
+                if (!ns) {
+                    rc = as_error_set(err, AS_ENOMEM, "out of memory reading token lists");
+                    break;
+                }
+                st = ns;
+                cap *= 2;
+                top = depth ? &st[depth - 1] : NULL;
+            }
+            st[depth] = (frame){.role = child_role(top, c == '{'), .key = K_OTHER,
+                                .obj = c == '{', .expect_key = c == '{'};
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth)
+                depth--;
+        } else if (c == ':') {
+            if (top)
+                top->expect_key = false;
+        } else if (c == ',') {
+            if (top && top->obj) {
+                top->expect_key = true;
+                top->key = K_OTHER;
+            }
+        } else if (c == '\n') {
+            line++;
+        }
+        s[w++] = s[r++];
+    }
+    free(st);
+    if (rc) {
+        /* The skeleton is half rewritten: it cannot be parsed any more. */
+        toklists_free(tl);
+        return rc;
+    }
+    if (w < n) {
+        s[w] = '\0';
+        sc->skel_len = w;
+        char *shrunk = as_mem_realloc(sc->skel, sc->skel_cap, w + 1, NULL);
+        if (shrunk) {
+            sc->skel = shrunk;
+            sc->skel_cap = w + 1;
+        }
+    }
+    return AS_OK;
+}
+
+bool toklists_placeholder(const as_scan *sc, const as_toklists *tl, const char *s, size_t n,
+                          size_t *idx)
+{
+    if (n < 20 || s[0] != '\0' || s[1] != 'L' || s[18] != ':')
+        return false;
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016" PRIx64, sc->nonce);
+    if (memcmp(s + 2, hex, 16) != 0)
+        return false;
+    size_t k = 0;
+    for (size_t i = 19; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9' || k > tl->n)
+            return false;
+        k = k * 10 + (size_t)(s[i] - '0');
+    }
+    if (k >= tl->n)
+        return false;
+    *idx = k;
+    return true;
+}
+
+int toklists_file_column(const as_toklists *tl, int line, int column, size_t pos)
+{
+    long c = column;
+    for (size_t k = 0; k < tl->nedits; k++)
+        if (tl->edits[k].line == (size_t)line && tl->edits[k].pos <= pos)
+            c += tl->edits[k].cols;
+    return (int)c;
+}
+
+void toklists_free(as_toklists *tl)
+{
+    for (size_t k = 0; k < tl->n; k++)
+        tokens_drop(&tl->v[k]);
+    free(tl->v);
+    free(tl->edits);
+    memset(tl, 0, sizeof *tl);
+}
