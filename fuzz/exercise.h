@@ -70,14 +70,14 @@ static void ex_check_display(const char *s, size_t n, const char *what)
 /* Skeleton with the scan's nonce (inside placeholders) blanked out. */
 static char *ex_skel_norm(const as_scan *sc)
 {
-    char *s = malloc(sc->skel_len + 1);
+    char *s = malloc(sc->skel.len + 1);
     if (!s)
         return NULL;
-    memcpy(s, sc->skel, sc->skel_len);
-    s[sc->skel_len] = '\0';
+    memcpy(s, sc->skel.p, sc->skel.len);
+    s[sc->skel.len] = '\0';
     char hex[17];
     snprintf(hex, sizeof hex, "%016" PRIx64, sc->nonce);
-    for (size_t i = 0; i + 16 <= sc->skel_len; i++)
+    for (size_t i = 0; i + 16 <= sc->skel.len; i++)
         if (s[i] == hex[0] && !memcmp(s + i, hex, 16))
             memset(s + i, '#', 16);
     return s;
@@ -116,7 +116,7 @@ static void ex_scan_chunks(const uint8_t *data, size_t size)
             ex_fail("scan errors differ between chunkings", ea.msg);
     } else {
         char *sa = ex_skel_norm(&a), *sb = ex_skel_norm(&b);
-        if (sa && sb && (a.skel_len != b.skel_len || memcmp(sa, sb, a.skel_len) != 0))
+        if (sa && sb && (a.skel.len != b.skel.len || memcmp(sa, sb, a.skel.len) != 0))
             ex_fail("skeletons differ between chunkings", NULL);
         free(sa);
         free(sb);

@@ -1,6 +1,8 @@
 /* buf.c - the growable byte buffer (see buf.h). */
 #include "buf.h"
 
+#include "tensor.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,7 +23,7 @@ bool as_buf_reserve(as_buf *b, size_t n, size_t first)
         }
         cap *= 2;
     }
-    char *p = realloc(b->p, cap);
+    char *p = b->counted ? as_mem_realloc(b->p, b->cap, cap, b->err) : realloc(b->p, cap);
     if (!p) {
         b->oom = true;
         return false;
@@ -80,8 +82,23 @@ char *as_buf_take(as_buf *b, size_t *len)
     return p;
 }
 
+void as_buf_fit(as_buf *b)
+{
+    if (!b->p || b->oom || b->len + 1 >= b->cap)
+        return;
+    char *p = b->counted ? as_mem_realloc(b->p, b->cap, b->len + 1, NULL)
+                         : realloc(b->p, b->len + 1);
+    if (p) {
+        b->p = p;
+        b->cap = b->len + 1;
+    }
+}
+
 void as_buf_free(as_buf *b)
 {
-    free(b->p);
-    *b = (as_buf){0};
+    if (b->counted)
+        as_mem_free(b->p, b->cap);
+    else
+        free(b->p);
+    *b = (as_buf){.counted = b->counted, .err = b->err};
 }

@@ -1084,11 +1084,11 @@ static void clean_text(char *s)
 
 static as_output *interpret(ctx *c)
 {
-    const char *sk = c->sc->skel;
+    const char *sk = c->sc->skel.p;
     size_t k = 0;
-    while (k < c->sc->skel_len && (sk[k] == ' ' || sk[k] == '\n' || sk[k] == '\r' || sk[k] == '\t'))
+    while (k < c->sc->skel.len && (sk[k] == ' ' || sk[k] == '\n' || sk[k] == '\r' || sk[k] == '\t'))
         k++;
-    if (k == c->sc->skel_len) {
+    if (k == c->sc->skel.len) {
         cerr(c, AS_EDATA, NULL, "holds only white space, not JSON");
         return NULL;
     }
@@ -1101,16 +1101,16 @@ static as_output *interpret(ctx *c)
         return NULL;
     }
     json_error_t je;
-    fit_escapes(c->sc->skel, c->sc->skel_len);
+    fit_escapes(c->sc->skel.p, c->sc->skel.len);
     if (!(c->opts && c->opts->tree_tokens) && toklists_collapse(c->sc, &c->tl, c->err)) {
         cwrap(c, NULL);
         return NULL;
     }
-    json_t *root = json_loadb(c->sc->skel, c->sc->skel_len,
+    json_t *root = json_loadb(c->sc->skel.p, c->sc->skel.len,
                               JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &je);
     if (!root) {
         clean_text(je.text);
-        if (c->sc->skel_len == 0 || je.position == 0)
+        if (c->sc->skel.len == 0 || je.position == 0)
             cerr(c, AS_EDATA, NULL, "not a JSON file (%s)", je.text);
         else
             cerr(c, AS_EDATA, NULL, "line %d, column %d: not valid JSON: %s", je.line,

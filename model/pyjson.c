@@ -82,7 +82,7 @@ static bool ensure(pj_writer *w, size_t n)
         return false;
     }
     /* a memory writer grows as the common buffer does */
-    as_buf b = {w->buf, w->len, w->cap, false};
+    as_buf b = {.p = w->buf, .len = w->len, .cap = w->cap};
     if (!as_buf_reserve(&b, n, 4096)) {
         w->status = AS_ENOMEM;
         return false;

@@ -96,36 +96,30 @@ static int ws_count(scanner *s, size_t n)
     return AS_OK;
 }
 
+/* Room for `more` bytes of skeleton; the buffer says why when it cannot. */
 static int skel_reserve(scanner *s, size_t more)
 {
-    as_scan *o = s->out;
-    if (o->skel_len + more + 1 <= o->skel_cap)
+    if (as_buf_reserve(&s->out->skel, more, 1 << 16))
         return AS_OK;
-    size_t ncap = o->skel_cap ? o->skel_cap : 1 << 16;
-    while (ncap < o->skel_len + more + 1)
-        ncap *= 2;
-    char *n = as_mem_realloc(o->skel, o->skel_cap, ncap, s->err);
-    if (!n)
-        return as_error_prefix(s->err, "line %zu: the JSON text outside tensors", s->line);
-    o->skel = n;
-    o->skel_cap = ncap;
-    return AS_OK;
+    return as_error_prefix(s->err, "line %zu: the JSON text outside tensors", s->line);
 }
 
 static inline int emit(scanner *s, const void *p, size_t n)
 {
-    if (s->out->skel_len + n + 1 > s->out->skel_cap && skel_reserve(s, n))
+    as_buf *b = &s->out->skel;
+    if (b->len + n + 1 > b->cap && skel_reserve(s, n))
         return AS_ENOMEM;
-    memcpy(s->out->skel + s->out->skel_len, p, n);
-    s->out->skel_len += n;
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
     return AS_OK;
 }
 
 static inline int emit_c(scanner *s, char c)
 {
-    if (s->out->skel_len + 2 > s->out->skel_cap && skel_reserve(s, 1))
+    as_buf *b = &s->out->skel;
+    if (b->len + 2 > b->cap && skel_reserve(s, 1))
         return AS_ENOMEM;
-    s->out->skel[s->out->skel_len++] = c;
+    b->p[b->len++] = c;
     return AS_OK;
 }
 
@@ -383,13 +377,13 @@ static int start_blob(scanner *s)
     size_t plen = strlen(prefix_text(s->prefix));
     size_t content = s->str_start + 1;
     size_t data_at = content + plen;
-    size_t ndata = o->skel_len - data_at;
+    size_t ndata = o->skel.len - data_at;
     /* Copy the characters out before the skeleton is cut back. */
     char tmp[BLOB_THRESHOLD + 16];
     if (ndata > sizeof tmp)
         return as_error_set(s->err, AS_EDATA, "internal: blob start too long");
-    memcpy(tmp, o->skel + data_at, ndata);
-    o->skel_len = s->str_start;
+    memcpy(tmp, o->skel.p + data_at, ndata);
+    o->skel.len = s->str_start;
     s->blob = new_blob(s, s->prefix);
     if (!s->blob)
         return AS_ENOMEM;
@@ -614,7 +608,7 @@ static int start_string(scanner *s)
     s->keylen = 0;
     s->prefix = BLOB_BASE64;
     s->pfx_dot = false;
-    s->str_start = s->out->skel_len;
+    s->str_start = s->out->skel.len;
     s->blob_line = s->line;
     s->mode = M_STRING;
     return emit_c(s, '"');
@@ -636,7 +630,7 @@ static void end_string(scanner *s)
 static void check_b64_char(scanner *s, unsigned char c)
 {
     size_t k = s->str_len;
-    const char *cs = s->out->skel + s->str_start + 1;
+    const char *cs = s->out->skel.p + s->str_start + 1;
     if (s->pfx_dot) { /* inside ".gz:" */
         static const char want[] = "gz:";
         if (k >= 4 && k <= 6 && c == (unsigned char)want[k - 4]) {
@@ -919,6 +913,7 @@ int scan_run(as_source *src, as_scan *out, bool skim, scan_progress_fn progress,
              as_error *err)
 {
     memset(out, 0, sizeof *out);
+    out->skel = as_buf_counted(err);
     out->nonce = make_nonce();
     scanner s = {.out = out, .err = err, .line = 1, .mode = M_NORMAL, .skim = skim};
     int rc = AS_OK;
@@ -985,8 +980,9 @@ int scan_run(as_source *src, as_scan *out, bool skim, scan_progress_fn progress,
         /* An unfinished blob is still in the table; scan_free() frees it. */
     }
     free(s.stack);
+    /* The text is written without its NUL while it grows. */
     if (!rc && skel_reserve(&s, 1) == AS_OK)
-        out->skel[out->skel_len] = '\0';
+        out->skel.p[out->skel.len] = '\0';
     if (!rc && progress)
         progress(ud, src_done(src), src_total(src));
     return rc;
@@ -1045,6 +1041,6 @@ void scan_free(as_scan *sc)
     for (size_t i = 0; i < sc->nblobs; i++)
         scan_blob_free(&sc->blobs[i]);
     free(sc->blobs);
-    as_mem_free(sc->skel, sc->skel_cap);
+    as_buf_free(&sc->skel);
     memset(sc, 0, sizeof *sc);
 }

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 #include "source.h"
 #include "tensor.h"
@@ -52,8 +53,8 @@ typedef struct as_blob {
 } as_blob;
 
 typedef struct as_scan {
-    char *skel;             /* NUL-terminated skeleton JSON text */
-    size_t skel_len, skel_cap;
+    as_buf skel;            /* the skeleton JSON text, NUL-terminated once
+                               scanned; counted against the memory limit */
     as_blob *blobs;
     size_t nblobs, blobs_cap;
     uint64_t nonce;

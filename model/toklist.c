@@ -498,11 +498,11 @@ static long columns(const char *s, size_t a, size_t b)
 static int collapse_one(as_scan *sc, as_toklists *tl, size_t *r, size_t *w, size_t *line,
                         bool *done, as_error *err)
 {
-    char *s = sc->skel;
+    char *s = sc->skel.p;
     size_t end;
     as_tokens t;
     *done = false;
-    if (!read_list(s, sc->skel_len, *r, &end, &t))
+    if (!read_list(s, sc->skel.len, *r, &end, &t))
         return AS_OK;
     char ph[64];
     int pl = snprintf(ph, sizeof ph, "\"\\u0000L%016" PRIx64 ":%zu\"", sc->nonce, tl->n);
@@ -535,8 +535,8 @@ static int collapse_one(as_scan *sc, as_toklists *tl, size_t *r, size_t *w, size
 int toklists_collapse(as_scan *sc, as_toklists *tl, as_error *err)
 {
     memset(tl, 0, sizeof *tl);
-    char *s = sc->skel;
-    size_t n = sc->skel_len, r = 0, w = 0, line = 1, depth = 0, cap = 64;
+    char *s = sc->skel.p;
+    size_t n = sc->skel.len, r = 0, w = 0, line = 1, depth = 0, cap = 64;
     frame *st = malloc(cap * sizeof *st);
     if (!st)
         return as_error_set(err, AS_ENOMEM, "out of memory reading token lists");
@@ -605,12 +605,8 @@ int toklists_collapse(as_scan *sc, as_toklists *tl, as_error *err)
     }
     if (w < n) {
         s[w] = '\0';
-        sc->skel_len = w;
-        char *shrunk = as_mem_realloc(sc->skel, sc->skel_cap, w + 1, NULL);
-        if (shrunk) {
-            sc->skel = shrunk;
-            sc->skel_cap = w + 1;
-        }
+        sc->skel.len = w;
+        as_buf_fit(&sc->skel);
     }
     return AS_OK;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "tensor.h"
 #include "testutil.h"
 
 START_TEST(grows_and_terminates)
@@ -42,11 +43,42 @@ START_TEST(grows_and_terminates)
 }
 END_TEST
 
+/* A counted buffer's memory counts against the limit: it is given back by
+ * as_buf_fit() and as_buf_free(), and growth past the limit fails with the
+ * reason in the buffer's error. */
+START_TEST(counted)
+{
+    size_t before = as_mem_in_use(), lim = as_mem_limit();
+    as_error e = {0};
+    as_buf b = as_buf_counted(&e);
+    for (int i = 0; i < 5000; i++)
+        as_buf_putc(&b, 'x');
+    ck_assert(!b.oom);
+    ck_assert_uint_eq(as_mem_in_use(), before + b.cap);
+    as_buf_fit(&b);
+    ck_assert_uint_eq(b.cap, 5001);
+    ck_assert_int_eq(b.p[5000], 0);
+    ck_assert_uint_eq(as_mem_in_use(), before + 5001);
+    as_buf_free(&b);
+    ck_assert_uint_eq(as_mem_in_use(), before);
+    ck_assert(b.counted && b.err == &e);   /* still counted, ready for reuse */
+    as_mem_set_limit(before + (1 << 20));
+    as_buf_reserve(&b, 2 << 20, 0);
+    ck_assert(b.oom);
+    ck_assert_int_eq(e.code, AS_ENOMEM);
+    ck_assert_ptr_nonnull(strstr(e.msg, "memory limit"));
+    ck_assert_uint_eq(as_mem_in_use(), before);
+    as_buf_free(&b);
+    as_mem_set_limit(lim);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("buf");
     TCase *tc = tcase_create("buf");
     tcase_add_test(tc, grows_and_terminates);
+    tcase_add_test(tc, counted);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -125,12 +125,9 @@ START_TEST(skeleton)
     const char *text = "{\"attributes\": {\"sequence_attributions\": [{\"source\": [\"a\",\n"
                        "  \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\n \"c\"],\n"
                        " \"target\": [\"x\", 1.5], \"info\": {\"source\": [\"kept, not a token list at all\"]}}]}}";
-    as_scan sc = {0};
-    sc.skel_len = strlen(text);
-    sc.skel_cap = sc.skel_len + 1;
-    sc.skel = as_mem_alloc(sc.skel_cap, NULL);
-    ck_assert(sc.skel != NULL);
-    memcpy(sc.skel, text, sc.skel_cap);
+    as_scan sc = {.skel = as_buf_counted(NULL)};
+    as_buf_puts(&sc.skel, text);
+    ck_assert(!sc.skel.oom);
     sc.nonce = 0x1234;
     as_toklists tl;
     as_error e = {0};
@@ -139,12 +136,12 @@ START_TEST(skeleton)
     ck_assert_uint_eq(tl.v[0].n, 3);
     ck_assert_str_eq(tl.v[0].v[2].text, "c");
     size_t lines = 0;
-    for (size_t i = 0; i < sc.skel_len; i++)
-        lines += sc.skel[i] == '\n';
+    for (size_t i = 0; i < sc.skel.len; i++)
+        lines += sc.skel.p[i] == '\n';
     ck_assert_uint_eq(lines, 3);
-    ck_assert_ptr_nonnull(strstr(sc.skel, "\"source\": \"\\u0000L0000000000001234:0\"\n\n,"));
-    ck_assert_ptr_nonnull(strstr(sc.skel, "\"target\": [\"x\", 1.5]"));
-    ck_assert_ptr_nonnull(strstr(sc.skel, "{\"source\": [\"kept, not a token list at all\"]}"));
+    ck_assert_ptr_nonnull(strstr(sc.skel.p, "\"source\": \"\\u0000L0000000000001234:0\"\n\n,"));
+    ck_assert_ptr_nonnull(strstr(sc.skel.p, "\"target\": [\"x\", 1.5]"));
+    ck_assert_ptr_nonnull(strstr(sc.skel.p, "{\"source\": [\"kept, not a token list at all\"]}"));
     size_t idx;
     const char ph[] = "\0L0000000000001234:0";
     ck_assert(toklists_placeholder(&sc, &tl, ph, sizeof ph - 1, &idx));
