@@ -11,111 +11,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "label.h"
-#include "tui.h"
+#include "dispatch.h"
 #include "viewexport.h"
-
-/* ---------------------------------------------------------- key names */
-
-static const struct {
-    const char *name;
-    int code;
-} named[] = {
-    {"Left", TUI_KEYCODE(KEY_LEFT)}, {"Right", TUI_KEYCODE(KEY_RIGHT)},
-    {"Up", TUI_KEYCODE(KEY_UP)},     {"Down", TUI_KEYCODE(KEY_DOWN)},
-    {"PgUp", TUI_KEYCODE(KEY_PPAGE)}, {"PgDn", TUI_KEYCODE(KEY_NPAGE)},
-    {"Home", TUI_KEYCODE(KEY_HOME)}, {"End", TUI_KEYCODE(KEY_END)},
-    {"Tab", '\t'},                   {"Enter", '\n'},
-    {"Esc", TUI_ESC},                {"Backspace", TUI_KEYCODE(KEY_BACKSPACE)},
-    {"Space", ' '},
-};
-
-static int key_from_name(const char *k, size_t n)
-{
-    if (n == 1)
-        return (unsigned char)k[0];
-    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-        if (strlen(named[i].name) == n && !strncmp(k, named[i].name, n))
-            return named[i].code;
-    if (n == 3 && k[0] == 'C' && k[1] == '-')
-        return TUI_CTRL(k[2]);
-    if (n >= 2 && k[0] == 'F')
-        return TUI_KEYCODE(KEY_F(atoi(k + 1)));
-    return -1;
-}
-
-void tui_key_name(int key, char *buf, size_t n)
-{
-    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-        if (named[i].code == key) {
-            snprintf(buf, n, "%s", named[i].name);
-            return;
-        }
-    if (key == '\r')
-        snprintf(buf, n, "Enter");
-    else if (key > 0 && key < 32)
-        snprintf(buf, n, "C-%c", key + 'a' - 1);
-    else if (key > 32 && key < 127)
-        snprintf(buf, n, "%c", key);
-    else if (key >= TUI_KEYCODE(KEY_F(1)) && key <= TUI_KEYCODE(KEY_F(63)))
-        snprintf(buf, n, "F%d", key - TUI_KEYCODE(KEY_F(0)));
-    else
-        snprintf(buf, n, "#%x", (unsigned)key);
-}
-
-typedef struct keybind {
-    int key;
-    int action;
-} keybind;
-
-static keybind binds[ACT_COUNT * 4];
-static size_t nbinds;
-static char first_key[ACT_COUNT][16];
-
-void tui_bind_keys(void)
-{
-    nbinds = 0;
-    for (int a = 0; a < ACT_COUNT; a++) {
-        const char *name;
-        size_t len;
-        bool first = true;
-        for (const char *p = tui_action_table[a].keys; (p = tui_keys_next(p, &name, &len));) {
-            int code = key_from_name(name, len);
-            if (code >= 0 && nbinds < sizeof binds / sizeof binds[0])
-                binds[nbinds++] = (keybind){code, a};
-            if (first)
-                snprintf(first_key[a], sizeof first_key[a], "%.*s", (int)len, name);
-            first = false;
-        }
-    }
-}
-
-const char *tui_action_key(int action)
-{
-    return first_key[action];
-}
-
-/* Folds the different codes terminals send for the same key. */
-static int normalize_key(int k)
-{
-    switch (k) {
-    case '\r':
-    case TUI_KEYCODE(KEY_ENTER):
-        return '\n';
-    case TUI_KEYCODE(KEY_FIND):
-    case TUI_KEYCODE(KEY_A1):
-        return TUI_KEYCODE(KEY_HOME);
-    case TUI_KEYCODE(KEY_SELECT):
-    case TUI_KEYCODE(KEY_C1):
-        return TUI_KEYCODE(KEY_END);
-    case TUI_KEYCODE(KEY_A3):
-        return TUI_KEYCODE(KEY_PPAGE);
-    case TUI_KEYCODE(KEY_C3):
-        return TUI_KEYCODE(KEY_NPAGE);
-    default:
-        return k;
-    }
-}
 
 /* --------------------------------------------------------------- search */
 
@@ -398,46 +295,6 @@ ACT(PREV_SEQ)
         return TUI_REDRAW;
     }
     return tui_goto_seq(t, t->v.seq - 1);
-}
-
-/* Tokens [from, to) decoded as one text (split characters join up), made
- * safe, into out. */
-static void join_tokens(tokens_mode m, const as_tokens *tok, size_t from, size_t to, char *out,
-                        size_t n)
-{
-    if (to > tok->n)
-        to = tok->n;
-    char *text = from < to ? tokens_join_list(m, tok, from, to, NULL) : NULL;
-    tui_safe(text ? text : "", out, n);
-    free(text);
-}
-
-void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size_t genn)
-{
-    in[0] = gen[0] = '\0';
-    const as_seq *s = tui_meta(t, i);
-    if (!s)
-        return;
-    /* the file's texts, when there is one per sequence of the file */
-    size_t first = 0, count = 0;
-    view_agg_file(t->v.agg, i, &first, &count);
-    const json_t *info = tui_info(t, i);
-    json_t *a = json_object_get(info, "input_texts");
-    json_t *b = json_object_get(info, "generated_texts");
-    size_t local = i - first;
-    if (json_array_size(a) == count && json_is_string(json_array_get(a, local)))
-        tui_safe(json_string_value(json_array_get(a, local)), in, inn);
-    if (json_array_size(b) == count && json_is_string(json_array_get(b, local)))
-        tui_safe(json_string_value(json_array_get(b, local)), gen, genn);
-    /* decoded even with raw tokens on: this is the sequence's text */
-    tokens_mode m = tui_file_mode(t, i);
-    /* the input: the source, or the prompt part of a decoder-only target */
-    if (!in[0] && s->source.n)
-        join_tokens(m, &s->source, 0, s->source.n, in, inn);
-    else if (!in[0])
-        join_tokens(m, &s->target, 0, (size_t)s->attr_pos_start, in, inn);
-    if (!gen[0])
-        join_tokens(m, &s->target, (size_t)s->attr_pos_start, s->target.n, gen, genn);
 }
 
 static unsigned pick_seq(tui *t, size_t i, void *ud)
@@ -1210,26 +1067,17 @@ static const act_fn act_table[ACT_COUNT] = {
 #undef TUI_ACT_FN
 };
 
-int tui_key_action(int key)
-{
-    key = normalize_key(key);
-    for (size_t i = 0; i < nbinds; i++)
-        if (binds[i].key == key)
-            return binds[i].action;
-    return -1;
-}
 
 unsigned tui_dispatch(tui *t, int key)
 {
     if (key == TUI_MOUSE)
         return tui_mouse_grid(t);
-    key = normalize_key(key);
-    for (size_t i = 0; i < nbinds; i++)
-        if (binds[i].key == key) {
-            t->msg[0] = '\0';
-            return act_table[binds[i].action](t) | TUI_REDRAW;
-        }
-    if (key == TUI_ESC) {
+    int a = tui_key_action(key);
+    if (a >= 0) {
+        t->msg[0] = '\0';
+        return act_table[a](t) | TUI_REDRAW;
+    }
+    if (tui_key_normalize(key) == TUI_ESC) {
         t->msg[0] = '\0';
         return TUI_REDRAW;
     }

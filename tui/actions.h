@@ -1,7 +1,7 @@
 /* actions.h - every explorer action, declared once.
  *
  * TUI_ACTIONS(X) expands X(ID, GROUP, NAME, KEYS, HELP, HINT) per action:
- *   ID     enum suffix (ACT_ID) and handler name (act_ID in explore.c)
+ *   ID     enum suffix (ACT_ID) and handler name (act_ID in actions.c)
  *   GROUP  section of the help overlay and the key list
  *   NAME   stable name (for docs and messages)
  *   KEYS   default keys, space-separated key names: a printable character,

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "b64.h"
-#include "tui.h"
+#include "state.h"
 
 static int write_all(int fd, const char *s, size_t n)
 {

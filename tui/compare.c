@@ -16,8 +16,7 @@
 #include "agg.h"
 #include "colormap.h"
 #include "compare.h"
-#include "label.h"
-#include "tui.h"
+#include "panels.h"
 
 typedef enum cmp_mode { CM_SIDE = 0, CM_DIFF } cmp_mode;
 
@@ -40,7 +39,6 @@ typedef struct cmp_screen {
     tokens_mode tmode;
 } cmp_screen;
 
-static int imax(int a, int b) { return a > b ? a : b; }
 
 /* ---- data ---- */
 

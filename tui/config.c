@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 
 #include "atomic.h"
-#include "tui.h"
+#include "state.h"
 
 static const char *const color_names[] = {"auto", "truecolor", "256", "8", "mono"};
 

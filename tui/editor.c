@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "label.h"
 #include "pipecomplete.h"
-#include "tui.h"
+#include "panels.h"
 
 typedef struct editor {
     screen s;

@@ -11,17 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "label.h"
-#include "tui.h"
+#include "dispatch.h"
 
 /* ---------------------------------------------------------------- time */
-
-double tui_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static void times_add(tui_times *t, double ms)
 {
@@ -81,105 +73,6 @@ static void slow_report(const tui *t)
         fprintf(stderr, "    %-10s %-5s %7.3f ms  (drawing %.3f, terminal output %.3f)\n", name,
                 kind, s->ms, s->draw, s->output);
     }
-}
-
-/* -------------------------------------------------------------- helpers */
-
-void tui_msg(tui *t, bool err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char raw[sizeof t->msg];
-    vsnprintf(raw, sizeof raw, fmt, ap);
-    va_end(ap);
-    tui_safe(raw, t->msg, sizeof t->msg);
-    t->msg_err = err;
-}
-
-void tui_push(tui *t, screen *s)
-{
-    if (!s)
-        return;
-    s->below = t->top;
-    t->top = s;
-}
-
-void tui_pop(tui *t)
-{
-    screen *s = t->top;
-    if (!s)
-        return;
-    t->top = s->below;
-    s->below = NULL;
-    s->free(s);
-}
-
-unsigned tui_view_bits(unsigned ch)
-{
-    unsigned b = ch ? TUI_REDRAW : 0;
-    /* new data may come with other tokens (merged by a pipeline) */
-    if (ch & (VIEW_CH_GRID | VIEW_CH_SEQ))
-        b |= TUI_DATA | TUI_LAYOUT | TUI_LABELS;
-    if (ch & VIEW_CH_LAYOUT)
-        b |= TUI_LAYOUT;
-    if (ch && !(ch & ~(unsigned)(VIEW_CH_CURSOR | VIEW_CH_SCROLL)))
-        b |= TUI_MOVE;
-    if (ch == VIEW_CH_CURSOR)
-        b |= TUI_CURSOR;
-    return b;
-}
-
-/* ------------------------------------------------------------ sequences */
-
-tokens_mode tui_token_mode(const tui *t, size_t seq)
-{
-    return t->raw_tokens ? TOKENS_NONE : tui_file_mode(t, seq);
-}
-
-tokens_mode tui_file_mode(const tui *t, size_t seq)
-{
-    return t->v.agg ? view_agg_token_mode(t->v.agg, seq) : TOKENS_NONE;
-}
-
-const as_seq *tui_meta(const tui *t, size_t k)
-{
-    return t->v.agg ? view_agg_meta(t->v.agg, k) : NULL;
-}
-
-const json_t *tui_info(const tui *t, size_t k)
-{
-    if (!t->v.agg)
-        return NULL;
-    return view_agg_info(t->v.agg, view_agg_file(t->v.agg, k, NULL, NULL));
-}
-
-typedef struct goto_job {
-    size_t k;
-    unsigned ch;
-} goto_job;
-
-static int goto_job_run(tui *t, void *ud)
-{
-    goto_job *g = ud;
-    g->ch = view_set_seq(&t->v, g->k);
-    return 0;
-}
-
-unsigned tui_goto_seq(tui *t, size_t k)
-{
-    view_agg *a = t->v.agg;
-    if (!t->cat || view_agg_file(a, k, NULL, NULL) == view_agg_file(a, t->v.seq, NULL, NULL))
-        return tui_view_bits(view_set_seq(&t->v, k));
-    /* another file: it loads in a thread, with a bar when that takes long */
-    goto_job g = {.k = k};
-    char what[1200];
-    const char *path = view_agg_file_path(a, view_agg_file(a, k, NULL, NULL));
-    snprintf(what, sizeof what, "Loading %s", path ? path : "");
-    struct stat st;
-    tui_busy(t, what, path && !stat(path, &st) ? (uint64_t)st.st_size : 0, goto_job_run, &g);
-    if (t->v.agg_error[0])
-        tui_msg(t, true, "sequence %zu: %s", k, t->v.agg_error);
-    return tui_view_bits(g.ch) | TUI_CLEAR;
 }
 
 /* ------------------------------------------------------------- catalog */
@@ -254,12 +147,14 @@ static void listing_text(const tui *t, char *buf, size_t n)
                  catalog_nseqs(t->cat), failed);
 }
 
-/* The listing, else the overview's progress. */
-void tui_listing_text(const tui *t, char *buf, size_t n)
+/* The status line's text when there is no message: the listing, else the
+ * overview's progress. */
+static void bg_status(tui *t)
 {
-    listing_text(t, buf, n);
-    if (!buf[0])
-        tui_summary_status(t, buf, n);
+    listing_text(t, t->bg_status, sizeof t->bg_status);
+    if (!t->bg_status[0])
+        tui_summary_status(t, t->bg_status, sizeof t->bg_status);
+    t->bg_status_err = t->nfailed > 0;
 }
 
 /* Reads the files until sequence `want` is listed (or all are read). */
@@ -337,6 +232,7 @@ static void render(tui *t, unsigned bits)
 {
     double t0 = tui_now_ms();
     curs_set(0);
+    bg_status(t);
     tui_draw_frame(t, bits);
     /* dialogs, lowest first */
     screen *stack[32];
@@ -642,6 +538,10 @@ int explore_main(const explore_opts *o_cli)
             bits = t.top->key(&t, t.top, key);
         else
             bits = tui_dispatch(&t, key);
+        /* a screen that closed itself for the key passes it on, once */
+        if (bits & TUI_PASS)
+            bits = (bits & ~(unsigned)TUI_PASS) |
+                   (t.top ? t.top->key(&t, t.top, key) : tui_dispatch(&t, key));
         frame_kind = bits;
     }
     term_end();

@@ -16,9 +16,8 @@
 
 #include "atomic.h"
 #include "html.h"
-#include "label.h"
 #include "resave.h"
-#include "tui.h"
+#include "panels.h"
 #include "viewexport.h"
 
 static bool ends_with_ci(const char *s, const char *suffix)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "tui.h"
+#include "state.h"
 
 /* --------------------------------------------------------------- history */
 

@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "label.h"
 #include "pyjson.h"
-#include "tui.h"
+#include "panels.h"
 
 typedef struct lines {
     char **v;
@@ -36,12 +35,6 @@ static void addf(lines *l, const char *fmt, ...)
         l->v[l->n++] = s;
 }
 
-void tui_lines_free(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
 
 /* A scalar as text; NULL for arrays and objects. */
 static char *scalar(const json_t *j, char *buf, size_t n)
@@ -230,4 +223,46 @@ char **tui_info_lines(const tui *t, size_t *n)
     }
     *n = l.n;
     return l.v;
+}
+
+/* ---------------------------------------------------- a sequence's texts */
+
+/* Tokens [from, to) decoded as one text (split characters join up), made
+ * safe, into out. */
+static void join_tokens(tokens_mode m, const as_tokens *tok, size_t from, size_t to, char *out,
+                        size_t n)
+{
+    if (to > tok->n)
+        to = tok->n;
+    char *text = from < to ? tokens_join_list(m, tok, from, to, NULL) : NULL;
+    tui_safe(text ? text : "", out, n);
+    free(text);
+}
+
+void tui_seq_texts(const tui *t, size_t i, char *in, size_t inn, char *gen, size_t genn)
+{
+    in[0] = gen[0] = '\0';
+    const as_seq *s = tui_meta(t, i);
+    if (!s)
+        return;
+    /* the file's texts, when there is one per sequence of the file */
+    size_t first = 0, count = 0;
+    view_agg_file(t->v.agg, i, &first, &count);
+    const json_t *info = tui_info(t, i);
+    json_t *a = json_object_get(info, "input_texts");
+    json_t *b = json_object_get(info, "generated_texts");
+    size_t local = i - first;
+    if (json_array_size(a) == count && json_is_string(json_array_get(a, local)))
+        tui_safe(json_string_value(json_array_get(a, local)), in, inn);
+    if (json_array_size(b) == count && json_is_string(json_array_get(b, local)))
+        tui_safe(json_string_value(json_array_get(b, local)), gen, genn);
+    /* decoded even with raw tokens on: this is the sequence's text */
+    tokens_mode m = tui_file_mode(t, i);
+    /* the input: the source, or the prompt part of a decoder-only target */
+    if (!in[0] && s->source.n)
+        join_tokens(m, &s->source, 0, s->source.n, in, inn);
+    else if (!in[0])
+        join_tokens(m, &s->target, 0, (size_t)s->attr_pos_start, in, inn);
+    if (!gen[0])
+        join_tokens(m, &s->target, (size_t)s->attr_pos_start, s->target.n, gen, genn);
 }

@@ -18,8 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "label.h"
-#include "tui.h"
+#include "panels.h"
 
 typedef struct jump_req {
     bool has_seq, has_row, has_col, has_pane;

@@ -11,9 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "label.h"
 #include "load.h"
-#include "tui.h"
+#include "grid.h"
 
 /* ------------------------------------------------------------- progress */
 
@@ -181,4 +180,35 @@ int tui_load(tui *t, tui_loaded *res)
              o->nfiles ? o->files[0] : (o->bufname ? o->bufname : "example"));
     tui_busy(t, what, total, load_job, res);
     return 0;
+}
+
+/* ------------------------------------------------------------ sequences */
+
+typedef struct goto_job {
+    size_t k;
+    unsigned ch;
+} goto_job;
+
+static int goto_job_run(tui *t, void *ud)
+{
+    goto_job *g = ud;
+    g->ch = view_set_seq(&t->v, g->k);
+    return 0;
+}
+
+unsigned tui_goto_seq(tui *t, size_t k)
+{
+    view_agg *a = t->v.agg;
+    if (!t->cat || view_agg_file(a, k, NULL, NULL) == view_agg_file(a, t->v.seq, NULL, NULL))
+        return tui_view_bits(view_set_seq(&t->v, k));
+    /* another file: it loads in a thread, with a bar when that takes long */
+    goto_job g = {.k = k};
+    char what[1200];
+    const char *path = view_agg_file_path(a, view_agg_file(a, k, NULL, NULL));
+    snprintf(what, sizeof what, "Loading %s", path ? path : "");
+    struct stat st;
+    tui_busy(t, what, path && !stat(path, &st) ? (uint64_t)st.st_size : 0, goto_job_run, &g);
+    if (t->v.agg_error[0])
+        tui_msg(t, true, "sequence %zu: %s", k, t->v.agg_error);
+    return tui_view_bits(g.ch) | TUI_CLEAR;
 }

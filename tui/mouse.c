@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tui.h"
+#include "grid.h"
 
 #define WHEEL_STEP 3
 

@@ -6,10 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "label.h"
-#include "tui.h"
+#include "widgets.h"
 
-static int imax(int a, int b) { return a > b ? a : b; }
 
 /* The usual dialog rectangle: most of the screen. */
 static void dialog_rect(int want_h, int want_w, int *y, int *x, int *h, int *w)
@@ -823,4 +821,11 @@ screen *confirm_new(const char *question, tui_pick_fn yes, void *ud, void (*ud_f
     c->ud = ud;
     c->ud_free = ud_free;
     return &c->s;
+}
+
+void tui_lines_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
 }

@@ -7,12 +7,10 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "label.h"
-#include "overview.h"
 #include "sumread.h"
 #include "summary.h"
 #include "sumview.h"
-#include "tui.h"
+#include "panels.h"
 
 struct tui_sum {
     sum_reader *r;
@@ -26,7 +24,6 @@ struct tui_sum {
     char error[AS_ERROR_MAX];  /* why the summary could not start */
 };
 
-static int imax(int a, int b) { return a > b ? a : b; }
 
 static void sum_stop(tui_sum *m)
 {
@@ -451,7 +448,7 @@ static unsigned ov_key(tui *t, screen *sc, int key)
     case TUI_KEYCODE(KEY_HOME): o->top = 0; break;
     case 'G':
     case TUI_KEYCODE(KEY_END): o->top = (size_t)-1 / 2; break;
-    case 's': tui_pop(t); return tui_dispatch(t, 's');
+    case 's': tui_pop(t); return TUI_PASS | TUI_REDRAW;   /* the grid's s: the list */
     case 'q':
     case 'O':
     case TUI_ESC:

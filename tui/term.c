@@ -16,9 +16,9 @@
 
 extern char **environ;
 
-#include "tui.h"
+#include "state.h"
 
-/* after tui.h: it defines macros (lines, columns) that clash with names */
+/* after state.h: it defines macros (lines, columns) that clash with names */
 #include <term.h>
 
 /* -------------------------------------------------------------- signals */

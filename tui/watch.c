@@ -24,8 +24,7 @@
 #endif
 
 #include "load.h"
-#include "overview.h"
-#include "tui.h"
+#include "panels.h"
 
 #define POLL_MS 1000        /* without inotify: look this often */
 #define RETRY_MS 2000       /* a file that did not read: try again this often */

@@ -1,4 +1,4 @@
-/* draw.c - the grid screen: header, frozen labels, heatmap cells, step
+/* grid.c - the grid screen: header, frozen labels, heatmap cells, step
  * rows, top-k panel, status line.  Draws only what is visible: the cost of a
  * frame depends on the terminal size, never on the tensor size. */
 #include <math.h>
@@ -7,9 +7,8 @@
 #include <string.h>
 
 #include "colormap.h"
-#include "label.h"
 #include "text.h"
-#include "tui.h"
+#include "grid.h"
 
 static const int cw_levels[] = {1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16};
 #define CW_LEVELS ((int)(sizeof cw_levels / sizeof cw_levels[0]))
@@ -27,7 +26,6 @@ int tui_cw_level_for(int width)
     return CW_LEVELS - 1;
 }
 
-static int imax(int a, int b) { return a > b ? a : b; }
 
 static int digits(size_t n)
 {
@@ -37,154 +35,6 @@ static int digits(size_t n)
         d++;
     }
     return d;
-}
-
-/* ------------------------------------------------------------ text out */
-
-void tui_fill(int y, int x, int w, tui_style st)
-{
-    if (w <= 0)
-        return;
-    theme_set(stdscr, st);
-    mvhline(y, x, ' ', w);
-}
-
-int tui_put(int y, int x, const char *s, int w, tui_style st, bool pad, bool ell)
-{
-    if (w <= 0)
-        return 0;
-    int used;
-    size_t n = tui_fit(s, w, &used);
-    bool cut = s[n] != '\0';
-    theme_set(stdscr, st);
-    if (cut && ell) {
-        n = tui_fit(s, w - 1, &used);
-        mvaddnstr(y, x, s, (int)n);
-        addstr(tui_utf8() ? "\u2026" : "~");
-        used++;
-    } else {
-        mvaddnstr(y, x, s, (int)n);
-    }
-    if (pad && used < w)
-        hline(' ', w - used), used = w;
-    return used;
-}
-
-/* Box-drawing pieces as text: Unicode in a UTF-8 locale, else ASCII (the
- * terminal's alternate character set is avoided: not every terminal and
- * multiplexer agrees on it). */
-static const char *bx(int k)
-{
-    static const char *u[] = {"\u2500", "\u2502", "\u250c", "\u2510", "\u2514", "\u2518"};
-    static const char *a[] = {"-", "|", "+", "+", "+", "+"};
-    return tui_utf8() ? u[k] : a[k];
-}
-
-void tui_hline(int y, int x, int w, tui_style st)
-{
-    theme_set(stdscr, st);
-    move(y, x);
-    for (int i = 0; i < w; i++)
-        addstr(bx(0));
-}
-
-void tui_vline(int y, int x, int h, tui_style st)
-{
-    theme_set(stdscr, st);
-    for (int i = 0; i < h; i++)
-        mvaddstr(y + i, x, bx(1));
-}
-
-void tui_box(int y, int x, int h, int w, const char *title, int *iy, int *ix, int *ih, int *iw)
-{
-    tui_style b = theme_role(ROLE_BORDER), n = theme_role(ROLE_NORMAL);
-    for (int i = 0; i < h; i++)
-        tui_fill(y + i, x, w, n);
-    tui_hline(y, x + 1, w - 2, b);
-    tui_hline(y + h - 1, x + 1, w - 2, b);
-    tui_vline(y + 1, x, h - 2, b);
-    tui_vline(y + 1, x + w - 1, h - 2, b);
-    mvaddstr(y, x, bx(2));
-    mvaddstr(y, x + w - 1, bx(3));
-    mvaddstr(y + h - 1, x, bx(4));
-    mvaddstr(y + h - 1, x + w - 1, bx(5));
-    if (title && w > 6) {
-        char t[256];
-        snprintf(t, sizeof t, " %s ", title);
-        tui_put(y, x + 2, t, w - 4, theme_role(ROLE_TITLE), false, true);
-    }
-    *iy = y + 1;
-    *ix = x + 2;
-    *ih = h - 2;
-    *iw = w - 4;
-}
-
-/* ---------------------------------------------------------------- values */
-
-/* Fixed-point text of |v| < 1e15 with prec decimals, without printf. */
-static int fixed(double v, int prec, char *out)
-{
-    static const double p10[] = {1, 10, 100, 1000, 10000};
-    bool neg = v < 0;
-    double a = neg ? -v : v;
-    unsigned long long m = (unsigned long long)(a * p10[prec] + 0.5);
-    char tmp[32];
-    int k = 0;
-    for (int i = 0; i < prec; i++) {
-        tmp[k++] = (char)('0' + m % 10);
-        m /= 10;
-    }
-    if (prec)
-        tmp[k++] = '.';
-    do {
-        tmp[k++] = (char)('0' + m % 10);
-        m /= 10;
-    } while (m);
-    if (neg)
-        tmp[k++] = '-';
-    for (int i = 0; i < k; i++)
-        out[i] = tmp[k - 1 - i];
-    out[k] = '\0';
-    return k;
-}
-
-void tui_fmt_value(double v, int w, char *buf, size_t n)
-{
-    if (n == 0)
-        return;
-    buf[0] = '\0';
-    if (w <= 0)
-        return;
-    if (isnan(v)) {
-        snprintf(buf, n, "%s", w >= 3 ? "NaN" : "");
-        return;
-    }
-    if (isinf(v)) {
-        snprintf(buf, n, "%s", w >= 4 ? (v > 0 ? "inf" : "-inf") : (v > 0 ? "+" : "-"));
-        return;
-    }
-    char t[64];
-    if (fabs(v) < 1e15 && n >= 32) {
-        for (int prec = imin(3, imax(0, w - 3)); prec >= 0; prec--) {
-            int l = fixed(v, prec, t);
-            if (l <= w) {
-                /* a value that is not zero but shows as 0.000: its
-                 * significant digits instead ("-2.1e-5"), when they fit */
-                if (v != 0 && !strpbrk(t, "123456789") && text_fmt_sci(t, sizeof t, v, w) > 0)
-                    l = (int)strlen(t);
-                memcpy(buf, t, (size_t)l + 1);
-                return;
-            }
-        }
-    }
-    for (int prec = imax(0, w - 6); prec >= 0; prec--) {
-        int l = snprintf(t, sizeof t, "%.*e", prec, v);
-        if (l <= w) {
-            snprintf(buf, n, "%s", t);
-            return;
-        }
-    }
-    snprintf(buf, n, "%.*s", imin(w, 8), v > 0 ? "########" : "--------");
 }
 
 /* ---------------------------------------------------------------- labels */
@@ -370,18 +220,6 @@ static void seg(line *l, const char *s, tui_style st)
 static void sep(line *l, tui_style st)
 {
     seg(l, tui_utf8() ? " \u2502 " : " | ", st);
-}
-
-const char *tui_file_name(const tui *t)
-{
-    const char *f = t->view_ok ? view_agg_file_path(t->v.agg, view_agg_file(t->v.agg, t->v.seq,
-                                                                            NULL, NULL))
-                               : NULL;
-    if (f) {
-        const char *b = strrchr(f, '/');
-        return b ? b + 1 : f;
-    }
-    return t->opts->bufname ? t->opts->bufname : "";
 }
 
 static const char *info_str(const tui *t, const char *key)
@@ -831,10 +669,8 @@ static void draw_status(tui *t)
     int y_info = L->H - L->st, y_msg = L->H - 1;
     char s[2048], sb[256];
     /* a message, else how the reading of the files goes */
-    char listing[AS_ERROR_MAX + 256];
-    tui_listing_text(t, listing, sizeof listing);
-    const char *msg = t->msg[0] ? t->msg : listing;
-    bool msg_err = t->msg[0] ? t->msg_err : t->nfailed > 0;
+    const char *msg = t->msg[0] ? t->msg : t->bg_status;
+    bool msg_err = t->msg[0] ? t->msg_err : t->bg_status_err;
     /* a message wider than the terminal takes both status lines: never cut */
     bool msg_on_info = msg[0] && (L->st == 1 || tui_width(msg) + 2 > L->W);
     if (!msg_on_info) {
@@ -904,7 +740,7 @@ static void draw_status(tui *t)
     if (msg[0]) {
         int y = msg_on_info ? y_info : y_msg;
         tui_style ms = theme_role(msg_err ? ROLE_ERROR : ROLE_MESSAGE);
-        char safe[sizeof listing * 2];
+        char safe[sizeof t->bg_status * 2];
         tui_safe(msg, safe, sizeof safe);
         snprintf(s, sizeof s, " %s", msg == t->msg ? t->msg : safe);
         for (int yy = y; yy <= y_msg; yy++) {
@@ -992,31 +828,6 @@ void tui_draw_main(tui *t)
         draw_topk(t);
     }
     draw_status(t);
-}
-
-void tui_draw_progress(const char *what, double frac, const char *detail)
-{
-    int H, W;
-    getmaxyx(stdscr, H, W);
-    erase();
-    int w = imin(W - 4, 60);
-    if (w < 10)
-        w = W;
-    int x = (W - w) / 2, y = H / 2 - 1;
-    tui_put(y - 1 > 0 ? y - 1 : 0, x, what, w, theme_role(ROLE_TITLE), false, true);
-    if (frac < 0)
-        frac = 0;
-    if (frac > 1)
-        frac = 1;
-    int fill = (int)(frac * w + 0.5);
-    tui_fill(y, x, fill, theme_role(ROLE_PROGRESS));
-    theme_set(stdscr, theme_role(ROLE_DIM));
-    for (int i = fill; i < w; i++)
-        mvaddstr(y, x + i, tui_utf8() ? "\u2591" : ".");
-    if (theme_mode() == TUI_MONO)
-        for (int i = 0; i < fill; i++)
-            mvaddstr(y, x + i, tui_utf8() ? "\u2588" : "#");
-    tui_put(y + 1, x, detail, w, theme_role(ROLE_NORMAL), false, true);
 }
 
 /* ------------------------------------------------------- partial frames */
