@@ -16,6 +16,35 @@
 
 /* --------------------------------------------------------------- search */
 
+typedef struct tui_match {
+    int pane;
+    bool col;                  /* a column (generated token), else a row */
+    size_t index;              /* grid row or column */
+} tui_match;
+
+/* What actions.c keeps to itself (struct tui's search). */
+struct tui_search {
+    char query[256];
+    tui_match *matches;
+    size_t nmatch, match_i;
+    bool search_here;          /* search the shown sequence only */
+};
+
+int tui_search_init(tui *t)
+{
+    t->search = calloc(1, sizeof *t->search);
+    return t->search ? 0 : -1;
+}
+
+void tui_search_free(tui *t)
+{
+    if (t->search)
+        free(t->search->matches);
+    free(t->search);
+    t->search = NULL;
+}
+
+
 static bool contains_ci(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
@@ -39,33 +68,33 @@ static bool token_matches(const tui *t, int side, size_t idx, const char *q)
 
 static void search_build(tui *t)
 {
-    free(t->matches);
-    t->matches = NULL;
-    t->nmatch = 0;
+    free(t->search->matches);
+    t->search->matches = NULL;
+    t->search->nmatch = 0;
     const view_state *v = &t->v;
     const as_seq *s = view_seq(v);
-    if (!s || !t->query[0])
+    if (!s || !t->search->query[0])
         return;
     size_t cap = 0;
     for (int p = 0; p < 2; p++)
         if (view_shows(v, p))
             cap += v->grid[p].nrows + v->grid[p].ncols;
-    t->matches = calloc(cap ? cap : 1, sizeof *t->matches);
-    if (!t->matches)
+    t->search->matches = calloc(cap ? cap : 1, sizeof *t->search->matches);
+    if (!t->search->matches)
         return;
     for (int p = 0; p < 2; p++) {
         if (!view_shows(v, p))
             continue;
         const view_grid *g = &v->grid[p];
         for (size_t r = 0; r < g->nrows; r++)
-            if (token_matches(t, p, view_row_token(v, p, r), t->query))
-                t->matches[t->nmatch++] = (tui_match){p, false, r};
+            if (token_matches(t, p, view_row_token(v, p, r), t->search->query))
+                t->search->matches[t->search->nmatch++] = (tui_match){p, false, r};
     }
     const view_grid *g = &v->grid[v->pane];
     for (size_t c = 0; c < g->ncols; c += g->nsub) {
         size_t ti = (size_t)s->attr_pos_start + view_col_gen(v, v->pane, c);
-        if (token_matches(t, VIEW_TGT, ti, t->query))
-            t->matches[t->nmatch++] = (tui_match){v->pane, true, c};
+        if (token_matches(t, VIEW_TGT, ti, t->search->query))
+            t->search->matches[t->search->nmatch++] = (tui_match){v->pane, true, c};
     }
 }
 
@@ -100,7 +129,7 @@ static long other_seq(const tui *t, int dir)
     size_t n = view_nseqs(&t->v), cur = t->v.seq;
     for (size_t i = 1; i < n; i++) {
         size_t k = dir > 0 ? (cur + i) % n : (cur + n - i) % n;
-        if (seq_has_token(t, k, t->query))
+        if (seq_has_token(t, k, t->search->query))
             return (long)k;
     }
     return -1;
@@ -113,14 +142,14 @@ static unsigned search_go(tui *t, long step)
 {
     search_build(t);
     char q[600];
-    tui_safe(t->query, q, sizeof q);
+    tui_safe(t->search->query, q, sizeof q);
     unsigned bits = 0;
     bool moved_seq = false;
-    long n = (long)t->nmatch;
-    long want = step == 0 ? 0 : (long)t->match_i + step;
-    if (t->match_i >= t->nmatch)
+    long n = (long)t->search->nmatch;
+    long want = step == 0 ? 0 : (long)t->search->match_i + step;
+    if (t->search->match_i >= t->search->nmatch)
         want = step < 0 ? n - 1 : 0;
-    if (!t->search_here && (!n || want < 0 || want >= n)) {
+    if (!t->search->search_here && (!n || want < 0 || want >= n)) {
         /* into another sequence (tried a few times: a pipeline may merge
          * the matching token away) */
         int dir = step < 0 ? -1 : 1;
@@ -133,31 +162,31 @@ static unsigned search_go(tui *t, long step)
             moved_seq = true;
             tui_labels_build(t);
             search_build(t);
-            if (t->nmatch || (size_t)k == start)
+            if (t->search->nmatch || (size_t)k == start)
                 break;
         }
-        n = (long)t->nmatch;
+        n = (long)t->search->nmatch;
         want = dir < 0 ? n - 1 : 0;
     }
     if (!n) {
-        if (t->search_here)
+        if (t->search->search_here)
             tui_msg(t, true, "no token of this sequence matches '%s'", q);
         else
             tui_msg(t, true, "no token matches '%s' in any sequence", q);
         return bits | TUI_REDRAW;
     }
-    t->match_i = (size_t)(((want % n) + n) % n);
-    tui_match m = t->matches[t->match_i];
+    t->search->match_i = (size_t)(((want % n) + n) % n);
+    tui_match m = t->search->matches[t->search->match_i];
     view_state *v = &t->v;
     unsigned ch = m.col ? view_goto(v, m.pane, v->row[v->pane], m.index)
                         : view_goto(v, m.pane, m.index, v->col);
     char where[64];
-    if (!t->search_here)
+    if (!t->search->search_here)
         snprintf(where, sizeof where, " in seq %zu%s", tui_seq_number(v->seq),
                  moved_seq ? " (another sequence)" : "");
     else
         snprintf(where, sizeof where, ", this sequence only");
-    tui_msg(t, false, "'%s': match %zu of %zu (%s %zu)%s", q, t->match_i + 1, t->nmatch,
+    tui_msg(t, false, "'%s': match %zu of %zu (%s %zu)%s", q, t->search->match_i + 1, t->search->nmatch,
             m.col ? "column" : m.pane == VIEW_SRC ? "source row" : "target row",
             m.col ? view_col_gen(v, m.pane, m.index) : view_row_token(v, m.pane, m.index),
             where);
@@ -171,21 +200,21 @@ static unsigned search_enter(tui *t, const char *text, void *ud, as_error *err)
         as_error_set(err, AS_EUSAGE, "type some text of a token");
         return 0;
     }
-    snprintf(t->query, sizeof t->query, "%s", text);
-    t->match_i = 0;
+    snprintf(t->search->query, sizeof t->search->query, "%s", text);
+    t->search->match_i = 0;
     return search_go(t, 0);
 }
 
 static void search_title(const tui *t, char *title, size_t n)
 {
-    snprintf(title, n, "%s", t->search_here ? "search token in this sequence (Tab: all sequences)"
+    snprintf(title, n, "%s", t->search->search_here ? "search token in this sequence (Tab: all sequences)"
                                             : "search token in every sequence (Tab: this one only)");
 }
 
 static void search_tab(tui *t, char *title, size_t n, void *ud)
 {
     (void)ud;
-    t->search_here = !t->search_here;
+    t->search->search_here = !t->search->search_here;
     search_title(t, title, n);
 }
 
@@ -212,7 +241,7 @@ ACT(SEARCH)
 {
     char title[128];
     search_title(t, title, sizeof title);
-    screen *p = prompt_new(title, t->query, true, search_enter, NULL);
+    screen *p = prompt_new(title, t->search->query, true, search_enter, NULL);
     if (p)
         prompt_set_tab(p, search_tab);
     tui_push(t, p);
@@ -253,7 +282,7 @@ ACT(SORT)
 
 ACT(SEARCH_NEXT)
 {
-    if (!t->query[0]) {
+    if (!t->search->query[0]) {
         tui_msg(t, true, "no search yet: press / first");
         return TUI_REDRAW;
     }
@@ -262,7 +291,7 @@ ACT(SEARCH_NEXT)
 
 ACT(SEARCH_PREV)
 {
-    if (!t->query[0]) {
+    if (!t->search->query[0]) {
         tui_msg(t, true, "no search yet: press / first");
         return TUI_REDRAW;
     }

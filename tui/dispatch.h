@@ -6,6 +6,10 @@
 
 #include "panels.h"
 
+/* The actions' own part of the state (the search; 0 or -1 out of
+ * memory), and freeing it. */
+int tui_search_init(tui *t);
+void tui_search_free(tui *t);
 /* Runs the action bound to key on the grid screen. */
 unsigned tui_dispatch(tui *t, int key);
 

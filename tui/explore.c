@@ -13,6 +13,37 @@
 
 #include "dispatch.h"
 
+/* What only the main loop keeps (struct tui's run). */
+typedef struct tui_times {
+    double *ms;
+    size_t n, cap;
+} tui_times;
+
+/* One of the slowest frames after a key, for --stats. */
+#define TUI_SLOW_MAX 8
+typedef struct tui_slow {
+    int key;
+    unsigned kind;                /* TUI_MOVE, TUI_DATA or 0 */
+    double ms, draw, output;
+} tui_slow;
+
+struct tui_run {
+    explore_opts eff;             /* the options in effect: command line over config */
+    /* catalog: reading the list of sequences in idle time */
+    char list_error[AS_ERROR_MAX];   /* the latest file that could not be read */
+    double t_listed;              /* when every file was read (ms after start) */
+    double t_list_drawn;          /* last redraw for the listing's progress */
+    bool skim_thread;             /* the catalog reads files on its thread */
+    /* statistics */
+    bool stats;
+    double t_start, first_frame_ms, load_ms;
+    tui_times t_move, t_data, t_other;
+    tui_times t_draw, t_output;   /* every frame: building it, sending it */
+    double last_draw, last_output; /* of the last frame */
+    tui_slow slow[TUI_SLOW_MAX];  /* the slowest key frames, slowest first */
+    int nslow;
+};
+
 /* ---------------------------------------------------------------- time */
 
 static void times_add(tui_times *t, double ms)
@@ -52,21 +83,21 @@ static void times_report(const char *what, tui_times *t)
 /* Keep the frame among the slowest ones if it is. */
 static void slow_add(tui *t, int key, unsigned kind, double ms)
 {
-    int i = t->nslow < TUI_SLOW_MAX ? t->nslow++ : TUI_SLOW_MAX - 1;
-    if (i == TUI_SLOW_MAX - 1 && t->nslow == TUI_SLOW_MAX && t->slow[i].ms >= ms)
+    int i = t->run->nslow < TUI_SLOW_MAX ? t->run->nslow++ : TUI_SLOW_MAX - 1;
+    if (i == TUI_SLOW_MAX - 1 && t->run->nslow == TUI_SLOW_MAX && t->run->slow[i].ms >= ms)
         return;
-    for (; i > 0 && t->slow[i - 1].ms < ms; i--)
-        t->slow[i] = t->slow[i - 1];
-    t->slow[i] = (tui_slow){key, kind, ms, t->last_draw, t->last_output};
+    for (; i > 0 && t->run->slow[i - 1].ms < ms; i--)
+        t->run->slow[i] = t->run->slow[i - 1];
+    t->run->slow[i] = (tui_slow){key, kind, ms, t->run->last_draw, t->run->last_output};
 }
 
 static void slow_report(const tui *t)
 {
-    if (!t->nslow)
+    if (!t->run->nslow)
         return;
     fprintf(stderr, "  slowest frames after a key:\n");
-    for (int i = 0; i < t->nslow; i++) {
-        const tui_slow *s = &t->slow[i];
+    for (int i = 0; i < t->run->nslow; i++) {
+        const tui_slow *s = &t->run->slow[i];
         const char *kind = s->kind & TUI_DATA ? "data" : s->kind & TUI_MOVE ? "move" : "other";
         char name[32];
         tui_key_name(s->key, name, sizeof name);
@@ -82,15 +113,15 @@ static void list_note(tui *t, const as_error *e)
 {
     if (e->code) {
         t->nfailed++;
-        snprintf(t->list_error, sizeof t->list_error, "%s", e->msg);
+        snprintf(t->run->list_error, sizeof t->run->list_error, "%s", e->msg);
     }
     if (catalog_nskimmed(t->cat) >= catalog_nfiles(t->cat)) {
         t->listing = false;
-        t->t_listed = tui_now_ms() - t->t_start;
+        t->run->t_listed = tui_now_ms() - t->run->t_start;
         size_t nf = catalog_nfiles(t->cat), ns = catalog_nseqs(t->cat);
         if (t->nfailed)
             tui_msg(t, true, "%zu of %zu files read (%zu sequence%s); %zu could not be read: %s",
-                    nf - t->nfailed, nf, ns, ns == 1 ? "" : "s", t->nfailed, t->list_error);
+                    nf - t->nfailed, nf, ns, ns == 1 ? "" : "s", t->nfailed, t->run->list_error);
         else
             tui_msg(t, false, "all %zu files read: %zu sequence%s", nf, ns, ns == 1 ? "" : "s");
     }
@@ -111,8 +142,8 @@ static void list_step(tui *t)
  * without waiting; true when the list grew. */
 static bool list_poll(tui *t)
 {
-    if (!t->skim_thread) {
-        t->skim_thread = true;
+    if (!t->run->skim_thread) {
+        t->run->skim_thread = true;
         if (catalog_skim_start(t->cat, NULL)) {
             /* no thread: read a file now and then, between keys */
             list_step(t);
@@ -141,7 +172,7 @@ static void listing_text(const tui *t, char *buf, size_t n)
     char failed[AS_ERROR_MAX + 64] = "";
     if (t->nfailed)
         snprintf(failed, sizeof failed, "; %zu could not be read (%s)", t->nfailed,
-                 t->list_error);
+                 t->run->list_error);
     if (t->listing)
         snprintf(buf, n, "reading files %zu/%zu, %zu sequences so far%s", done, nf,
                  catalog_nseqs(t->cat), failed);
@@ -187,15 +218,15 @@ static unsigned reload_catalog(tui *t)
     as_error ae = {0};
     size_t added = 0;
     if (catalog_add_new(t->cat, t->opts->files, t->opts->nfiles, &added, &ae) != AS_OK)
-        snprintf(t->list_error, sizeof t->list_error, "%s", ae.msg);
+        snprintf(t->run->list_error, sizeof t->run->list_error, "%s", ae.msg);
     t->listing = true;
-    t->skim_thread = false;   /* the reload stopped it */
+    t->run->skim_thread = false;   /* the reload stopped it */
     t->nfailed = 0;
-    t->list_error[0] = '\0';
+    t->run->list_error[0] = '\0';
     list_until(t, seq);
     unsigned bits = TUI_REDRAW | TUI_CLEAR | TUI_LABELS;
     if (!catalog_nseqs(t->cat)) {
-        tui_msg(t, true, "reload: no file could be read: %s", t->list_error);
+        tui_msg(t, true, "reload: no file could be read: %s", t->run->list_error);
         return bits;
     }
     bits |= tui_view_bits(view_reattach(&t->v));
@@ -246,10 +277,10 @@ static void render(tui *t, unsigned bits)
     wnoutrefresh(stdscr);
     double t1 = tui_now_ms();
     doupdate();
-    t->last_draw = t1 - t0;
-    t->last_output = tui_now_ms() - t1;
-    times_add(&t->t_draw, t->last_draw);
-    times_add(&t->t_output, t->last_output);
+    t->run->last_draw = t1 - t0;
+    t->run->last_output = tui_now_ms() - t1;
+    times_add(&t->run->t_draw, t->run->last_draw);
+    times_add(&t->run->t_output, t->run->last_output);
 }
 
 static int read_key(tui *t)
@@ -271,19 +302,19 @@ static void tui_free(tui *t)
         tui_pop(t);
     tui_summary_free(t);
     tui_watch_free(t);
-    tui_labels_free(t);
+    tui_grid_free(t);
+    tui_search_free(t);
     if (t->view_ok)
         view_close(&t->v);
     attr_output_free(t->out);
     catalog_free(t->cat);
-    free(t->matches);
     for (size_t i = 0; i < t->nhist; i++)
         free(t->hist[i]);
-    free(t->t_move.ms);
-    free(t->t_data.ms);
-    free(t->t_other.ms);
-    free(t->t_draw.ms);
-    free(t->t_output.ms);
+    free(t->run->t_move.ms);
+    free(t->run->t_data.ms);
+    free(t->run->t_other.ms);
+    free(t->run->t_draw.ms);
+    free(t->run->t_output.ms);
 }
 
 /* Several files, or a directory: a catalog read lazily. */
@@ -299,7 +330,7 @@ static int open_file(tui *t, const view_opts *vo, as_error *e)
 {
     tui_loaded r;
     tui_load(t, &r);
-    t->load_ms = tui_now_ms() - t->t_start;
+    t->run->load_ms = tui_now_ms() - t->run->t_start;
     if (!r.out)
         return as_error_set(e, AS_EDATA, "%s", r.errors[0] ? r.errors : "nothing loaded");
     t->out = r.out;
@@ -330,7 +361,7 @@ static int open_catalog(tui *t, const view_opts *vo, as_error *e)
     list_until(t, 0);
     if (!catalog_nseqs(t->cat))
         return as_error_set(e, AS_EDATA, "no file could be read%s%s", t->nfailed ? ": " : "",
-                            t->list_error);
+                            t->run->list_error);
     as_load_opts lo = tui_load_opts(t);
     view_opts v2 = *vo;
     v2.load_opts = &lo;
@@ -342,9 +373,9 @@ static int open_catalog(tui *t, const view_opts *vo, as_error *e)
     struct stat st;
     uint64_t total = !stat(catalog_file(t->cat, f), &st) ? (uint64_t)st.st_size : 0;
     int rc = tui_busy(t, what, total, open_job_run, &j);
-    t->load_ms = tui_now_ms() - t->t_start;
+    t->run->load_ms = tui_now_ms() - t->run->t_start;
     if (!t->listing)
-        t->t_listed = tui_now_ms() - t->t_start;
+        t->run->t_listed = tui_now_ms() - t->run->t_start;
     return rc ? (rc == AS_EUSAGE ? AS_EUSAGE : AS_EDATA) : 0;
 }
 
@@ -353,12 +384,12 @@ static int open_catalog(tui *t, const view_opts *vo, as_error *e)
 static void effective_opts(tui *t, const explore_opts *o)
 {
     tui_config_load(&t->cfg);
-    t->eff = *o;
+    t->run->eff = *o;
     const tui_config *c = &t->cfg;
     if (!o->color_set && c->has_color)
-        t->eff.color = c->color;
+        t->run->eff.color = c->color;
     if (!o->decode_set && c->has_tokens)
-        t->eff.decode = c->raw_tokens ? EXPLORE_DECODE_RAW : EXPLORE_DECODE_ON;
+        t->run->eff.decode = c->raw_tokens ? EXPLORE_DECODE_RAW : EXPLORE_DECODE_ON;
     t->mouse_on = o->mouse ? o->mouse > 0 : c->mouse;
     t->cw_auto = true;
     if (c->has_cw && c->cw > 0) {
@@ -370,12 +401,15 @@ static void effective_opts(tui *t, const explore_opts *o)
 int explore_main(const explore_opts *o_cli)
 {
     tui t;
+    struct tui_run run;
     memset(&t, 0, sizeof t);
+    memset(&run, 0, sizeof run);
+    t.run = &run;
     effective_opts(&t, o_cli);
-    const explore_opts *o = &t.eff;
+    const explore_opts *o = &t.run->eff;
     t.opts = o;
-    t.t_start = tui_now_ms();
-    t.stats = o->stats;
+    t.run->t_start = tui_now_ms();
+    t.run->stats = o->stats;
     t.raw_tokens = o->decode == EXPLORE_DECODE_RAW;
     if (!isatty(STDOUT_FILENO)) {
         fprintf(stderr, "attrscope: standard output is not a terminal; use 'attrscope show "
@@ -389,6 +423,12 @@ int explore_main(const explore_opts *o_cli)
     if (o->compare && o->nfiles < 2) {
         fprintf(stderr, "attrscope: --compare needs two files or more (A B [C...])\n");
         return 2;
+    }
+    if (tui_grid_init(&t) || tui_search_init(&t)) {
+        fprintf(stderr, "attrscope: out of memory\n");
+        tui_grid_free(&t);
+        tui_search_free(&t);
+        return 1;
     }
     setlocale(LC_ALL, "");
     tui_text_init();
@@ -479,17 +519,17 @@ int explore_main(const explore_opts *o_cli)
         if (bits & (TUI_REDRAW | TUI_LAYOUT | TUI_LABELS | TUI_CLEAR)) {
             render(&t, bits);
             double tn = tui_now_ms();
-            if (!t.first_frame_ms)
-                t.first_frame_ms = tn - t.t_start;
+            if (!t.run->first_frame_ms)
+                t.run->first_frame_ms = tn - t.run->t_start;
             else if (t_key >= 0) {
                 double ms = tn - t_key;
                 if (frame_kind & TUI_DATA)
-                    times_add(&t.t_data, ms);
+                    times_add(&t.run->t_data, ms);
                 else if (frame_kind & TUI_MOVE)
-                    times_add(&t.t_move, ms);
+                    times_add(&t.run->t_move, ms);
                 else
-                    times_add(&t.t_other, ms);
-                if (t.stats)
+                    times_add(&t.run->t_other, ms);
+                if (t.run->stats)
                     slow_add(&t, last_key, frame_kind & (TUI_DATA | TUI_MOVE), ms);
             }
         }
@@ -515,8 +555,8 @@ int explore_main(const explore_opts *o_cli)
                 /* idle: take the files read meanwhile; redraw the progress
                  * now and then */
                 bool grew = list_poll(&t);
-                if (!t.listing || (grew && tui_now_ms() - t.t_list_drawn > 100)) {
-                    t.t_list_drawn = tui_now_ms();
+                if (!t.listing || (grew && tui_now_ms() - t.run->t_list_drawn > 100)) {
+                    t.run->t_list_drawn = tui_now_ms();
                     bits = TUI_REDRAW | TUI_LAYOUT;
                 }
                 if (!t.listing)
@@ -545,10 +585,10 @@ int explore_main(const explore_opts *o_cli)
         frame_kind = bits;
     }
     term_end();
-    if (t.stats) {
+    if (t.run->stats) {
         fprintf(stderr,
                 "attrscope --stats: first frame %.1f ms after start (loading %.1f ms)\n",
-                t.first_frame_ms, t.load_ms);
+                t.run->first_frame_ms, t.run->load_ms);
         if (t.cat) {
             if (t.listing)
                 fprintf(stderr, "  files read:       %zu of %zu when quitting\n",
@@ -556,16 +596,16 @@ int explore_main(const explore_opts *o_cli)
             else
                 fprintf(stderr, "  files read:       all %zu (%zu sequences, %zu failed) "
                                 "%.1f ms after start\n",
-                        catalog_nfiles(t.cat), catalog_nseqs(t.cat), t.nfailed, t.t_listed);
+                        catalog_nfiles(t.cat), catalog_nseqs(t.cat), t.nfailed, t.run->t_listed);
             fprintf(stderr, "  files loaded:     %.1f MB held at exit\n",
                     (double)catalog_loaded_bytes(t.cat) / 1e6);
         }
-        times_report("move/scroll keys:", &t.t_move);
-        times_report("data changes:", &t.t_data);
-        times_report("other keys:", &t.t_other);
+        times_report("move/scroll keys:", &t.run->t_move);
+        times_report("data changes:", &t.run->t_data);
+        times_report("other keys:", &t.run->t_other);
         fprintf(stderr, "  of which, over all frames:\n");
-        times_report("drawing:", &t.t_draw);
-        times_report("terminal output:", &t.t_output);
+        times_report("drawing:", &t.run->t_draw);
+        times_report("terminal output:", &t.run->t_output);
         slow_report(&t);
     }
     tui_free(&t);

@@ -10,6 +10,35 @@
 #include "text.h"
 #include "grid.h"
 
+/* What the last frame showed, so the next one can redraw less. */
+typedef struct tui_drawn {
+    bool valid;
+    tui_layout lay;
+    int pane;
+    size_t row[2], col, top[2], left;
+    bool panes[2];             /* which panes were shown */
+} tui_drawn;
+
+/* What grid.c keeps to itself (struct tui's frame). */
+struct tui_frame {
+    bool lab_built, lab_raw;   /* labels made for view cur_gen lab_gen, raw or not */
+    unsigned long lab_gen;
+    tui_drawn drawn;
+};
+
+int tui_grid_init(tui *t)
+{
+    t->frame = calloc(1, sizeof *t->frame);
+    return t->frame ? 0 : -1;
+}
+
+void tui_grid_free(tui *t)
+{
+    tui_labels_free(t);
+    free(t->frame);
+    t->frame = NULL;
+}
+
 static const int cw_levels[] = {1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16};
 #define CW_LEVELS ((int)(sizeof cw_levels / sizeof cw_levels[0]))
 
@@ -82,12 +111,12 @@ void tui_labels_build(tui *t)
 {
     const as_seq *s = t->view_ok ? view_seq(&t->v) : NULL;
     /* the same tokens as last time: nothing to do (slider steps, moves) */
-    if (s && t->lab_built && t->lab_gen == t->v.cur_gen && t->lab_raw == t->raw_tokens)
+    if (s && t->frame->lab_built && t->frame->lab_gen == t->v.cur_gen && t->frame->lab_raw == t->raw_tokens)
         return;
     tui_labels_free(t);
-    t->lab_built = s != NULL;
-    t->lab_gen = t->v.cur_gen;
-    t->lab_raw = t->raw_tokens;
+    t->frame->lab_built = s != NULL;
+    t->frame->lab_gen = t->v.cur_gen;
+    t->frame->lab_raw = t->raw_tokens;
     if (!s)
         return;
     tokens_mode m = tui_token_mode(t, t->v.seq);
@@ -864,12 +893,12 @@ static void draw_new_columns(tui *t, long d)
 
 void tui_draw_forget(tui *t)
 {
-    t->drawn.valid = false;
+    t->frame->drawn.valid = false;
 }
 
 static void remember(tui *t)
 {
-    tui_drawn *d = &t->drawn;
+    tui_drawn *d = &t->frame->drawn;
     const view_state *v = &t->v;
     d->valid = t->view_ok && view_seq(v) && !t->lay.tiny;
     d->lay = t->lay;
@@ -886,7 +915,7 @@ static void remember(tui *t)
 /* The last frame is still on screen with the same layout, panes and rows. */
 static bool same_frame(const tui *t)
 {
-    const tui_drawn *d = &t->drawn;
+    const tui_drawn *d = &t->frame->drawn;
     const view_state *v = &t->v;
     if (!d->valid || t->top || !view_seq(v) || memcmp(&d->lay, &t->lay, sizeof d->lay))
         return false;
@@ -935,7 +964,7 @@ static bool scroll_rows(tui *t)
 {
     const tui_layout *L = &t->lay;
     const view_state *v = &t->v;
-    const tui_drawn *d = &t->drawn;
+    const tui_drawn *d = &t->frame->drawn;
     long dt[2];
     for (int p = 0; p < 2; p++) {
         dt[p] = (long)v->top[p] - (long)d->top[p];
@@ -964,7 +993,7 @@ static bool scroll_rows(tui *t)
 void tui_draw_frame(tui *t, unsigned bits)
 {
     const view_state *v = &t->v;
-    const tui_drawn *d = &t->drawn;
+    const tui_drawn *d = &t->frame->drawn;
     bool same = !(bits & (TUI_LAYOUT | TUI_LABELS | TUI_CLEAR | TUI_DATA)) && same_frame(t);
     bool same_top = d->top[0] == v->top[0] && d->top[1] == v->top[1];
     long dl = (long)v->left - (long)d->left;

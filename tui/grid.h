@@ -6,6 +6,10 @@
 #include "widgets.h"
 
 /* grid.c */
+/* The grid's own part of the state (tui_grid_init() before any frame;
+ * tui_grid_free() frees it and the labels; 0 or -1 out of memory). */
+int tui_grid_init(tui *t);
+void tui_grid_free(tui *t);
 /* Cell widths: the width of a level, and the level nearest a width. */
 int tui_cw_width(int level);
 int tui_cw_level_for(int width);

@@ -86,34 +86,6 @@ typedef struct tui_layout {
     int sep_y;                 /* line between stacked panes, -1 none */
 } tui_layout;
 
-typedef struct tui_match {
-    int pane;
-    bool col;                  /* a column (generated token), else a row */
-    size_t index;              /* grid row or column */
-} tui_match;
-
-/* What the last frame showed, so the next one can redraw less. */
-typedef struct tui_drawn {
-    bool valid;
-    tui_layout lay;
-    int pane;
-    size_t row[2], col, top[2], left;
-    bool panes[2];             /* which panes were shown */
-} tui_drawn;
-
-typedef struct tui_times {
-    double *ms;
-    size_t n, cap;
-} tui_times;
-
-/* One of the slowest frames after a key, for --stats. */
-#define TUI_SLOW_MAX 8
-typedef struct tui_slow {
-    int key;
-    unsigned kind;                /* TUI_MOVE, TUI_DATA or 0 */
-    double ms, draw, output;
-} tui_slow;
-
 #define TUI_HIST_MAX 100
 
 static inline int imin(int a, int b) { return a < b ? a : b; }
@@ -153,19 +125,12 @@ struct tui {
     /* catalog: reading the list of sequences in idle time */
     bool listing;              /* files remain to be read */
     size_t nfailed;            /* files that could not be read */
-    char list_error[AS_ERROR_MAX];   /* the latest of them */
-    double t_listed;           /* when every file was read (ms after start) */
-    double t_list_drawn;       /* last redraw for the listing's progress */
-    bool skim_thread;          /* the catalog reads files on its thread */
     int cw_level;              /* index into the cell widths (grid.c) */
     bool cw_auto;              /* width follows the view until ( or ) */
     bool topk;
     tui_color_mode max_mode;
     tui_labels lab[2];         /* source and target tokens of the shown sequence */
-    bool lab_built, lab_raw;   /* lab made for view cur_gen lab_gen, raw or not */
-    unsigned long lab_gen;
     tui_layout lay;
-    tui_drawn drawn;
     char msg[AS_ERROR_MAX + 128];
     bool msg_err;
     /* What the background readers (the catalog's listing, the overview)
@@ -173,26 +138,17 @@ struct tui {
      * sets it before each frame, the grid shows it. */
     char bg_status[AS_ERROR_MAX + 256];
     bool bg_status_err;
-    char query[256];
-    tui_match *matches;
-    size_t nmatch, match_i;
-    bool search_here;          /* search the shown sequence only */
     bool mouse_on;             /* mouse events are asked for */
     MEVENT mouse;              /* the last mouse event (key TUI_MOUSE) */
     tui_config cfg;
-    explore_opts eff;          /* the options in effect: command line over config */
     screen *top;
     char *hist[TUI_HIST_MAX];  /* pipelines, oldest first */
     size_t nhist;
     bool hist_loaded;
-    /* statistics */
-    bool stats;
-    double t_start, first_frame_ms, load_ms;
-    tui_times t_move, t_data, t_other;
-    tui_times t_draw, t_output;   /* every frame: building it, sending it */
-    double last_draw, last_output; /* of the last frame */
-    tui_slow slow[TUI_SLOW_MAX];   /* the slowest key frames, slowest first */
-    int nslow;
+    /* Parts that one file keeps to itself (defined there). */
+    struct tui_run *run;       /* explore.c: options in effect, listing, frame statistics */
+    struct tui_frame *frame;   /* grid.c: what the labels and the last frame were made for */
+    struct tui_search *search; /* actions.c: the token search and its matches */
     struct tui_sum *sum;       /* the overview (overview.h), NULL until asked for */
     struct tui_watch *watch;   /* following the files (overview.h), NULL when off */
 };
