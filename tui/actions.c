@@ -1,6 +1,6 @@
 /* actions.c - what each key does: one handler per entry of the action
- * table (actions.h), the key bindings parsed from the table, token search,
- * and the dialogs the actions open.  Handlers return TUI_* bits; they never
+ * table (actions.h; keys.c binds the keys), token search, and the dialogs
+ * the actions open.  Handlers return TUI_* bits; they never
  * draw. */
 #include <errno.h>
 #include <math.h>

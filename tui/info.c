@@ -1,5 +1,6 @@
 /* info.c - the info panel: everything the file says about the run, the
- * files, and the shown sequence, as safe text lines. */
+ * files, and the shown sequence, as safe text lines; and a sequence's input
+ * and generated texts. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * the first files of a directory) in a thread, with a progress bar when it
  * takes longer than 300 ms.  Only the worker touches the data meanwhile;
  * this thread draws the bar from the progress counters and watches for
- * signals. */
+ * signals.  Going to a sequence of another file of a catalog is such work. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
