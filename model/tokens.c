@@ -72,6 +72,31 @@ size_t tokens_utf8_next(const char *s, size_t len, int32_t *cp)
     return utf8_decode(s, len, cp, false);
 }
 
+size_t tokens_utf8_put(int32_t cp, char *o)
+{
+    uint32_t v = (uint32_t)cp;
+    if (v < 0x80) {
+        o[0] = (char)v;
+        return 1;
+    }
+    if (v < 0x800) {
+        o[0] = (char)(0xC0 | (v >> 6));
+        o[1] = (char)(0x80 | (v & 0x3F));
+        return 2;
+    }
+    if (v < 0x10000) {
+        o[0] = (char)(0xE0 | (v >> 12));
+        o[1] = (char)(0x80 | ((v >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (v & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (v >> 18));
+    o[1] = (char)(0x80 | ((v >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((v >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (v & 0x3F));
+    return 4;
+}
+
 size_t tokens_wtf8_next(const char *s, size_t len, int32_t *cp)
 {
     return utf8_decode(s, len, cp, true);

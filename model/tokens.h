@@ -202,6 +202,9 @@ size_t tokens_label(char *dst, size_t cap, tokens_mode m, const char *tok,
  * and sets *cp; for a byte that does not start a valid character returns 1
  * and sets *cp to -1.  C0 80 decodes as U+0000. */
 size_t tokens_utf8_next(const char *s, size_t len, int32_t *cp);
+/* Encodes code point cp (0..0x10FFFF) as UTF-8 into o (room for 4 bytes);
+ * returns the bytes written. */
+size_t tokens_utf8_put(int32_t cp, char *o);
 /* The same, also decoding UTF-16 surrogates (ED A0..BF xx), which a Python
  * string may hold and the JSON writer escapes as \udxxx. */
 size_t tokens_wtf8_next(const char *s, size_t len, int32_t *cp);

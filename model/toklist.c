@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tokens.h"
+
 /* ---- reading JSON text, strictly: anything unusual returns false ---- */
 
 static size_t skip_ws(const char *s, size_t n, size_t i)
@@ -30,64 +32,6 @@ static int hex4(const char *s)
         v = v * 16 + h;
     }
     return v;
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), as jansson
- * accepts it (no overlong forms, surrogates or values past U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t v;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        v = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        v = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        v = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[k] & 0x3F);
-    }
-    if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) || (v >= 0xD800 && v <= 0xDFFF) ||
-        v > 0x10FFFF)
-        return 0;
-    return len;
-}
-
-static size_t put_utf8(char *o, uint32_t v)
-{
-    if (v < 0x80) {
-        o[0] = (char)v;
-        return 1;
-    }
-    if (v < 0x800) {
-        o[0] = (char)(0xC0 | (v >> 6));
-        o[1] = (char)(0x80 | (v & 0x3F));
-        return 2;
-    }
-    if (v < 0x10000) {
-        o[0] = (char)(0xE0 | (v >> 12));
-        o[1] = (char)(0x80 | ((v >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (v & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (v >> 18));
-    o[1] = (char)(0x80 | ((v >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((v >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (v & 0x3F));
-    return 4;
 }
 
 /* The string whose opening quote is at s[i]: sets *end past its closing
@@ -137,8 +81,10 @@ static bool read_string(const char *s, size_t n, size_t i, size_t *end, char **o
             j += 2;
             continue;
         }
-        size_t l = utf8_len(u + j, n - j);
-        if (!l)
+        /* valid UTF-8 as jansson takes it: not the C0 80 form of NUL */
+        int32_t cp;
+        size_t l = tokens_utf8_next(s + j, n - j, &cp);
+        if (cp < 0 || (cp == 0 && l != 1))
             return false;
         j += l;
     }
@@ -169,7 +115,7 @@ static bool read_string(const char *s, size_t n, size_t i, size_t *end, char **o
                 v = 0x10000 + ((v - 0xD800) << 10) + ((uint32_t)hex4(s + k + 2) - 0xDC00);
                 k += 6;
             }
-            o += put_utf8(t + o, v);
+            o += tokens_utf8_put((int32_t)v, t + o);
             continue;
         }
         static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
@@ -224,6 +170,18 @@ static bool read_id(const char *s, size_t n, size_t *i, long long *id)
     return true;
 }
 
+/* After an object member: 1 when another follows (j past the ','), 0 at
+ * the closing '}' (j on it), -1 otherwise. */
+static int next_member(const char *s, size_t n, size_t *j)
+{
+    *j = skip_ws(s, n, *j);
+    if (*j < n && s[*j] == ',') {
+        *j = skip_ws(s, n, *j + 1);
+        return 1;
+    }
+    return *j < n && s[*j] == '}' ? 0 : -1;
+}
+
 /* {"token": "...", "id": N}, each key at most once, "token" required
  * (attributes, or the object itself in a use_primitives file). */
 static bool read_attrs(const char *s, size_t n, size_t *i, char **text, long long *id)
@@ -248,14 +206,11 @@ static bool read_attrs(const char *s, size_t n, size_t *i, char **text, long lon
         } else {
             goto fail;
         }
-        j = skip_ws(s, n, j);
-        if (j < n && s[j] == ',') {
-            j = skip_ws(s, n, j + 1);
-            continue;
-        }
-        if (j < n && s[j] == '}')
+        int more = next_member(s, n, &j);
+        if (more < 0)
+            goto fail;
+        if (!more)
             break;
-        goto fail;
     }
     if (!*text)
         goto fail;
@@ -322,14 +277,11 @@ static bool read_token(const char *s, size_t n, size_t *i, as_token *t)
         } else {
             goto fail;
         }
-        j = skip_ws(s, n, j);
-        if (j < n && s[j] == ',') {
-            j = skip_ws(s, n, j + 1);
-            continue;
-        }
-        if (j < n && s[j] == '}')
+        int more = next_member(s, n, &j);
+        if (more < 0)
+            goto fail;
+        if (!more)
             break;
-        goto fail;
     }
     if (!got_cls || !t->text)
         goto fail;

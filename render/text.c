@@ -85,7 +85,7 @@ static int fmt_value(char *buf, size_t cap, float v)
     return snprintf(buf, cap, "%.2f", d);
 }
 
-static int digits(size_t n)
+int text_digits(size_t n)
 {
     int d = 1;
     while (n >= 10) {
@@ -242,11 +242,11 @@ static int table_layout(table *t)
             if (n > vw)
                 vw = n;
         }
-    int cdig = digits(nc ? nc - 1 : 0);
+    int cdig = text_digits(nc ? nc - 1 : 0);
     if (cdig > vw)
         vw = cdig;
 
-    t->idxw = digits(nr ? nr - 1 : 0);
+    t->idxw = text_digits(nr ? nr - 1 : 0);
     int tokcap = o->label_max > 0 ? o->label_max : TEXT_LABEL_MAX;
     if (t->avail != INT_MAX) {
         int room = t->avail - t->idxw - 1 - (vw + 1);

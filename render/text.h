@@ -125,5 +125,7 @@ int text_legend_write(FILE *f, double vmin, double vmax, const text_opts *o, as_
  * For values that fixed decimals show as 0.00: the cells of show and of the
  * explorer use it instead. */
 int text_fmt_sci(char *buf, size_t cap, double v, int w);
+/* Decimal digits of n (1 for 0): the width of a row index column. */
+int text_digits(size_t n);
 
 #endif

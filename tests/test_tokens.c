@@ -16,32 +16,6 @@ typedef struct bstr {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Encodes cp as UTF-8 into buf; returns the length. */
-static size_t utf8_put(char *buf, int32_t cp)
-{
-    unsigned c = (unsigned)cp;
-    if (c < 0x80) {
-        buf[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        buf[0] = (char)(0xC0 | (c >> 6));
-        buf[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        buf[0] = (char)(0xE0 | (c >> 12));
-        buf[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        buf[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    buf[0] = (char)(0xF0 | (c >> 18));
-    buf[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    buf[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    buf[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 /* ---- GPT-2 byte alphabet -------------------------------------------------- */
 
 /* The reference construction: printable bytes keep their value, the others
@@ -58,6 +32,25 @@ static void build_ref_gpt2(void)
     ck_assert_int_eq(n, 68);
 }
 
+/* Every code point outside the surrogates encodes to the UTF-8 that
+ * tokens_utf8_next() reads back whole, in the shortest form. */
+START_TEST(utf8_put_round_trip)
+{
+    int32_t bad = -1;
+    for (int32_t cp = 0; cp <= 0x10FFFF && bad < 0; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        char b[4];
+        size_t n = tokens_utf8_put(cp, b);
+        size_t want = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        int32_t back;
+        if (n != want || tokens_utf8_next(b, n, &back) != n || back != cp)
+            bad = cp;
+    }
+    ck_assert_msg(bad < 0, "U+%04X does not round-trip", (unsigned)bad);
+}
+END_TEST
+
 START_TEST(gpt2_alphabet_all_bytes)
 {
     build_ref_gpt2();
@@ -72,7 +65,7 @@ START_TEST(gpt2_alphabet_all_bytes)
 
         /* A token made of that one character decodes to that one byte. */
         char tok[8] = {0}, out[8];
-        utf8_put(tok, c);
+        tokens_utf8_put(c, tok);
         size_t n = tokens_decode(TOKENS_GPT2, tok, out, sizeof out);
         ck_assert_uint_eq(n, 1);
         ck_assert_int_eq((unsigned char)out[0], b);
@@ -95,7 +88,7 @@ START_TEST(gpt2_round_trip_text)
     char tok[256 * 2 + 1];
     size_t k = 0;
     for (int b = 0; b < 256; b++)
-        k += utf8_put(tok + k, tokens_gpt2_char((unsigned char)b));
+        k += tokens_utf8_put(tokens_gpt2_char((unsigned char)b), tok + k);
     tok[k] = '\0';
     char out[300];
     size_t n = tokens_decode(TOKENS_GPT2, tok, out, sizeof out);
@@ -108,7 +101,7 @@ START_TEST(gpt2_round_trip_text)
     char toks[256][4];
     const char *v[256];
     for (int b = 0; b < 256; b++) {
-        size_t m = utf8_put(toks[b], tokens_gpt2_char((unsigned char)b));
+        size_t m = tokens_utf8_put(tokens_gpt2_char((unsigned char)b), toks[b]);
         toks[b][m] = '\0';
         v[b] = toks[b];
     }
@@ -472,7 +465,7 @@ START_TEST(utf8_next_round_trip)
     /* Every scalar value encodes and decodes back; surrogates are invalid. */
     char buf[4];
     for (int32_t c = 1; c <= 0x10FFFF; c++) {
-        size_t n = utf8_put(buf, c);
+        size_t n = tokens_utf8_put(c, buf);
         int32_t got;
         size_t k = tokens_utf8_next(buf, n, &got);
         bool surrogate = c >= 0xD800 && c <= 0xDFFF;
@@ -944,6 +937,7 @@ static Suite *tokens_suite(void)
 {
     Suite *s = suite_create("tokens");
     TCase *tc = tcase_create("gpt2");
+    tcase_add_test(tc, utf8_put_round_trip);
     tcase_add_test(tc, gpt2_alphabet_all_bytes);
     tcase_add_test(tc, gpt2_round_trip_text);
     suite_add_tcase(s, tc);

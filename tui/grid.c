@@ -56,16 +56,6 @@ int tui_cw_level_for(int width)
 }
 
 
-static int digits(size_t n)
-{
-    int d = 1;
-    while (n >= 10) {
-        n /= 10;
-        d++;
-    }
-    return d;
-}
-
 /* ---------------------------------------------------------------- labels */
 
 static void labels_free_one(tui_labels *l)
@@ -182,7 +172,7 @@ void tui_layout_compute(tui *t)
         if (!view_shows(v, p))
             continue;
         const view_grid *g = &v->grid[p];
-        int w = g->nrows ? digits(g->row0 + g->nrows - 1) + 1 + t->lab[p].maxw : 0;
+        int w = g->nrows ? text_digits(g->row0 + g->nrows - 1) + 1 + t->lab[p].maxw : 0;
         lw = imax(lw, w);
         char sb[256];
         for (size_t k = 0; k < g->nsteps; k++)
@@ -609,7 +599,7 @@ static void draw_pane_row(tui *t, int p, size_t r)
     int y = L->pane_y[p] + (int)(r - v->top[p]);
     tui_style idx = theme_role(ROLE_INDEX), lab = theme_role(ROLE_LABEL);
     tui_style cur = theme_role(ROLE_LABEL_CUR), step = theme_role(ROLE_STEP);
-    int iw = g->nrows ? digits(g->row0 + g->nrows - 1) : 0;
+    int iw = g->nrows ? text_digits(g->row0 + g->nrows - 1) : 0;
     bool on = p == v->pane && r == v->row[p];
     int lw = L->label_w - 1;
     if (r < g->nrows) {

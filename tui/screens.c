@@ -99,28 +99,6 @@ static void del_range(lineedit *le, size_t a, size_t b)
     le->cur = a;
 }
 
-static int encode_utf8(int c, char *o)
-{
-    if (c < 0x80) {
-        o[0] = (char)c;
-        return 1;
-    } else if (c < 0x800) {
-        o[0] = (char)(0xc0 | (c >> 6));
-        o[1] = (char)(0x80 | (c & 0x3f));
-        return 2;
-    } else if (c < 0x10000) {
-        o[0] = (char)(0xe0 | (c >> 12));
-        o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-        o[2] = (char)(0x80 | (c & 0x3f));
-        return 3;
-    }
-    o[0] = (char)(0xf0 | (c >> 18));
-    o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-    o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-    o[3] = (char)(0x80 | (c & 0x3f));
-    return 4;
-}
-
 bool le_key(lineedit *le, int key)
 {
     bool printable = key >= 0x20 && key != 127 && key < 0x110000 && !(key >= 0x80 && key < 0xa0);
@@ -175,7 +153,7 @@ bool le_key(lineedit *le, int key)
     }
     if (printable) {
         char u[4];
-        int n = encode_utf8(key, u);
+        int n = (int)tokens_utf8_put(key, u);
         if (len + (size_t)n + 1 > sizeof le->buf)
             return true;
         memmove(le->buf + le->cur + n, le->buf + le->cur, len - le->cur + 1);
