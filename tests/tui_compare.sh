@@ -9,8 +9,8 @@ base=$INSEQ/encdec_base_sourceonly.json
 
 "$BIN" compare "$ig" "$occ" --json >"$WORK/cmp.json" || fail "compare --json"
 # metric line the explorer shows for step J, from the command's JSON
-want_metrics() {
-    python3 - "$WORK/cmp.json" "$1" <<'PY'
+want_metrics() { # STEP [JSON]
+    python3 - "${2:-$WORK/cmp.json}" "$1" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))["comparisons"][0]["sequences"][0]["steps"][int(sys.argv[2])]
 names = [("FA", "feature_agreement"), ("RA", "rank_agreement"), ("SA", "sign_agreement"),
@@ -65,6 +65,22 @@ expect "attrscope │" "c: back to the grid"
 expect_not "compare │" "compare mode left"
 keys c
 expect "│ side by side" "c on the grid with two files open: compare mode"
+# k: the agreement@k metrics with another k, as compare -k
+"$BIN" compare "$ig" "$occ" --json -k 3 >"$WORK/cmp3.json" || fail "compare --json -k 3"
+keys k
+expect "k of the agreement@k metrics" "k asks for k"
+keys C-u
+type_text 0
+keys Enter
+expect "k is a whole number from 1" "k 0 is refused in the prompt"
+keys C-u
+type_text 3
+keys Enter
+expect "agreement@k with k = 3" "k set to 3"
+expect "$(want_metrics 0 "$WORK/cmp3.json")" "step 0: the metrics of compare --json -k 3"
+keys l
+expect "$(want_metrics 1 "$WORK/cmp3.json")" "step 1 with k = 3"
+keys h
 keys ']'
 expect "one matched sequence only" "] with one matched sequence says so"
 keys X

@@ -8,6 +8,7 @@
  * next file (three files or more), Esc goes back, q quits.  Each side goes
  * through the grid's pipeline and weight (the class default unless
  * changed), down to 2D maps. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ typedef struct cmp_screen {
     size_t vis_rows, vis_cols;  /* from the last frame */
     double ra, rb, rd;          /* color ranges: +-r */
     tokens_mode tmode;
+    size_t k;                   /* the k of the agreement@k metrics */
 } cmp_screen;
 
 
@@ -124,7 +126,7 @@ static void pair_open(tui *t, cmp_screen *c)
         pair_free(c);
         return;
     }
-    if (cmp_seqs(c->a, c->b, CMP_DEFAULT_K, &c->res, &e) ||
+    if (cmp_seqs(c->a, c->b, c->k, &c->res, &e) ||
         !(c->d = cmp_difference(c->a, c->b, &e)))
         goto fail;
     c->nsrc = c->res.source ? c->a->source_attr->shape[0] : 0;
@@ -415,6 +417,28 @@ static unsigned cursor_move(cmp_screen *c, long dr, long dc)
     return TUI_REDRAW | TUI_MOVE;
 }
 
+/* The k prompt's text: a whole number from 1. */
+static unsigned k_enter(tui *t, const char *text, void *ud, as_error *err)
+{
+    cmp_screen *c = ud;
+    char *end;
+    errno = 0;
+    unsigned long long k = strtoull(text, &end, 10);
+    while (*end == ' ')
+        end++;
+    if (end == text || *end || text[0] == '-' || k == 0 || errno || k > 1000000) {
+        as_error_set(err, AS_EUSAGE, "k is a whole number from 1, e.g. 5");
+        return 0;
+    }
+    c->k = (size_t)k;
+    pair_open(t, c);
+    if (c->err[0])
+        tui_msg(t, true, "%s", c->err);
+    else
+        tui_msg(t, false, "agreement@k with k = %zu", c->k);
+    return TUI_REDRAW | TUI_DATA;
+}
+
 static unsigned compare_key(tui *t, screen *s, int key)
 {
     cmp_screen *c = (cmp_screen *)s;
@@ -430,6 +454,13 @@ static unsigned compare_key(tui *t, screen *s, int key)
     if (key == TUI_ESC) {
         tui_pop(t);
         return TUI_REDRAW | TUI_LAYOUT | TUI_CLEAR;
+    }
+    if (key == 'k') {
+        char init[32];
+        snprintf(init, sizeof init, "%zu", c->k);
+        tui_push(t, prompt_new("k of the agreement@k metrics (top-k tokens by |value|)", init,
+                               true, k_enter, c));
+        return TUI_REDRAW;
     }
     if (key == 'X' || key == 'x') {
         size_t fa = c->fa, fb = c->fb;
@@ -480,7 +511,7 @@ static unsigned compare_key(tui *t, screen *s, int key)
     case ACT_REDRAW: return TUI_REDRAW | TUI_CLEAR;
     case ACT_QUIT: return TUI_QUIT;
     default:
-        tui_msg(t, false, "in compare mode: c, Esc, ]/[, x, X, moves and q");
+        tui_msg(t, false, "in compare mode: c, Esc, ]/[, x, X, k, moves and q");
         return TUI_REDRAW;
     }
 }
@@ -544,6 +575,7 @@ unsigned tui_compare_start(tui *t)
     c->s.free = compare_free;
     c->fa = 0;
     c->fb = 1;
+    c->k = CMP_DEFAULT_K;
     if (c->nfiles < 2 || !files_open(t, c)) {
         tui_msg(t, true, "compare: %s", c->err[0] ? c->err : "out of memory");
         compare_free(&c->s);
