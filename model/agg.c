@@ -194,7 +194,7 @@ static int merge_tokens(const as_tokens *in, const as_span *spans, size_t nspans
     size_t ng;
     if (agg_groups_from_spans(spans, nspans, in->n, &g, &ng, err))
         return err ? err->code : AS_ENOMEM;
-    out->n = 0;
+    *out = (as_tokens){0};
     out->v = calloc(ng ? ng : 1, sizeof *out->v);
     if (!out->v) {
         free(g);
@@ -241,7 +241,7 @@ static int take_tokens(const as_tokens *in, const as_span *spans, size_t nspans,
         if (e > spans[i].start)
             n += (size_t)(e - spans[i].start);
     }
-    out->n = 0;
+    *out = (as_tokens){0};
     out->v = calloc(n ? n : 1, sizeof *out->v);
     if (!out->v)
         return as_error_set(err, AS_ENOMEM, "out of memory");
@@ -711,7 +711,7 @@ static int pair_tokens(const as_tokens *a, const as_tokens *b, as_tokens *out, a
 {
     if (!b->n)
         return attr_tokens_copy(out, a, err);
-    out->n = 0;
+    *out = (as_tokens){0};
     out->v = calloc(a->n ? a->n : 1, sizeof *out->v);
     if (!out->v)
         return as_error_set(err, AS_ENOMEM, "out of memory");

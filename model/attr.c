@@ -120,16 +120,20 @@ void attr_tokens_free(as_tokens *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->n; i++)
-        free(t->v[i].text);
+    if (t->pool)
+        free(t->pool);
+    else
+        for (size_t i = 0; i < t->n; i++)
+            free(t->v[i].text);
     free(t->v);
     t->v = NULL;
     t->n = 0;
+    t->pool = NULL;
 }
 
 int attr_tokens_copy(as_tokens *dst, const as_tokens *src, as_error *err)
 {
-    dst->n = 0;
+    *dst = (as_tokens){0};
     dst->v = calloc(src->n ? src->n : 1, sizeof *dst->v);
     if (!dst->v)
         return as_error_set(err, AS_ENOMEM, "out of memory");

@@ -34,6 +34,8 @@ typedef struct as_token {
 typedef struct as_tokens {
     as_token *v;       /* owned array of n tokens */
     size_t n;
+    char *pool;        /* when not NULL, every text lies in this one allocation
+                          (lists read by toklist.h) instead of being its own */
 } as_tokens;
 
 /* An ordered name -> tensor map (step_scores, sequence_scores). */

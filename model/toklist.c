@@ -35,10 +35,12 @@ static int hex4(const char *s)
 }
 
 /* The string whose opening quote is at s[i]: sets *end past its closing
- * quote and, when out is not NULL, *out to its malloc'd text.  Refuses raw
+ * quote and, when pool is not NULL, appends its text and a NUL to pool and
+ * sets *off to where the text starts.  Refuses raw
  * control bytes, invalid UTF-8 and \u0000 (placeholders and markers start
  * with it; a real NUL is left to the loader's own path). */
-static bool read_string(const char *s, size_t n, size_t i, size_t *end, char **out)
+static bool read_string(const char *s, size_t n, size_t i, size_t *end, as_buf *pool,
+                        size_t *off)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t j = i + 1;
@@ -89,16 +91,18 @@ static bool read_string(const char *s, size_t n, size_t i, size_t *end, char **o
         j += l;
     }
     *end = j + 1;
-    if (!out)
+    if (!pool)
         return true;
     size_t raw = j - (i + 1);
-    char *t = malloc(raw + 1);
-    if (!t)
+    if (!as_buf_reserve(pool, raw + 1, 1 << 16))
         return false;
+    char *t = pool->p + pool->len;
+    *off = pool->len;
     if (!esc) {
         memcpy(t, s + i + 1, raw);
         t[raw] = '\0';
-        *out = t;
+        pool->len += raw + 1;
+        pool->p[pool->len] = '\0';
         return true;
     }
     size_t o = 0;
@@ -123,7 +127,8 @@ static bool read_string(const char *s, size_t n, size_t i, size_t *end, char **o
         k += 2;
     }
     t[o] = '\0';
-    *out = t;
+    pool->len += o + 1;
+    pool->p[pool->len] = '\0';
     return true;
 }
 
@@ -184,42 +189,39 @@ static int next_member(const char *s, size_t n, size_t *j)
 
 /* {"token": "...", "id": N}, each key at most once, "token" required
  * (attributes, or the object itself in a use_primitives file). */
-static bool read_attrs(const char *s, size_t n, size_t *i, char **text, long long *id)
+static bool read_attrs(const char *s, size_t n, size_t *i, as_buf *pool, size_t *text,
+                       long long *id)
 {
     size_t j = skip_ws(s, n, *i + 1);
-    bool got_id = false;
-    *text = NULL;
+    bool got_id = false, got_text = false;
     *id = -1;
     if (j < n && s[j] == '}')
         return false;
     for (;;) {
         char k[32];
         if (j >= n || s[j] != '"' || !read_key(s, n, &j, k))
-            goto fail;
-        if (!strcmp(k, "token") && !*text && j < n && s[j] == '"') {
-            if (!read_string(s, n, j, &j, text))
-                goto fail;
+            return false;
+        if (!strcmp(k, "token") && !got_text && j < n && s[j] == '"') {
+            if (!read_string(s, n, j, &j, pool, text))
+                return false;
+            got_text = true;
         } else if (!strcmp(k, "id") && !got_id) {
             if (!read_id(s, n, &j, id))
-                goto fail;
+                return false;
             got_id = true;
         } else {
-            goto fail;
+            return false;
         }
         int more = next_member(s, n, &j);
         if (more < 0)
-            goto fail;
+            return false;
         if (!more)
             break;
     }
-    if (!*text)
-        goto fail;
+    if (!got_text)
+        return false;
     *i = j + 1;
     return true;
-fail:
-    free(*text);
-    *text = NULL;
-    return false;
 }
 
 /* ["module", "Class"] */
@@ -230,7 +232,7 @@ static bool read_class(const char *s, size_t n, size_t *i)
         return false;
     for (int k = 0; k < 2; k++) {
         j = skip_ws(s, n, j + 1);
-        if (j >= n || s[j] != '"' || !read_string(s, n, j, &j, NULL))
+        if (j >= n || s[j] != '"' || !read_string(s, n, j, &j, NULL, NULL))
             return false;
         j = skip_ws(s, n, j);
         if (j >= n || s[j] != (k == 0 ? ',' : ']'))
@@ -241,14 +243,15 @@ static bool read_class(const char *s, size_t n, size_t *i)
 }
 
 /* One token: a string, {"__instance_type__": [m, c], "attributes": {...}}
- * (keys in either order), or {"token": ..., "id": ...}. */
-static bool read_token(const char *s, size_t n, size_t *i, as_token *t)
+ * (keys in either order), or {"token": ..., "id": ...}.  Its text goes to
+ * pool at *text. */
+static bool read_token(const char *s, size_t n, size_t *i, as_buf *pool, size_t *text,
+                       long long *id)
 {
     size_t j = *i;
-    t->id = -1;
-    t->text = NULL;
+    *id = -1;
     if (s[j] == '"') {
-        if (!read_string(s, n, j, &j, &t->text))
+        if (!read_string(s, n, j, &j, pool, text))
             return false;
         *i = j;
         return true;
@@ -261,53 +264,42 @@ static bool read_token(const char *s, size_t n, size_t *i, as_token *t)
     if (k0 >= n || s[k0] != '"' || !read_key(s, n, &probe, k))
         return false;
     if (strcmp(k, "__instance_type__") != 0 && strcmp(k, "attributes") != 0)
-        return read_attrs(s, n, i, &t->text, &t->id);
-    bool got_cls = false;
+        return read_attrs(s, n, i, pool, text, id);
+    bool got_cls = false, got_attrs = false;
     j = k0;
     for (;;) {
         if (j >= n || s[j] != '"' || !read_key(s, n, &j, k))
-            goto fail;
+            return false;
         if (!strcmp(k, "__instance_type__") && !got_cls) {
             if (!read_class(s, n, &j))
-                goto fail;
+                return false;
             got_cls = true;
-        } else if (!strcmp(k, "attributes") && !t->text && j < n && s[j] == '{') {
-            if (!read_attrs(s, n, &j, &t->text, &t->id))
-                goto fail;
+        } else if (!strcmp(k, "attributes") && !got_attrs && j < n && s[j] == '{') {
+            if (!read_attrs(s, n, &j, pool, text, id))
+                return false;
+            got_attrs = true;
         } else {
-            goto fail;
+            return false;
         }
         int more = next_member(s, n, &j);
         if (more < 0)
-            goto fail;
+            return false;
         if (!more)
             break;
     }
-    if (!got_cls || !t->text)
-        goto fail;
+    if (!got_cls || !got_attrs)
+        return false;
     *i = j + 1;
     return true;
-fail:
-    free(t->text);
-    t->text = NULL;
-    return false;
 }
 
-static void tokens_drop(as_tokens *t)
-{
-    for (size_t k = 0; k < t->n; k++)
-        free(t->v[k].text);
-    free(t->v);
-    t->v = NULL;
-    t->n = 0;
-}
-
-/* The non-empty token list whose '[' is at s[i]: sets *end past its ']'. */
+/* The non-empty token list whose '[' is at s[i]: sets *end past its ']'.
+ * The texts share one allocation (out->pool). */
 static bool read_list(const char *s, size_t n, size_t i, size_t *end, as_tokens *out)
 {
     size_t cap = 0;
-    out->v = NULL;
-    out->n = 0;
+    as_buf pool = {0};
+    *out = (as_tokens){0};
     size_t j = skip_ws(s, n, i + 1);
     if (j >= n || s[j] == ']')
         return false;
@@ -320,8 +312,11 @@ static bool read_list(const char *s, size_t n, size_t i, size_t *end, as_tokens 
             out->v = nv;
             cap = nc;
         }
-        if (!read_token(s, n, &j, &out->v[out->n]))
+        /* the text's offset in the pool, until the pool stops moving */
+        size_t off;
+        if (!read_token(s, n, &j, &pool, &off, &out->v[out->n].id))
             goto fail;
+        out->v[out->n].text = (char *)(uintptr_t)off;
         out->n++;
         j = skip_ws(s, n, j);
         if (j < n && s[j] == ',') {
@@ -339,10 +334,18 @@ static bool read_list(const char *s, size_t n, size_t i, size_t *end, as_tokens 
         if (nv)
             out->v = nv;
     }
+    as_buf_fit(&pool);
+    out->pool = as_buf_take(&pool, NULL);
+    if (!out->pool)
+        goto fail;
+    for (size_t k = 0; k < out->n; k++)
+        out->v[k].text = out->pool + (uintptr_t)out->v[k].text;
     *end = j + 1;
     return true;
 fail:
-    tokens_drop(out);
+    as_buf_free(&pool);
+    free(out->v);
+    *out = (as_tokens){0};
     return false;
 }
 
@@ -465,12 +468,12 @@ static int collapse_one(as_scan *sc, as_toklists *tl, size_t *r, size_t *w, size
             last_nl = k + 1;
         }
     if ((size_t)pl + nl > end - *r) {
-        tokens_drop(&t);
+        attr_tokens_free(&t);
         return AS_OK;
     }
     long cols = nl ? columns(s, last_nl, end) : columns(s, *r, end) - pl;
     if (add_list(tl, &t, err)) {
-        tokens_drop(&t);
+        attr_tokens_free(&t);
         return AS_ENOMEM;
     }
     memcpy(s + *w, ph, (size_t)pl);
@@ -596,7 +599,7 @@ int toklists_file_column(const as_toklists *tl, int line, int column, size_t pos
 void toklists_free(as_toklists *tl)
 {
     for (size_t k = 0; k < tl->n; k++)
-        tokens_drop(&tl->v[k]);
+        attr_tokens_free(&tl->v[k]);
     free(tl->v);
     free(tl->edits);
     memset(tl, 0, sizeof *tl);

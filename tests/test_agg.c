@@ -41,7 +41,7 @@ static as_tensor *T3(size_t a, size_t b, size_t c, const float *v)
 static void toks(as_tokens *t, const char *list)
 {
     char *copy = strdup(list), *save = NULL;
-    t->n = 0;
+    *t = (as_tokens){0};
     t->v = calloc(64, sizeof *t->v);
     for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         t->v[t->n].text = strdup(w);
@@ -961,7 +961,7 @@ END_TEST
  * '|', as "start:end ..."; or "error: <message>". */
 static char *split_str(const char *pattern, const char *list)
 {
-    as_tokens t = {calloc(64, sizeof(as_token)), 0};
+    as_tokens t = {.v = calloc(64, sizeof(as_token))};
     char *dup = strdup(list), *save = NULL;
     ck_assert(t.v && dup);
     for (char *tok = strtok_r(dup, "|", &save); tok; tok = strtok_r(NULL, "|", &save))
@@ -1072,7 +1072,7 @@ END_TEST
 START_TEST(split_many_tokens)
 {
     size_t n = 200000;
-    as_tokens t = {calloc(n, sizeof(as_token)), n};
+    as_tokens t = {.v = calloc(n, sizeof(as_token)), .n = n};
     ck_assert(t.v);
     for (size_t i = 0; i < n; i++)
         t.v[i].text = strdup(i % 3 == 2 ? "," : "a");

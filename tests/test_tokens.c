@@ -261,7 +261,7 @@ START_TEST(join_table)
         v[i].text = (char *)join_cases[_i].toks[i];
         v[i].id = -1;
     }
-    as_tokens list = {v, n};
+    as_tokens list = {.v = v, .n = n};
     t = tokens_join_list(join_cases[_i].m, &list, 0, n + 5, NULL);
     ck_assert_ptr_nonnull(t);
     ck_assert_mem_eq(t, join_cases[_i].want.s, join_cases[_i].want.n);
@@ -272,7 +272,7 @@ END_TEST
 START_TEST(join_list_range)
 {
     as_token v[] = {{"\xe2\x96\x81The", 1}, {"\xe2\x96\x81" "cat", 2}, {"s", 3}, {"</s>", 4}};
-    as_tokens list = {v, 4};
+    as_tokens list = {.v = v, .n = 4};
     size_t len;
     char *t = tokens_join_list(TOKENS_SENTENCEPIECE, &list, 1, 3, &len);
     ck_assert_str_eq(t, "cats");
@@ -783,10 +783,10 @@ START_TEST(detect_output_by_file)
     as_token w0[] = {{"play", 1}, {"##ing", 2}};
     as_seq seqs[2];
     memset(seqs, 0, sizeof seqs);
-    seqs[0].source = (as_tokens){g0, 2};
-    seqs[0].target = (as_tokens){g0, 2};
+    seqs[0].source = (as_tokens){.v = g0, .n = 2};
+    seqs[0].target = (as_tokens){.v = g0, .n = 2};
     seqs[0].file_index = 0;
-    seqs[1].source = (as_tokens){s0, 2};
+    seqs[1].source = (as_tokens){.v = s0, .n = 2};
     seqs[1].file_index = 1;
     as_output o;
     memset(&o, 0, sizeof o);
@@ -801,7 +801,7 @@ START_TEST(detect_output_by_file)
     ck_assert_int_eq(tokens_resolve(TOKENS_NONE, &o, -1), TOKENS_NONE);
 
     /* Step outputs count when looking at the whole output. */
-    as_tokens steplists[1] = {{w0, 2}};
+    as_tokens steplists[1] = {{.v = w0, .n = 2}};
     as_step step;
     memset(&step, 0, sizeof step);
     step.target = steplists;

@@ -77,6 +77,11 @@ START_TEST(forms)
     }
     ck_assert_uint_eq(o->seqs[0].target.n, 2);
     ck_assert_str_eq(o->seqs[0].target.v[1].text, "b");
+    /* the texts of a list read here share one allocation, in list order */
+    ck_assert_ptr_nonnull(t->pool);
+    for (size_t i = 0; i < 8; i++)
+        ck_assert(t->v[i].text >= t->pool &&
+                  (i == 0 || t->v[i].text == t->v[i - 1].text + strlen(t->v[i - 1].text) + 1));
     attr_output_free(o);
 }
 END_TEST
