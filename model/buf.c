@@ -102,3 +102,22 @@ void as_buf_free(as_buf *b)
         free(b->p);
     *b = (as_buf){.counted = b->counted, .err = b->err};
 }
+
+void *as_array_grow(void *p, size_t *cap, size_t need, size_t el, size_t first)
+{
+    if (need <= *cap)
+        return p;
+    size_t nc = *cap ? *cap : first ? first : 16;
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2)
+            return NULL;
+        nc *= 2;
+    }
+    if (el && nc > SIZE_MAX / el)
+        return NULL;
+    void *q = realloc(p, nc * el);
+    if (!q)
+        return NULL;
+    *cap = nc;
+    return q;
+}

@@ -44,6 +44,11 @@ __attribute__((format(printf, 2, 3))) void as_buf_printf(as_buf *b, const char *
 char *as_buf_take(as_buf *b, size_t *len);
 /* Gives back the room beyond the text (len + 1 bytes stay). */
 void as_buf_fit(as_buf *b);
+
+/* A growable array of elements of size el holding room for *cap: returns
+ * it with room for at least need elements (capacity doubling from first),
+ * updating *cap; NULL when out of memory, and then p is left as it was. */
+void *as_array_grow(void *p, size_t *cap, size_t need, size_t el, size_t first);
 void as_buf_free(as_buf *b);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "tokens.h"
 
 /* ---- reading JSON text, strictly: anything unusual returns false ---- */
@@ -304,14 +305,10 @@ static bool read_list(const char *s, size_t n, size_t i, size_t *end, as_tokens 
     if (j >= n || s[j] == ']')
         return false;
     for (;;) {
-        if (out->n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            as_token *nv = realloc(out->v, nc * sizeof *nv);
-            if (!nv)
-                goto fail;
-            out->v = nv;
-            cap = nc;
-        }
+        as_token *nv = as_array_grow(out->v, &cap, out->n + 1, sizeof *nv, 16);
+        if (!nv)
+            goto fail;
+        out->v = nv;
         /* the text's offset in the pool, until the pool stops moving */
         size_t off;
         if (!read_token(s, n, &j, &pool, &off, &out->v[out->n].id))
@@ -414,28 +411,20 @@ static bool list_here(const frame *p)
 
 static int add_list(as_toklists *tl, as_tokens *t, as_error *err)
 {
-    if (tl->n == tl->cap) {
-        size_t nc = tl->cap ? tl->cap * 2 : 16;
-        as_tokens *nv = realloc(tl->v, nc * sizeof *nv);
-        if (!nv)
-            return as_error_set(err, AS_ENOMEM, "out of memory reading token lists");
-        tl->v = nv;
-        tl->cap = nc;
-    }
+    as_tokens *nv = as_array_grow(tl->v, &tl->cap, tl->n + 1, sizeof *nv, 16);
+    if (!nv)
+        return as_error_set(err, AS_ENOMEM, "out of memory reading token lists");
+    tl->v = nv;
     tl->v[tl->n++] = *t;
     return AS_OK;
 }
 
 static int add_edit(as_toklists *tl, tl_edit e, as_error *err)
 {
-    if (tl->nedits == tl->edits_cap) {
-        size_t nc = tl->edits_cap ? tl->edits_cap * 2 : 16;
-        tl_edit *nv = realloc(tl->edits, nc * sizeof *nv);
-        if (!nv)
-            return as_error_set(err, AS_ENOMEM, "out of memory reading token lists");
-        tl->edits = nv;
-        tl->edits_cap = nc;
-    }
+    tl_edit *nv = as_array_grow(tl->edits, &tl->edits_cap, tl->nedits + 1, sizeof *nv, 16);
+    if (!nv)
+        return as_error_set(err, AS_ENOMEM, "out of memory reading token lists");
+    tl->edits = nv;
     tl->edits[tl->nedits++] = e;
     return AS_OK;
 }
@@ -491,10 +480,8 @@ int toklists_collapse(as_scan *sc, as_toklists *tl, as_error *err)
 {
     memset(tl, 0, sizeof *tl);
     char *s = sc->skel.p;
-    size_t n = sc->skel.len, r = 0, w = 0, line = 1, depth = 0, cap = 64;
-    frame *st = malloc(cap * sizeof *st);
-    if (!st)
-        return as_error_set(err, AS_ENOMEM, "out of memory reading token lists");
+    size_t n = sc->skel.len, r = 0, w = 0, line = 1, depth = 0, cap = 0;
+    frame *st = NULL;
     int rc = AS_OK;
     while (r < n) {
         char c = s[r];
@@ -523,16 +510,13 @@ int toklists_collapse(as_scan *sc, as_toklists *tl, as_error *err)
                 if (done)
                     continue;
             }
-            if (depth == cap) {
-                frame *ns = realloc(st, cap * 2 * sizeof *ns);
-                if (!ns) {
-                    rc = as_error_set(err, AS_ENOMEM, "out of memory reading token lists");
-                    break;
-                }
-                st = ns;
-                cap *= 2;
-                top = depth ? &st[depth - 1] : NULL;
+            frame *ns = as_array_grow(st, &cap, depth + 1, sizeof *ns, 64);
+            if (!ns) {
+                rc = as_error_set(err, AS_ENOMEM, "out of memory reading token lists");
+                break;
             }
+            st = ns;
+            top = depth ? &st[depth - 1] : NULL;
             st[depth] = (frame){.role = child_role(top, c == '{'), .key = K_OTHER,
                                 .obj = c == '{', .expect_key = c == '{'};
             depth++;

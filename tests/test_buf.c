@@ -1,5 +1,6 @@
 /* test_buf.c - the growable buffer every writer uses (model/buf.h). */
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,12 +74,35 @@ START_TEST(counted)
 }
 END_TEST
 
+/* The growable array: doubling from first, NULL (array untouched) when the
+ * size cannot be had. */
+START_TEST(array_grow)
+{
+    size_t cap = 0;
+    int *a = as_array_grow(NULL, &cap, 1, sizeof *a, 4);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_uint_eq(cap, 4);
+    for (int i = 0; i < 4; i++)
+        a[i] = i;
+    ck_assert_ptr_eq(as_array_grow(a, &cap, 4, sizeof *a, 4), a);   /* room already */
+    a = as_array_grow(a, &cap, 9, sizeof *a, 4);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_uint_eq(cap, 16);
+    ck_assert_int_eq(a[3], 3);
+    ck_assert_ptr_null(as_array_grow(a, &cap, SIZE_MAX / 2, sizeof *a, 4));
+    ck_assert_uint_eq(cap, 16);
+    ck_assert_int_eq(a[3], 3);
+    free(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("buf");
     TCase *tc = tcase_create("buf");
     tcase_add_test(tc, grows_and_terminates);
     tcase_add_test(tc, counted);
+    tcase_add_test(tc, array_grow);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
