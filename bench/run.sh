@@ -54,3 +54,6 @@ s=$(date +%s.%N); "$bin" save "$f" -o "$work/y.json.gz" --force; e=$(date +%s.%N
 echo "save -o y.json.gz               $(awk -v s="$s" -v e="$e" 'BEGIN{printf "%.3f", e-s}') s"
 s=$(date +%s.%N); gzip -5 -c "$work/y.json" >/dev/null; e=$(date +%s.%N)
 echo "gzip -5 of the same bytes       $(awk -v s="$s" -v e="$e" 'BEGIN{printf "%.3f", e-s}') s"
+
+echo "== token-heavy files (targets: <= 2 x the time of a same-size tensor-heavy file, peak RSS <= 2 x the file)"
+"$(dirname "$0")/tokens.sh" "$build" "$work"
