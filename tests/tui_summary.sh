@@ -65,11 +65,15 @@ expect "a.json │ seq 1 of 3" "the found sequence opens"
 keys q
 expect_restored 0
 
-# one file, and the bundled example (summarised from memory)
-start 130 44 TERM=xterm-256color -- "$INSEQ/encdec_ig_granular.json"
-expect "encdec_ig_granular.json │ seq 0 of 2" "one file opens"
+# one file, and the bundled example: both summarised from memory (the file
+# is gone from the disk when O is pressed, and the overview still shows it)
+cp "$INSEQ/encdec_ig_granular.json" "$WORK/one.json"
+start 130 44 TERM=xterm-256color -- "$WORK/one.json"
+expect "one.json │ seq 0 of 2" "one file opens"
+rm "$WORK/one.json"
 keys O
-expect "2 sequences, 21 generation steps, from 1 of 1 files" "the overview of one file"
+expect "2 sequences, 21 generation steps, from 1 of 1 files" "the overview of one file, from memory"
+expect_not "left out" "nothing left out although the file is gone"
 keys Escape q
 expect_restored 0
 start 130 44 TERM=xterm-256color --

@@ -68,6 +68,22 @@ static void sum_take(tui_sum *m, size_t fi, const char *name, sum_part *part, ch
 }
 
 /* (Re)starts the summary of the explorer's files with its pipeline. */
+/* Summarising the one loaded output (tui_busy's worker). */
+typedef struct part_job {
+    const as_output *o;
+    const as_pipeline *p;
+    sum_part *part;
+    as_error err;
+} part_job;
+
+static int part_run(tui *t, void *ud)
+{
+    (void)t;
+    part_job *j = ud;
+    j->part = summary_part_compute(j->o, j->p, &j->err);
+    return j->part ? 0 : -1;
+}
+
 static void sum_start(tui *t)
 {
     if (!t->sum && !(t->sum = calloc(1, sizeof *t->sum)))
@@ -95,13 +111,21 @@ static void sum_start(tui *t)
         snprintf(m->error, sizeof m->error, "pipeline: %s", err.msg);
         return;
     }
-    if (!t->cat && !t->opts->nfiles) {
-        /* the in-memory example: small, summarised at once */
-        sum_part *part = t->out ? summary_part_compute(t->out, &p, &err) : NULL;
-        if (part)
-            sum_take(m, 0, t->opts->bufname ? t->opts->bufname : "example", part, NULL);
+    if (!t->cat) {
+        /* one file (or the in-memory example), already loaded whole: it is
+         * summarised from memory, on a worker with a bar when that takes
+         * long, instead of being read again */
+        part_job j = {.o = t->out, .p = &p};
+        if (t->out)
+            tui_busy(t, "Summarising", 0, part_run, &j);
         else
-            snprintf(m->error, sizeof m->error, "%s", err.msg);
+            snprintf(j.err.msg, sizeof j.err.msg, "nothing loaded");
+        const char *name = t->opts->nfiles ? t->opts->files[0]
+                           : t->opts->bufname ? t->opts->bufname : "example";
+        if (j.part)
+            sum_take(m, 0, name, j.part, NULL);
+        else
+            snprintf(m->error, sizeof m->error, "%s", j.err.msg);
         pipe_free(&p);
         m->t_done = tui_now_ms();
         return;
