@@ -133,6 +133,42 @@ static bool read_string(const char *s, size_t n, size_t i, size_t *end, as_buf *
     return true;
 }
 
+/* A token's text at s[i]: a string, or the placeholder of a long
+ * base64-looking string that the scanner kept as a blob (its original text,
+ * as the loader puts back for a token); false for anything else, including
+ * a placeholder whose blob holds no text. */
+static bool read_text(const as_scan *sc, const char *s, size_t n, size_t i, size_t *end,
+                      as_buf *pool, size_t *off)
+{
+    static const char ph[] = "\"\\u0000B";
+    if (!sc || n - i < sizeof ph - 1 || memcmp(s + i, ph, sizeof ph - 1) != 0)
+        return read_string(s, n, i, end, pool, off);
+    char buf[64];
+    size_t k = i + 7, len = 0;   /* past the quote and \u0000 */
+    buf[len++] = '\0';
+    while (k < n && s[k] != '"' && len < sizeof buf - 1)
+        buf[len++] = s[k++];
+    size_t idx;
+    if (k >= n || s[k] != '"' || !scan_placeholder(sc, buf, len, &idx))
+        return false;
+    const as_blob *b = &sc->blobs[idx];
+    if (b->kind == BLOB_NUMS || !b->data)
+        return false;
+    size_t tlen;
+    char *t = scan_blob_text(b, &tlen);
+    if (!t || !as_buf_reserve(pool, tlen + 1, 1 << 16)) {
+        free(t);
+        return false;
+    }
+    *off = pool->len;
+    memcpy(pool->p + pool->len, t, tlen + 1);
+    pool->len += tlen + 1;
+    pool->p[pool->len] = '\0';
+    free(t);
+    *end = k + 1;
+    return true;
+}
+
 /* A key of at most 31 bytes without escapes, into k. */
 static bool read_key(const char *s, size_t n, size_t *i, char k[32])
 {
@@ -190,8 +226,8 @@ static int next_member(const char *s, size_t n, size_t *j)
 
 /* {"token": "...", "id": N}, each key at most once, "token" required
  * (attributes, or the object itself in a use_primitives file). */
-static bool read_attrs(const char *s, size_t n, size_t *i, as_buf *pool, size_t *text,
-                       long long *id)
+static bool read_attrs(const as_scan *sc, const char *s, size_t n, size_t *i, as_buf *pool,
+                       size_t *text, long long *id)
 {
     size_t j = skip_ws(s, n, *i + 1);
     bool got_id = false, got_text = false;
@@ -203,7 +239,7 @@ static bool read_attrs(const char *s, size_t n, size_t *i, as_buf *pool, size_t 
         if (j >= n || s[j] != '"' || !read_key(s, n, &j, k))
             return false;
         if (!strcmp(k, "token") && !got_text && j < n && s[j] == '"') {
-            if (!read_string(s, n, j, &j, pool, text))
+            if (!read_text(sc, s, n, j, &j, pool, text))
                 return false;
             got_text = true;
         } else if (!strcmp(k, "id") && !got_id) {
@@ -246,13 +282,13 @@ static bool read_class(const char *s, size_t n, size_t *i)
 /* One token: a string, {"__instance_type__": [m, c], "attributes": {...}}
  * (keys in either order), or {"token": ..., "id": ...}.  Its text goes to
  * pool at *text. */
-static bool read_token(const char *s, size_t n, size_t *i, as_buf *pool, size_t *text,
-                       long long *id)
+static bool read_token(const as_scan *sc, const char *s, size_t n, size_t *i, as_buf *pool,
+                       size_t *text, long long *id)
 {
     size_t j = *i;
     *id = -1;
     if (s[j] == '"') {
-        if (!read_string(s, n, j, &j, pool, text))
+        if (!read_text(sc, s, n, j, &j, pool, text))
             return false;
         *i = j;
         return true;
@@ -265,7 +301,7 @@ static bool read_token(const char *s, size_t n, size_t *i, as_buf *pool, size_t 
     if (k0 >= n || s[k0] != '"' || !read_key(s, n, &probe, k))
         return false;
     if (strcmp(k, "__instance_type__") != 0 && strcmp(k, "attributes") != 0)
-        return read_attrs(s, n, i, pool, text, id);
+        return read_attrs(sc, s, n, i, pool, text, id);
     bool got_cls = false, got_attrs = false;
     j = k0;
     for (;;) {
@@ -276,7 +312,7 @@ static bool read_token(const char *s, size_t n, size_t *i, as_buf *pool, size_t 
                 return false;
             got_cls = true;
         } else if (!strcmp(k, "attributes") && !got_attrs && j < n && s[j] == '{') {
-            if (!read_attrs(s, n, &j, pool, text, id))
+            if (!read_attrs(sc, s, n, &j, pool, text, id))
                 return false;
             got_attrs = true;
         } else {
@@ -296,7 +332,8 @@ static bool read_token(const char *s, size_t n, size_t *i, as_buf *pool, size_t 
 
 /* The non-empty token list whose '[' is at s[i]: sets *end past its ']'.
  * The texts share one allocation (out->pool). */
-static bool read_list(const char *s, size_t n, size_t i, size_t *end, as_tokens *out)
+static bool read_list(const as_scan *sc, const char *s, size_t n, size_t i, size_t *end,
+                      as_tokens *out)
 {
     size_t cap = 0;
     as_buf pool = {0};
@@ -311,7 +348,7 @@ static bool read_list(const char *s, size_t n, size_t i, size_t *end, as_tokens 
         out->v = nv;
         /* the text's offset in the pool, until the pool stops moving */
         size_t off;
-        if (!read_token(s, n, &j, &pool, &off, &out->v[out->n].id))
+        if (!read_token(sc, s, n, &j, &pool, &off, &out->v[out->n].id))
             goto fail;
         out->v[out->n].text = (char *)(uintptr_t)off;
         out->n++;
@@ -446,7 +483,7 @@ static int collapse_one(as_scan *sc, as_toklists *tl, size_t *r, size_t *w, size
     size_t end;
     as_tokens t;
     *done = false;
-    if (!read_list(s, sc->skel.len, *r, &end, &t))
+    if (!read_list(sc, s, sc->skel.len, *r, &end, &t))
         return AS_OK;
     char ph[64];
     int pl = snprintf(ph, sizeof ph, "\"\\u0000L%016" PRIx64 ":%zu\"", sc->nonce, tl->n);

@@ -9,10 +9,11 @@
  * puts a placeholder string "\u0000L<nonce>:<index>" in its place, followed
  * by the list's line breaks so that line numbers stay the file's.
  *
- * A list that is anything but plain (an unknown key, a duplicate key, an id
- * that is not an integer, an escape the reader does not take, a string the
- * scanner turned into a blob...) is left as it is, for the loader's own
- * checks and messages.
+ * A token string that the scanner kept as a blob (long and base64-looking)
+ * reads as its original text, as the loader puts it back.  A list that is
+ * anything but plain (an unknown key, a duplicate key, an id that is not an
+ * integer, an escape the reader does not take...) is left as it is, for the
+ * loader's own checks and messages.
  */
 #ifndef AS_TOKLIST_H
 #define AS_TOKLIST_H

@@ -86,6 +86,29 @@ START_TEST(forms)
 }
 END_TEST
 
+/* A token the scanner took for base64 (long, of base64 characters) reads
+ * as its text, in a list the reader takes. */
+START_TEST(base64_looking_token)
+{
+    char tok[1301];
+    for (int i = 0; i < 1300; i++)
+        tok[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i % 64];
+    tok[1300] = '\0';
+    char src[4000];
+    snprintf(src, sizeof src, "[\"a\", {\"token\": \"%s\", \"id\": 9}, \"b64:%s\", \"z\"]", tok, tok);
+    as_output *o = must_load_source(src);
+    const as_tokens *t = &o->seqs[0].source;
+    ck_assert_uint_eq(t->n, 4);
+    ck_assert_ptr_nonnull(t->pool);   /* read here, not through jansson */
+    ck_assert_str_eq(t->v[1].text, tok);
+    ck_assert(t->v[1].id == 9);
+    ck_assert_uint_eq(strlen(t->v[2].text), 1304);
+    ck_assert(!strncmp(t->v[2].text, "b64:", 4) && !strcmp(t->v[2].text + 4, tok));
+    ck_assert_str_eq(t->v[3].text, "z");
+    attr_output_free(o);
+}
+END_TEST
+
 /* Lists the reader leaves to the loader: the loader's own reading. */
 START_TEST(left_to_loader)
 {
@@ -249,6 +272,7 @@ int main(void)
     TCase *tc = tcase_create("toklist");
     tcase_add_test(tc, forms);
     tcase_add_test(tc, left_to_loader);
+    tcase_add_test(tc, base64_looking_token);
     tcase_add_test(tc, skeleton);
     tcase_add_test(tc, error_columns);
     tcase_add_test(tc, step_lists);
