@@ -125,8 +125,8 @@ static inline int emit_c(scanner *s, char c)
 
 static int emit_placeholder(scanner *s, size_t idx)
 {
-    char buf[64];
-    int n = snprintf(buf, sizeof buf, "\"\\u0000B%016" PRIx64 ":%zu\"", s->out->nonce, idx);
+    char buf[SCAN_PLACEHOLDER_MAX];
+    int n = scan_placeholder_json(s->out, 'B', idx, buf, sizeof buf);
     return emit(s, buf, (size_t)n);
 }
 
@@ -988,27 +988,35 @@ int scan_run(as_source *src, as_scan *out, bool skim, scan_progress_fn progress,
     return rc;
 }
 
-bool scan_placeholder(const as_scan *sc, const char *s, size_t n, size_t *idx)
+int scan_placeholder_json(const as_scan *sc, char kind, size_t idx, char *buf, size_t cap)
 {
-    if (n < 20 || s[0] != '\0' || s[1] != 'B' || s[18] != ':')
+    return snprintf(buf, cap, "\"\\u0000%c%016" PRIx64 ":%zu\"", kind, sc->nonce, idx);
+}
+
+bool scan_placeholder_kind(const as_scan *sc, char kind, const char *s, size_t n, size_t limit,
+                           size_t *idx)
+{
+    if (n < 20 || s[0] != '\0' || s[1] != kind || s[18] != ':')
         return false;
     char hex[17];
-    memcpy(hex, s + 2, 16);
-    hex[16] = '\0';
-    char *end;
-    uint64_t v = strtoull(hex, &end, 16);
-    if (*end || v != sc->nonce)
+    snprintf(hex, sizeof hex, "%016" PRIx64, sc->nonce);
+    if (memcmp(s + 2, hex, 16) != 0)
         return false;
     size_t k = 0;
     for (size_t i = 19; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
+        if (s[i] < '0' || s[i] > '9' || k > limit)
             return false;
         k = k * 10 + (size_t)(s[i] - '0');
     }
-    if (k >= sc->nblobs)
+    if (k >= limit)
         return false;
     *idx = k;
     return true;
+}
+
+bool scan_placeholder(const as_scan *sc, const char *s, size_t n, size_t *idx)
+{
+    return scan_placeholder_kind(sc, 'B', s, n, sc->nblobs, idx);
 }
 
 char *scan_blob_text(const as_blob *b, size_t *len)

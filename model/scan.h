@@ -68,8 +68,18 @@ typedef void (*scan_progress_fn)(void *ud, uint64_t done, uint64_t total);
 int scan_run(as_source *src, as_scan *out, bool skim, scan_progress_fn progress, void *ud,
              as_error *err);
 
-/* When the string (bytes s, length n) is a placeholder of this scan, sets
- * *idx and returns true. */
+/* Placeholders of one kind ('B' for the blobs of this file, 'L' for the
+ * token lists of toklist.h) with this scan's nonce.  scan_placeholder_json()
+ * writes the JSON text of placeholder idx (quotes included, at most
+ * SCAN_PLACEHOLDER_MAX bytes with its NUL) and returns its length;
+ * scan_placeholder_kind() tells whether a decoded string (bytes s, length
+ * n) is one with an index below limit, and sets *idx. */
+#define SCAN_PLACEHOLDER_MAX 64
+int scan_placeholder_json(const as_scan *sc, char kind, size_t idx, char *buf, size_t cap);
+bool scan_placeholder_kind(const as_scan *sc, char kind, const char *s, size_t n, size_t limit,
+                           size_t *idx);
+/* When the string (bytes s, length n) is a blob placeholder of this scan,
+ * sets *idx and returns true. */
 bool scan_placeholder(const as_scan *sc, const char *s, size_t n, size_t *idx);
 
 /* The original text of a base64 blob (prefix included), for a long string

@@ -1,6 +1,5 @@
 #include "toklist.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,8 +484,8 @@ static int collapse_one(as_scan *sc, as_toklists *tl, size_t *r, size_t *w, size
     *done = false;
     if (!read_list(sc, s, sc->skel.len, *r, &end, &t))
         return AS_OK;
-    char ph[64];
-    int pl = snprintf(ph, sizeof ph, "\"\\u0000L%016" PRIx64 ":%zu\"", sc->nonce, tl->n);
+    char ph[SCAN_PLACEHOLDER_MAX];
+    int pl = scan_placeholder_json(sc, 'L', tl->n, ph, sizeof ph);
     size_t nl = 0, last_nl = *r;
     for (size_t k = *r; k < end; k++)
         if (s[k] == '\n') {
@@ -590,22 +589,7 @@ int toklists_collapse(as_scan *sc, as_toklists *tl, as_error *err)
 bool toklists_placeholder(const as_scan *sc, const as_toklists *tl, const char *s, size_t n,
                           size_t *idx)
 {
-    if (n < 20 || s[0] != '\0' || s[1] != 'L' || s[18] != ':')
-        return false;
-    char hex[17];
-    snprintf(hex, sizeof hex, "%016" PRIx64, sc->nonce);
-    if (memcmp(s + 2, hex, 16) != 0)
-        return false;
-    size_t k = 0;
-    for (size_t i = 19; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9' || k > tl->n)
-            return false;
-        k = k * 10 + (size_t)(s[i] - '0');
-    }
-    if (k >= tl->n)
-        return false;
-    *idx = k;
-    return true;
+    return scan_placeholder_kind(sc, 'L', s, n, tl->n, idx);
 }
 
 int toklists_file_column(const as_toklists *tl, int line, int column, size_t pos)
