@@ -235,17 +235,12 @@ static int string_bytes_of(ctx *c, const json_t *j, const char *path, bytes *out
  * put back in the tree.  Returns j. */
 static const json_t *as_text(ctx *c, const json_t *j)
 {
-    size_t idx;
-    if (!json_is_string(j) ||
-        !scan_placeholder(c->sc, json_string_value(j), json_string_length(j), &idx))
-        return j;
-    as_blob *b = &c->sc->blobs[idx];
-    if (b->kind == BLOB_NUMS || !b->data)
-        return j;
-    size_t len;
-    char *t = scan_blob_text(b, &len);
+    size_t idx, len;
+    char *t = json_is_string(j) ? scan_placeholder_text(c->sc, json_string_value(j),
+                                                        json_string_length(j), &idx, &len)
+                                : NULL;
     if (t && json_string_setn((json_t *)j, t, len) == 0)
-        scan_blob_free(b);
+        scan_blob_free(&c->sc->blobs[idx]);
     free(t);
     return j;
 }

@@ -1019,6 +1019,17 @@ bool scan_placeholder(const as_scan *sc, const char *s, size_t n, size_t *idx)
     return scan_placeholder_kind(sc, 'B', s, n, sc->nblobs, idx);
 }
 
+char *scan_placeholder_text(const as_scan *sc, const char *s, size_t n, size_t *idx,
+                            size_t *len)
+{
+    if (!scan_placeholder(sc, s, n, idx))
+        return NULL;
+    const as_blob *b = &sc->blobs[*idx];
+    if (b->kind == BLOB_NUMS || !b->data)
+        return NULL;
+    return scan_blob_text(b, len);
+}
+
 char *scan_blob_text(const as_blob *b, size_t *len)
 {
     const char *pre = prefix_text(b->kind);

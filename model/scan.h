@@ -82,6 +82,13 @@ bool scan_placeholder_kind(const as_scan *sc, char kind, const char *s, size_t n
  * sets *idx and returns true. */
 bool scan_placeholder(const as_scan *sc, const char *s, size_t n, size_t *idx);
 
+/* When the string (bytes s, length n) is the placeholder of a base64 blob
+ * that kept its data, the blob's original text (as scan_blob_text(), *idx
+ * its index); NULL otherwise or out of memory.  For a long string that is
+ * text after all (a token, a class name). */
+char *scan_placeholder_text(const as_scan *sc, const char *s, size_t n, size_t *idx,
+                            size_t *len);
+
 /* The original text of a base64 blob (prefix included), for a long string
  * that turned out not to be a tensor.  Returns a malloc'd string. */
 char *scan_blob_text(const as_blob *b, size_t *len);

@@ -147,14 +147,8 @@ static bool read_text(const as_scan *sc, const char *s, size_t n, size_t i, size
     buf[len++] = '\0';
     while (k < n && s[k] != '"' && len < sizeof buf - 1)
         buf[len++] = s[k++];
-    size_t idx;
-    if (k >= n || s[k] != '"' || !scan_placeholder(sc, buf, len, &idx))
-        return false;
-    const as_blob *b = &sc->blobs[idx];
-    if (b->kind == BLOB_NUMS || !b->data)
-        return false;
-    size_t tlen;
-    char *t = scan_blob_text(b, &tlen);
+    size_t idx, tlen;
+    char *t = k < n && s[k] == '"' ? scan_placeholder_text(sc, buf, len, &idx, &tlen) : NULL;
     if (!t || !as_buf_reserve(pool, tlen + 1, 1 << 16)) {
         free(t);
         return false;
