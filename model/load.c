@@ -977,82 +977,7 @@ static json_t *resolve_info(ctx *c, json_t *j)
     return json_incref(j);
 }
 
-/* Python's json reads what jansson refuses; the skeleton is made to fit
- * jansson in place (each rewrite keeps the length of the 6-byte escape):
- *  - a lone surrogate escape (\ud800 without its pair, or a lone \udc00)
- *    becomes U+FFFD, as Python's str.encode(errors="replace") writes it;
- *  - \u0000 in an object key becomes the noncharacter U+FDD0, which
- *    names_nul() turns into the stored NUL (C0 80) of score names and info
- *    keys, so that they are shown as \0 and saved as \u0000. */
-static int hexval(int ch)
-{
-    return ch >= '0' && ch <= '9' ? ch - '0'
-           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
-                                    : -1;
-}
-
-static long u_escape(const char *s, size_t n, size_t i)
-{
-    if (i + 6 > n || s[i] != '\\' || s[i + 1] != 'u')
-        return -1;
-    long v = 0;
-    for (int k = 2; k < 6; k++) {
-        int h = hexval((unsigned char)s[i + k]);
-        if (h < 0)
-            return -1;
-        v = v * 16 + h;
-    }
-    return v;
-}
-
-static void fit_escapes(char *s, size_t n)
-{
-    size_t nul_at[64];
-    size_t nnul = 0;
-    bool in_str = false;
-    for (size_t i = 0; i < n; i++) {
-        if (!in_str) {
-            if (s[i] == '"') {
-                in_str = true;
-                nnul = 0;
-            }
-            continue;
-        }
-        if (s[i] == '"') {
-            in_str = false;
-            size_t j = i + 1;
-            while (j < n && (s[j] == ' ' || s[j] == '\n' || s[j] == '\r' || s[j] == '\t'))
-                j++;
-            if (j < n && s[j] == ':')
-                for (size_t k = 0; k < nnul; k++)
-                    memcpy(s + nul_at[k] + 2, "fdd0", 4);
-            continue;
-        }
-        if (s[i] != '\\')
-            continue;
-        long v = u_escape(s, n, i);
-        if (v < 0) {
-            i++;   /* another escape: skip its character */
-            continue;
-        }
-        if (v >= 0xD800 && v <= 0xDBFF) {
-            long lo = u_escape(s, n, i + 6);
-            if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                i += 11;
-                continue;
-            }
-            memcpy(s + i + 2, "fffd", 4);
-        } else if (v >= 0xDC00 && v <= 0xDFFF) {
-            memcpy(s + i + 2, "fffd", 4);
-        } else if (v == 0 && nnul < sizeof nul_at / sizeof *nul_at) {
-            nul_at[nnul++] = i;
-        }
-        i += 5;
-    }
-}
-
-/* U+FDD0 (EF B7 90), a key's NUL (fit_escapes), back to the stored NUL C0 80
+/* U+FDD0 (EF B7 90), a key's NUL (toklist.h), back to the stored NUL C0 80
  * (one byte shorter each); in place. */
 static void names_nul(char *s)
 {
@@ -1096,8 +1021,7 @@ static as_output *interpret(ctx *c)
         return NULL;
     }
     json_error_t je;
-    fit_escapes(c->sc->skel.p, c->sc->skel.len);
-    if (!(c->opts && c->opts->tree_tokens) && toklists_collapse(c->sc, &c->tl, c->err)) {
+    if (toklists_collapse(c->sc, &c->tl, !(c->opts && c->opts->tree_tokens), c->err)) {
         cwrap(c, NULL);
         return NULL;
     }

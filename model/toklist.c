@@ -34,11 +34,23 @@ static int hex4(const char *s)
     return v;
 }
 
+/* The value of the escape \uXXXX at s[i], or -1 when there is none. */
+static long u_escape(const char *s, size_t n, size_t i)
+{
+    if (i + 6 > n || s[i] != '\\' || s[i + 1] != 'u')
+        return -1;
+    return hex4(s + i + 2);
+}
+
+static bool is_high(long v) { return v >= 0xD800 && v <= 0xDBFF; }
+static bool is_low(long v) { return v >= 0xDC00 && v <= 0xDFFF; }
+
 /* The string whose opening quote is at s[i]: sets *end past its closing
  * quote and, when pool is not NULL, appends its text and a NUL to pool and
- * sets *off to where the text starts.  Refuses raw
- * control bytes, invalid UTF-8 and \u0000 (placeholders and markers start
- * with it; a real NUL is left to the loader's own path). */
+ * sets *off to where the text starts.  A lone surrogate escape reads as
+ * U+FFFD, as toklists_collapse() makes it for jansson.  Refuses raw control
+ * bytes, invalid UTF-8 and \u0000 (placeholders and markers start with it;
+ * a real NUL is left to the loader's own path). */
 static bool read_string(const char *s, size_t n, size_t i, size_t *end, as_buf *pool,
                         size_t *off)
 {
@@ -59,23 +71,10 @@ static bool read_string(const char *s, size_t n, size_t i, size_t *end, as_buf *
                 return false;
             char e = s[j + 1];
             if (e == 'u') {
-                if (j + 6 > n)
-                    return false;
-                int v = hex4(s + j + 2);
+                long v = u_escape(s, n, j);
                 if (v <= 0)
                     return false;
-                if (v >= 0xD800 && v <= 0xDBFF) {
-                    if (j + 12 > n || s[j + 6] != '\\' || s[j + 7] != 'u')
-                        return false;
-                    int lo = hex4(s + j + 8);
-                    if (lo < 0xDC00 || lo > 0xDFFF)
-                        return false;
-                    j += 12;
-                } else if (v >= 0xDC00 && v <= 0xDFFF) {
-                    return false;
-                } else {
-                    j += 6;
-                }
+                j += is_high(v) && is_low(u_escape(s, n, j + 6)) ? 12 : 6;
                 continue;
             }
             if (!strchr("\"\\/bfnrt", e) || e == '\0')
@@ -113,11 +112,13 @@ static bool read_string(const char *s, size_t n, size_t i, size_t *end, as_buf *
         }
         char e = s[k + 1];
         if (e == 'u') {
-            uint32_t v = (uint32_t)hex4(s + k + 2);
+            long v = u_escape(s, n, k), lo;
             k += 6;
-            if (v >= 0xD800 && v <= 0xDBFF) {
-                v = 0x10000 + ((v - 0xD800) << 10) + ((uint32_t)hex4(s + k + 2) - 0xDC00);
+            if (is_high(v) && is_low(lo = u_escape(s, n, k))) {
+                v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
                 k += 6;
+            } else if (is_high(v) || is_low(v)) {
+                v = 0xFFFD;
             }
             o += tokens_utf8_put((int32_t)v, t + o);
             continue;
@@ -378,6 +379,51 @@ fail:
 
 /* ---- walking the skeleton ---- */
 
+/* Python's json reads what jansson refuses; each string the walk passes is
+ * made to fit jansson in place (each rewrite keeps the length of the 6-byte
+ * escape):
+ *  - a lone surrogate escape (\ud800 without its pair, or a lone \udc00)
+ *    becomes U+FFFD, as Python's str.encode(errors="replace") writes it;
+ *  - \u0000 in an object key (a string followed by ':') becomes the
+ *    noncharacter U+FDD0, which the loader turns into the stored NUL (C0 80)
+ *    of score names and info keys, so that they are shown as \0 and saved
+ *    as \u0000 (the first 64 of a key).
+ * The string's opening quote is at s[i]; returns the index past its closing
+ * quote (n when it has none) and counts the line breaks in it. */
+static size_t fit_string(char *s, size_t n, size_t i, size_t *line)
+{
+    size_t nul_at[64];
+    size_t nnul = 0;
+    for (size_t k = i + 1; k < n; k++) {
+        if (s[k] == '"') {
+            size_t j = skip_ws(s, n, k + 1);
+            if (j < n && s[j] == ':')
+                for (size_t m = 0; m < nnul; m++)
+                    memcpy(s + nul_at[m] + 2, "fdd0", 4);
+            return k + 1;
+        }
+        if (s[k] == '\n')
+            (*line)++;
+        if (s[k] != '\\')
+            continue;
+        long v = u_escape(s, n, k);
+        if (v < 0) {
+            k++;   /* another escape: skip its character */
+            continue;
+        }
+        if (is_high(v) && is_low(u_escape(s, n, k + 6))) {
+            k += 11;
+            continue;
+        }
+        if (is_high(v) || is_low(v))
+            memcpy(s + k + 2, "fffd", 4);
+        else if (v == 0 && nnul < sizeof nul_at / sizeof *nul_at)
+            nul_at[nnul++] = k;
+        k += 5;
+    }
+    return n;
+}
+
 /* What a container is, as far as the loader's reading goes. */
 enum role { R_OTHER, R_TOP, R_SEQS, R_STEPS, R_SEQ, R_STEP, R_STEPLISTS };
 enum key { K_OTHER, K_ATTRIBUTES, K_SEQS, K_STEPS, K_SOURCE, K_TARGET, K_PREFIX };
@@ -506,7 +552,7 @@ static int collapse_one(as_scan *sc, as_toklists *tl, size_t *r, size_t *w, size
     return AS_OK;
 }
 
-int toklists_collapse(as_scan *sc, as_toklists *tl, as_error *err)
+int toklists_collapse(as_scan *sc, as_toklists *tl, bool lists, as_error *err)
 {
     memset(tl, 0, sizeof *tl);
     char *s = sc->skel.p;
@@ -517,14 +563,8 @@ int toklists_collapse(as_scan *sc, as_toklists *tl, as_error *err)
         char c = s[r];
         frame *top = depth ? &st[depth - 1] : NULL;
         if (c == '"') {
-            size_t e = r + 1;
-            while (e < n && s[e] != '"') {
-                if (s[e] == '\n')
-                    line++;
-                e += s[e] == '\\' ? 2 : 1;
-            }
-            bool closed = e < n;
-            e = closed ? e + 1 : n;
+            size_t e = fit_string(s, n, r, &line);
+            bool closed = e - r >= 2 && s[e - 1] == '"';   /* else it ran to the end */
             if (top && top->obj && top->expect_key)
                 top->key = closed ? key_of(s + r + 1, e - r - 2) : K_OTHER;
             memmove(s + w, s + r, e - r);
@@ -533,7 +573,7 @@ int toklists_collapse(as_scan *sc, as_toklists *tl, as_error *err)
             continue;
         }
         if (c == '{' || c == '[') {
-            if (c == '[' && list_here(top)) {
+            if (c == '[' && lists && list_here(top)) {
                 bool done;
                 if ((rc = collapse_one(sc, tl, &r, &w, &line, &done, err)))
                     break;

@@ -37,9 +37,11 @@ typedef struct as_toklists {
     size_t nedits, edits_cap;
 } as_toklists;
 
-/* Reads and replaces the token lists of sc's skeleton in place (it only
- * shrinks).  Returns AS_OK, or AS_ENOMEM with err set. */
-int toklists_collapse(as_scan *sc, as_toklists *out, as_error *err);
+/* Makes sc's skeleton fit jansson in one walk: every string it passes has
+ * the escapes jansson refuses rewritten (lone surrogates, NUL in keys; see
+ * toklist.c) and, with lists, the token lists are read and replaced (the
+ * skeleton only shrinks).  Returns AS_OK, or AS_ENOMEM with err set. */
+int toklists_collapse(as_scan *sc, as_toklists *out, bool lists, as_error *err);
 
 /* When the string (bytes s, length n) is a placeholder of this scan, sets
  * *idx and returns true. */

@@ -159,7 +159,7 @@ START_TEST(skeleton)
     sc.nonce = 0x1234;
     as_toklists tl;
     as_error e = {0};
-    ck_assert_int_eq(toklists_collapse(&sc, &tl, &e), AS_OK);
+    ck_assert_int_eq(toklists_collapse(&sc, &tl, true, &e), AS_OK);
     ck_assert_uint_eq(tl.n, 1);
     ck_assert_uint_eq(tl.v[0].n, 3);
     ck_assert_str_eq(tl.v[0].v[2].text, "c");
