@@ -49,7 +49,7 @@ keys j
 wait_status "^ src 1 " && ok "keys work after fg" || fail "status after fg: $(status_line)"
 keys q
 wait_for 'shell$' 5 || fail "the shell prompt is back after q"
-T send-keys -t "$SESSION" -l 'echo EXIT=$?; for w in icanon echo opost icrnl; do stty -a | tr -s " ;" "\n\n" | grep -qx $w && echo TTY-$w; done'
+T send-keys -t "$SESSION" -l 'echo EXIT=$?; for w in icanon echo opost icrnl; do stty -a | tr -s " ;" "\n\n" | grep -qx $w && echo TTY-$w; done; echo TTY-END'
 keys Enter
 expect_restored 0 shell
 

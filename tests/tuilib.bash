@@ -68,6 +68,7 @@ poll() {
     return 1
 }
 shows() { screen | grep -qF -- "$1"; }
+tty_end_shown() { screen | grep -qx 'TTY-END'; }
 lacks() { ! shows "$1"; }
 
 # wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
@@ -115,6 +116,8 @@ expect_restored() { # expect_restored STATUS [shell]
     # shell's own line editor has other settings while it waits)
     local want missing= settings
     if [ "${2:-}" = shell ]; then
+        # the loop prints its lines after EXIT=; wait for its last one
+        poll 5 tty_end_shown || true
         for want in icanon echo opost icrnl; do
             screen | grep -q "^TTY-$want\$" || missing="$missing $want"
         done
