@@ -128,6 +128,60 @@ void summary_part_free(sum_part *part)
     free(part);
 }
 
+sum_part *summary_part_copy(const sum_part *part, as_error *err)
+{
+    sum_part *c = calloc(1, sizeof *c);
+    if (!c)
+        goto oom;
+    memcpy(c->pos, part->pos, sizeof c->pos);
+    c->nsteps = part->nsteps;
+    c->nsteps_dist = part->nsteps_dist;
+    c->nfailed = part->nfailed;
+    if (part->error && !(c->error = strdup(part->error)))
+        goto oom;
+    if (part->nnames && !(c->names = calloc(part->nnames, sizeof *c->names)))
+        goto oom;
+    for (; c->nnames < part->nnames; c->nnames++)
+        if (!(c->names[c->nnames] = strdup(part->names[c->nnames])))
+            goto oom;
+    for (size_t i = 0; i < part->toks.n; i++) {
+        const tok_entry *e = &part->toks.v[i];
+        if (!tok_add(&c->toks, e->text, e->side, e->mass, e->count))
+            goto oom;
+    }
+    if (part->nseqs && !(c->seqs = calloc(part->nseqs, sizeof *c->seqs)))
+        goto oom;
+    for (; c->nseqs < part->nseqs; c->nseqs++) {
+        const sum_seq *q = &part->seqs[c->nseqs];
+        sum_seq *d = &c->seqs[c->nseqs];
+        *d = *q;
+        d->entropy = NULL;
+        d->src_share = NULL;
+        d->score_mean = NULL;
+        if (q->entropy) {
+            size_t n = (q->gen_len ? q->gen_len : 1) * (q->encdec ? 2 : 1);
+            if (!(d->entropy = malloc(n * sizeof *d->entropy)))
+                goto oom;
+            memcpy(d->entropy, q->entropy, n * sizeof *d->entropy);
+            if (q->src_share)
+                d->src_share = d->entropy + (q->src_share - q->entropy);
+        }
+        if (q->nscores) {
+            if (!(d->score_mean = malloc(q->nscores * sizeof *d->score_mean)))
+                goto oom;
+            memcpy(d->score_mean, q->score_mean, q->nscores * sizeof *d->score_mean);
+        }
+    }
+    return c;
+oom:
+    if (c) {
+        c->nseqs += c->seqs && c->nseqs < part->nseqs;   /* the one being copied */
+        summary_part_free(c);
+    }
+    as_error_set(err, AS_ENOMEM, "out of memory");
+    return NULL;
+}
+
 const char *summary_part_error(const sum_part *part) { return part->error; }
 size_t summary_part_nfailed(const sum_part *part) { return part->nfailed; }
 

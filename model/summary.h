@@ -113,6 +113,9 @@ typedef struct as_summary as_summary;
  * left out; the part then carries the first such error (summary_part_error)
  * and still holds the other sequences.  NULL only when out of memory (err). */
 sum_part *summary_part_compute(const as_output *o, const as_pipeline *p, as_error *err);
+/* A copy of part to add again later (summary_add_part consumes the part it
+ * adds); NULL when out of memory (err). */
+sum_part *summary_part_copy(const sum_part *part, as_error *err);
 /* "sequence 3: ..." for the first sequence left out, or NULL. */
 const char *summary_part_error(const sum_part *part);
 size_t summary_part_nfailed(const sum_part *part);

@@ -1,6 +1,7 @@
 /* Dataset summary: figures worked out by hand on tests/data/summary (see
  * tools/mksummary.py for the numbers in the files). */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,9 @@ static const double H_13 = 0.5623351446188083;  /* -(.25 ln .25 + .75 ln .75) */
 static const double H_112 = 1.0397207708399179; /* 1.5 ln 2 */
 static const double H_21 = 0.6365141682948129;  /* ln 3 - 2/3 ln 2 */
 
-static as_summary *make(const char *pipeline)
+/* The summary of the two files (each part added as a copy of itself when
+ * `copy`: what the explorer's overview takes back for an unchanged file). */
+static as_summary *make_from(const char *pipeline, bool copy)
 {
     as_summary *s = summary_new();
     ck_assert_ptr_nonnull(s);
@@ -42,12 +45,22 @@ static as_summary *make(const char *pipeline)
         sum_part *part = summary_part_compute(o, pp, &err);
         ck_assert_ptr_nonnull(part);
         attr_output_free(o);
+        if (copy) {
+            sum_part *c = summary_part_copy(part, &err);
+            ck_assert_ptr_nonnull(c);
+            summary_part_free(part);
+            part = c;
+        }
         ck_assert_int_eq(summary_add_part(s, files[i], part, &err), AS_OK);
     }
     if (pp)
         pipe_free(pp);
     return s;
 }
+
+static as_summary *make(const char *pipeline) { return make_from(pipeline, false); }
+
+static bool same_num(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
 
 START_TEST(per_sequence_figures)
 {
@@ -326,6 +339,73 @@ START_TEST(reader_in_order)
 }
 END_TEST
 
+/* A copied part adds up to the same summary as the part it was copied from:
+ * every column, per-step series, position mass and token. */
+START_TEST(copied_parts_add_up_the_same)
+{
+    as_summary *a = make(NULL), *b = make_from(NULL, true);
+    ck_assert_uint_eq(summary_nseqs(a), summary_nseqs(b));
+    ck_assert_uint_eq(summary_nsteps(a), summary_nsteps(b));
+    ck_assert_uint_eq(summary_ncols(a), summary_ncols(b));
+    ck_assert_uint_gt(summary_nscores(a), 0);
+    for (size_t k = 0; k < summary_nscores(a); k++)
+        ck_assert_str_eq(summary_score_name(a, k), summary_score_name(b, k));
+    for (size_t q = 0; q < summary_nseqs(a); q++) {
+        for (size_t c = 0; c < summary_ncols(a); c++)
+            ck_assert_msg(same_num(summary_value(a, q, c), summary_value(b, q, c)),
+                          "sequence %zu column %zu", q, c);
+        const sum_seq *x = summary_seq(a, q), *y = summary_seq(b, q);
+        ck_assert_ptr_ne(x->entropy, y->entropy);
+        for (size_t j = 0; j < x->gen_len; j++) {
+            ck_assert(same_num(x->entropy[j], y->entropy[j]));
+            ck_assert((x->src_share == NULL) == (y->src_share == NULL));
+            if (x->src_share)
+                ck_assert(same_num(x->src_share[j], y->src_share[j]));
+        }
+    }
+    for (int side = 0; side < 2; side++) {
+        double pa[SUMMARY_POS_BINS], pb[SUMMARY_POS_BINS];
+        summary_position_mass(a, (sum_side)side, pa);
+        summary_position_mass(b, (sum_side)side, pb);
+        for (int i = 0; i < SUMMARY_POS_BINS; i++)
+            ck_assert(same_num(pa[i], pb[i]));
+    }
+    sum_token *ta, *tb;
+    size_t na = summary_top_tokens(a, 1, 100, &ta), nb = summary_top_tokens(b, 1, 100, &tb);
+    ck_assert_uint_eq(na, nb);
+    ck_assert_uint_gt(na, 0);
+    for (size_t i = 0; i < na; i++) {
+        ck_assert_str_eq(ta[i].text, tb[i].text);
+        ck_assert_int_eq(ta[i].side, tb[i].side);
+        ck_assert_uint_eq(ta[i].count, tb[i].count);
+        ck_assert(same_num(ta[i].mass, tb[i].mass));
+    }
+    free(ta);
+    free(tb);
+    summary_free(a);
+    summary_free(b);
+
+    /* a part holding failed sequences (3D through "none") keeps its error
+     * and count */
+    as_error err = {0};
+    as_output *o = as_load_file(fixture("inseq/encdec_ig_granular.json"), NULL, &err);
+    ck_assert_ptr_nonnull(o);
+    as_pipeline p = {0};
+    ck_assert_int_eq(pipe_parse("none", &p, NULL, &err), AS_OK);
+    sum_part *part = summary_part_compute(o, &p, &err);
+    ck_assert_ptr_nonnull(part);
+    sum_part *c = summary_part_copy(part, &err);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_uint_eq(summary_part_nfailed(c), o->nseqs);
+    ck_assert_ptr_ne(summary_part_error(c), summary_part_error(part));
+    ck_assert_str_eq(summary_part_error(c), summary_part_error(part));
+    summary_part_free(part);
+    summary_part_free(c);
+    pipe_free(&p);
+    attr_output_free(o);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("summary");
@@ -334,6 +414,7 @@ int main(void)
     tcase_add_test(tc, dataset_distributions);
     tcase_add_test(tc, failures_and_fixture);
     tcase_add_test(tc, reader_in_order);
+    tcase_add_test(tc, copied_parts_add_up_the_same);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
