@@ -19,13 +19,19 @@ typedef struct cfile {
     size_t bytes;         /* bytes held by full */
     uint64_t used;        /* last use, for eviction */
     tokens_mode mode;     /* token decoding, for search */
+    as_filesig sig;       /* of the file as it was before it was skimmed */
+    bool have_sig;
+    bool keep;            /* reload: unchanged, meta (and full) kept */
     bool failed;
 } cfile;
 
 /* A file the reading thread has read, waiting to be added to the list. */
 typedef struct skimmed {
-    as_output *meta;      /* NULL: it failed, err says why */
+    as_output *meta;      /* NULL: it failed, err says why (or it is kept) */
     as_error err;
+    as_filesig sig;
+    bool have_sig;
+    bool kept;            /* not read: the file's meta from before stays */
 } skimmed;
 
 /* Files read ahead by the thread before the owner takes them. */
@@ -72,7 +78,24 @@ static int add_file(as_catalog *c, const char *path, as_error *err)
     return AS_OK;
 }
 
-static bool wanted(const char *name)
+bool catalog_filesig(const char *path, as_filesig *sig)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    *sig = (as_filesig){(long long)st.st_size,
+                        (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+                        (long long)st.st_ino, (long long)st.st_dev};
+    return true;
+}
+
+bool catalog_filesig_same(const as_filesig *a, const as_filesig *b)
+{
+    return a->size == b->size && a->mtime_ns == b->mtime_ns && a->ino == b->ino &&
+           a->dev == b->dev;
+}
+
+bool catalog_wanted(const char *name)
 {
     size_t n = strlen(name);
     if (name[0] == '.')
@@ -95,7 +118,7 @@ static int add_dir(as_catalog *c, const char *dir, as_error *err)
     int rc = AS_OK;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!wanted(e->d_name))
+        if (!catalog_wanted(e->d_name))
             continue;
         /* Only regular files (or links to them): a FIFO would wait for a
          * writer, a link to /dev/zero would never end. */
@@ -204,12 +227,21 @@ const char *catalog_first_error(const as_catalog *c) { return c->first_err; }
 size_t catalog_nseqs(const as_catalog *c) { return c->nseqs; }
 size_t catalog_loaded_bytes(const as_catalog *c) { return c->loaded; }
 
-/* Adds the next file to the list from its skim (NULL: it failed with e). */
-static int commit(as_catalog *c, as_output *meta, const as_error *e, as_error *err)
+/* Adds the next file to the list from its skim. */
+static int commit(as_catalog *c, const skimmed *r, as_error *err)
 {
     cfile *f = &c->f[c->next++];
     f->first = c->nseqs;
+    if (r->kept) {
+        f->keep = false;
+        c->nseqs += f->nseqs;
+        return c->next < c->n ? 1 : 0;
+    }
+    as_output *meta = r->meta;
+    const as_error *e = &r->err;
     f->meta = meta;
+    f->sig = r->sig;
+    f->have_sig = r->have_sig;
     if (!meta) {
         f->failed = true;
         c->nfailed++;
@@ -225,6 +257,15 @@ static int commit(as_catalog *c, as_output *meta, const as_error *e, as_error *e
     return c->next < c->n ? 1 : 0;
 }
 
+/* Reads one file's metadata, its signature first: a file that changes
+ * while it is read gets a signature that is already out of date, so the
+ * next reload reads it again. */
+static void skim_file(const char *path, const as_load_opts *opts, skimmed *r)
+{
+    r->have_sig = catalog_filesig(path, &r->sig);
+    r->meta = as_load_file(path, opts, &r->err);
+}
+
 static void *skim_thread(void *arg)
 {
     as_catalog *c = arg;
@@ -236,10 +277,12 @@ static void *skim_thread(void *arg)
         }
         /* the path is not freed while the thread runs (catalog_free and
          * catalog_reload stop it first) */
-        const char *path = c->f[c->ahead++].path;
+        const cfile *f = &c->f[c->ahead++];
+        skimmed r = {.kept = f->keep};
+        const char *path = f->path;
         pthread_mutex_unlock(&c->mu);
-        skimmed r = {0};
-        r.meta = as_load_file(path, &c->th_opts, &r.err);
+        if (!r.kept)
+            skim_file(path, &c->th_opts, &r);
         pthread_mutex_lock(&c->mu);
         c->q[(c->q_head + c->q_len) % SKIM_AHEAD] = r;
         c->q_len++;
@@ -310,21 +353,22 @@ int catalog_skim_step(as_catalog *c, const as_load_opts *opts, as_error *err)
 {
     if (c->next >= c->n)
         return 0;
-    skimmed r;
+    skimmed r = {0};
     if (take(c, true, &r))
-        return commit(c, r.meta, &r.err, err);
+        return commit(c, &r, err);
     as_load_opts o = opts ? *opts : (as_load_opts){0};
     o.skim = true;
-    as_error e = {0};
-    as_output *meta = as_load_file(c->f[c->next].path, &o, &e);
-    return commit(c, meta, &e, err);
+    r.kept = c->f[c->next].keep;
+    if (!r.kept)
+        skim_file(c->f[c->next].path, &o, &r);
+    return commit(c, &r, err);
 }
 
 int catalog_skim_poll(as_catalog *c, as_error *err)
 {
     skimmed r;
     while (c->next < c->n && take(c, false, &r)) {
-        int rc = commit(c, r.meta, &r.err, err);
+        int rc = commit(c, &r, err);
         if (rc > 1 || (rc == AS_EDATA && !r.meta))
             return rc;   /* one failure per call, as catalog_skim_step */
     }
@@ -439,15 +483,23 @@ const as_output *catalog_full(as_catalog *c, size_t k, size_t *local, const as_l
     return full;
 }
 
-void catalog_reload(as_catalog *c)
+void catalog_reload(as_catalog *c, bool changed_only)
 {
     skim_stop(c);
     for (size_t i = 0; i < c->n; i++) {
-        drop_full(c, &c->f[i]);
-        attr_output_free(c->f[i].meta);
-        c->f[i].meta = NULL;
-        c->f[i].failed = false;
-        c->f[i].nseqs = c->f[i].first = 0;
+        cfile *f = &c->f[i];
+        as_filesig now;
+        f->keep = changed_only && f->meta && f->have_sig && catalog_filesig(f->path, &now) &&
+                  catalog_filesig_same(&f->sig, &now);
+        f->first = 0;
+        f->failed = false;
+        if (f->keep)
+            continue;
+        drop_full(c, f);
+        attr_output_free(f->meta);
+        f->meta = NULL;
+        f->have_sig = false;
+        f->nseqs = 0;
     }
     c->next = c->nseqs = c->nfailed = 0;
     free(c->first_err);

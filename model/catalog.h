@@ -40,6 +40,18 @@
 
 typedef struct as_catalog as_catalog;
 
+/* What tells a rewritten file from an unchanged one without reading it:
+ * size, modification time (ns), inode and device. */
+typedef struct as_filesig {
+    long long size, mtime_ns, ino, dev;
+} as_filesig;
+/* false when path cannot be stat()ed or is not a regular file. */
+bool catalog_filesig(const char *path, as_filesig *sig);
+bool catalog_filesig_same(const as_filesig *a, const as_filesig *b);
+/* Whether a directory entry is listed: a .json or .json.gz name not
+ * starting with a dot. */
+bool catalog_wanted(const char *name);
+
 /* Lists the files: paths are files or directories (not recursive).
  * max_bytes bounds the fully loaded files kept (0 = a quarter of
  * as_mem_limit(); the file being viewed is always kept). */
@@ -82,8 +94,10 @@ tokens_mode catalog_token_mode(const as_catalog *c, size_t file);
 const as_output *catalog_full(as_catalog *c, size_t k, size_t *local, const as_load_opts *opts,
                               as_error *err);
 /* Forgets loaded and skimmed data so files are read again from disk
- * (reload); keeps the list of files. */
-void catalog_reload(as_catalog *c);
+ * (reload); keeps the list of files.  changed_only keeps what was read of
+ * the files whose signature (below) is the same as when they were read:
+ * skimming takes them back without reading them. */
+void catalog_reload(as_catalog *c, bool changed_only);
 /* Lists paths again (as catalog_new) and adds the files not in the list
  * yet after the others (a directory a run is still writing to); *added gets
  * how many.  Call it after catalog_reload(), before reading again. */

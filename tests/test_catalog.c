@@ -1,4 +1,6 @@
 /* Catalog: many files as one lazily loaded list of sequences. */
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,7 +135,7 @@ START_TEST(search_and_failures)
     ck_assert_int_eq(catalog_find(c, 2, "croissants", false), 1); /* wraps */
     ck_assert_int_eq(catalog_find(c, 0, "giorn", true), 0);
     ck_assert_int_eq(catalog_find(c, 0, "no such text", false), -1);
-    catalog_reload(c);
+    catalog_reload(c, false);
     ck_assert_uint_eq(catalog_nseqs(c), 0);
     while (catalog_skim_step(c, NULL, &e) > 0)
         ;
@@ -249,7 +251,7 @@ START_TEST(thread_reads_in_order)
     ck_assert_uint_eq(file, 3);
     ck_assert_uint_eq(local, 0);
     /* reload stops the thread; a new one, and waiting steps, read them again */
-    catalog_reload(c);
+    catalog_reload(c, false);
     ck_assert_uint_eq(catalog_nseqs(c), 0);
     ck_assert_int_eq(catalog_skim_start(c, NULL), AS_OK);
     ck_assert_int_eq(catalog_skim_step(c, NULL, &e), 1);
@@ -264,12 +266,114 @@ START_TEST(thread_reads_in_order)
 }
 END_TEST
 
+/* Writes text to path, keeping the old modification time when `same_time`
+ * (a rewrite that leaves the file's signature as it was, size included). */
+static void rewrite(const char *path, const char *text, size_t len, bool same_time)
+{
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    FILE *f = fopen(path, "r+");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+    fclose(f);
+    if (same_time) {
+        struct timespec ts[2] = {st.st_atim, st.st_mtim};
+        ck_assert_int_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
+    }
+}
+
+static void skim_all(as_catalog *c, bool thread)
+{
+    as_error e = {0};
+    if (thread)
+        ck_assert_int_eq(catalog_skim_start(c, NULL), AS_OK);
+    while (catalog_skim_step(c, NULL, &e) > 0)
+        ;
+}
+
+/* A reload of the changed files only takes back, unread, the files whose
+ * signature is the same (what a follow of a directory does when a file is
+ * added); a full reload reads every file again. */
+START_TEST(reload_changed_only_keeps_unchanged_files)
+{
+    size_t len;
+    char *text = read_file_all(fixture("inseq/encdec_occlusion_coarse.json"), &len);
+    ck_assert_ptr_nonnull(text);
+    char sub[512], a[600], b[600];
+    snprintf(sub, sizeof sub, "%s/run", dir);
+    ck_assert_int_eq(mkdir(sub, 0700), 0);
+    snprintf(a, sizeof a, "%s/a.json", sub);
+    snprintf(b, sizeof b, "%s/b.json", sub);
+    FILE *f = fopen(a, "w");
+    fwrite(text, 1, len, f);
+    fclose(f);
+    f = fopen(b, "w");
+    fwrite(text, 1, len, f);
+    fclose(f);
+    /* the same bytes but one token, "mondo" becoming "mondx" */
+    char *other = malloc(len + 1);
+    memcpy(other, text, len + 1);
+    for (char *p = other; (p = strstr(p, "mondo")); p += 5)
+        p[4] = 'x';
+
+    as_error e = {0};
+    const char *paths[] = {sub};
+    as_catalog *c = catalog_new(paths, 1, 0, &e);
+    ck_assert_msg(c != NULL, "%s", e.msg);
+    skim_all(c, false);
+    ck_assert_msg(catalog_nseqs(c) == 2, "%zu sequences: %s", catalog_nseqs(c),
+                  catalog_first_error(c) ? catalog_first_error(c) : "");
+    const as_seq *a0 = catalog_meta(c, 0, NULL, NULL);
+    size_t local;
+    const as_output *full_a = catalog_full(c, 0, &local, NULL, &e);
+    ck_assert_ptr_nonnull(full_a);
+
+    /* b rewritten behind the signature's back: a changed-only reload keeps
+     * what was read of both (the old token), a in memory too */
+    rewrite(b, other, len, true);
+    catalog_reload(c, true);
+    ck_assert_uint_eq(catalog_nseqs(c), 0);
+    skim_all(c, true);
+    ck_assert_uint_eq(catalog_nseqs(c), 2);
+    ck_assert_ptr_eq(catalog_meta(c, 0, NULL, NULL), a0);
+    ck_assert_ptr_eq(catalog_full(c, 0, &local, NULL, &e), full_a);
+    ck_assert_int_eq(catalog_find(c, 0, "mondx", false), -1);
+
+    /* b's time changes: b alone is read again */
+    rewrite(b, other, len, false);
+    struct timespec later[2] = {{0, UTIME_OMIT}, {time(NULL) + 10, 0}};
+    ck_assert_int_eq(utimensat(AT_FDCWD, b, later, 0), 0);
+    catalog_reload(c, true);
+    skim_all(c, false);
+    ck_assert_ptr_eq(catalog_meta(c, 0, NULL, NULL), a0);
+    ck_assert_int_eq(catalog_find(c, 0, "mondx", false), 1);
+
+    /* a full reload reads a again although its signature is the same */
+    rewrite(a, other, len, true);
+    catalog_reload(c, false);
+    skim_all(c, true);
+    ck_assert_uint_eq(catalog_nseqs(c), 2);
+    ck_assert_int_eq(catalog_find(c, 0, "mondx", false), 0);
+
+    /* a file gone, or failing, is never kept */
+    ck_assert_int_eq(unlink(b), 0);
+    catalog_reload(c, true);
+    skim_all(c, false);
+    ck_assert_uint_eq(catalog_nseqs(c), 1);
+    ck_assert_uint_eq(catalog_nfailed(c), 1);
+    catalog_free(c);
+    free(other);
+    free(text);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("catalog");
     TCase *tc = tcase_create("catalog");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, directory_lists_in_natural_order);
+    tcase_add_test(tc, reload_changed_only_keeps_unchanged_files);
     tcase_add_test(tc, memory_bound_evicts_least_recent);
     tcase_add_test(tc, search_and_failures);
     tcase_add_test(tc, empty_directory_and_missing_file);

@@ -875,7 +875,7 @@ START_TEST(test_catalog_view)
     view_set_seq(&v, 2);
     view_detach(&v);
     ck_assert(view_seq(&v) == NULL);
-    catalog_reload(c);
+    catalog_reload(c, false);
     while (catalog_skim_step(c, NULL, &e) > 0)
         ;
     ck_assert_uint_ne(view_reattach(&v), 0);

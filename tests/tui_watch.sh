@@ -88,4 +88,36 @@ expect "following: reloaded at" "reloaded once whole" 8
 expect "seq 0 of 2" "the new content (two sequences)"
 keys q
 expect_restored 0
+# a directory followed with the overview open: the files that did not
+# change are not read again (b.json is rewritten behind their signature's
+# back - same size, inode and time - so reading it again would show); r
+# reads them all
+D2=$WORK/run2
+mkdir -p "$D2"
+cp "$TESTS/data/summary/a_encdec.json" "$D2/a.json"
+cp "$TESTS/data/summary/b_deconly.json" "$D2/b.json"
+start 130 44 TERM=xterm-256color -- --watch "$D2"
+expect "a.json │ seq 0 of 3" "the run opens"
+keys O
+expect "3 sequences, 6 generation steps, from 2 of 2 files" "the overview of both files"
+touch -r "$D2/b.json" "$WORK/b.times"
+size=$(stat -c %s "$D2/b.json")
+head -c "$size" /dev/zero | tr '\0' x >"$WORK/garbage"
+cat "$WORK/garbage" >"$D2/b.json"
+touch -r "$WORK/b.times" "$D2/b.json"
+cp "$TESTS/data/summary/a_encdec.json" "$D2/c.json"
+expect "5 sequences, " "a new file joins the overview" 8
+expect "from 3 of 3 files" "  read once whole"
+expect "(2 unchanged files taken from before; r reads them all)" "  the others taken from before"
+expect_not "left out" "  b.json not read again"
+keys Escape
+expect "seq 0 of 5" "the list has the new file's sequences"
+keys O
+expect "5 sequences, " "the overview again"
+keys r
+expect "left out: 1 files, 0 sequences; first: $D2/b.json" "r reads every file again" 8
+expect "4 sequences, " "  b.json's sequence is gone"
+expect_not "taken from before" "  nothing taken from before"
+keys Escape q
+expect_restored 0
 finish

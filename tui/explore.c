@@ -208,21 +208,21 @@ static void list_until(tui *t, size_t want)
 
 /* --------------------------------------------------------------- reload */
 
-static unsigned reload_catalog(tui *t)
+static unsigned reload_catalog(tui *t, bool changed_only)
 {
     double t0 = tui_now_ms();
     size_t seq = t->v.seq;
     view_detach(&t->v);
-    catalog_reload(t->cat);
+    catalog_reload(t->cat, changed_only);
+    t->listing = true;
+    t->run->skim_thread = false;   /* the reload stopped it */
+    t->nfailed = 0;
+    t->run->list_error[0] = '\0';
     /* files that appeared in a listed directory since come after the others */
     as_error ae = {0};
     size_t added = 0;
     if (catalog_add_new(t->cat, t->opts->files, t->opts->nfiles, &added, &ae) != AS_OK)
         snprintf(t->run->list_error, sizeof t->run->list_error, "%s", ae.msg);
-    t->listing = true;
-    t->run->skim_thread = false;   /* the reload stopped it */
-    t->nfailed = 0;
-    t->run->list_error[0] = '\0';
     list_until(t, seq);
     unsigned bits = TUI_REDRAW | TUI_CLEAR | TUI_LABELS;
     if (!catalog_nseqs(t->cat)) {
@@ -235,10 +235,10 @@ static unsigned reload_catalog(tui *t)
     return bits;
 }
 
-static unsigned reload(tui *t)
+static unsigned reload(tui *t, bool changed_only)
 {
     if (t->cat)
-        return reload_catalog(t);
+        return reload_catalog(t, changed_only);
     tui_loaded r;
     double t0 = tui_now_ms();
     if (tui_load(t, &r))
@@ -505,10 +505,12 @@ int explore_main(const explore_opts *o_cli)
         if (bits & TUI_RELOAD) {
             tui_cursor cur;
             tui_cursor_save(&t, &cur);
-            bits |= reload(&t);
+            bool changed_only = tui_watch_reloading(&t);
+            double t0 = tui_now_ms();
+            bits |= reload(&t, changed_only);
             bits |= tui_cursor_restore(&t, &cur);
-            tui_summary_restart(&t);
-            tui_watch_reloaded(&t);
+            tui_summary_restart(&t, changed_only);
+            tui_watch_reloaded(&t, tui_now_ms() - t0);
         }
         if (bits & TUI_LABELS)
             tui_labels_build(&t);

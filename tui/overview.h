@@ -34,8 +34,10 @@ unsigned tui_summary_poll(tui *t);
 bool tui_summary_busy(const tui *t);
 /* Progress for the status line ("" when there is nothing to say). */
 void tui_summary_status(const tui *t, char *buf, size_t n);
-/* The files changed: a summary shown or started is read again. */
-void tui_summary_restart(tui *t);
+/* The files changed: a summary shown or started is read again (with
+ * changed_only, the files whose signature is the same are taken from what
+ * was read of them before). */
+void tui_summary_restart(tui *t, bool changed_only);
 void tui_summary_free(tui *t);
 
 /* watch.c */
@@ -54,8 +56,11 @@ bool tui_watch_on(const tui *t);
 /* Idle work: TUI_RELOAD (with the reload done quietly) when a change has
  * settled; 0 otherwise. */
 unsigned tui_watch_poll(tui *t);
-/* After any reload: a reload the watch asked for says so. */
-void tui_watch_reloaded(tui *t);
+/* Whether the reload to come is the one the watch asked for (it reads the
+ * changed files only; r reads them all). */
+bool tui_watch_reloading(const tui *t);
+/* After any reload (which took ms): a reload the watch asked for says so. */
+void tui_watch_reloaded(tui *t, double ms);
 void tui_watch_free(tui *t);
 
 #endif

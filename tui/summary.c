@@ -12,18 +12,42 @@
 #include "sumview.h"
 #include "panels.h"
 
+/* What was read of one file, to take back while the file stays the same. */
+typedef struct sum_cached {
+    char *path;
+    as_filesig sig;            /* before it was read */
+    bool have_sig;
+    sum_part *part;            /* a copy; NULL: not read (yet), or it failed */
+} sum_cached;
+
 struct tui_sum {
     sum_reader *r;
     as_summary *s;
     size_t nfiles;
     size_t *sfirst, *scount;   /* per file of the explorer: its summary sequences */
+    sum_cached *cache;         /* per file of the explorer, for the pipeline below */
+    size_t ncache;
+    sum_part **reuse;          /* per file: its part taken from the cache, or NULL */
+    size_t nreused;            /* files taken from the cache in this summary */
+    size_t *readmap;           /* the reader's file j is the explorer's file readmap[j] */
+    size_t next;               /* the next file to add, in the explorer's order */
     bool reading;
     unsigned long gen;         /* bumps when sequences are added */
     double t0, t_done, t_drawn;
     char pipeline[VIEW_PIPE_MAX];
+    char cache_pipeline[VIEW_PIPE_MAX];   /* the pipeline of the cached parts */
     char error[AS_ERROR_MAX];  /* why the summary could not start */
 };
 
+
+static void cache_free(sum_cached *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(c[i].path);
+        summary_part_free(c[i].part);
+    }
+    free(c);
+}
 
 static void sum_stop(tui_sum *m)
 {
@@ -34,6 +58,14 @@ static void sum_stop(tui_sum *m)
     free(m->sfirst);
     free(m->scount);
     m->sfirst = m->scount = NULL;
+    if (m->reuse)
+        for (size_t i = 0; i < m->nfiles; i++)
+            summary_part_free(m->reuse[i]);
+    free(m->reuse);
+    m->reuse = NULL;
+    free(m->readmap);
+    m->readmap = NULL;
+    m->nreused = m->next = 0;
     m->reading = false;
 }
 
@@ -42,6 +74,7 @@ void tui_summary_free(tui *t)
     if (!t->sum)
         return;
     sum_stop(t->sum);
+    cache_free(t->sum->cache, t->sum->ncache);
     free(t->sum);
     t->sum = NULL;
 }
@@ -67,7 +100,72 @@ static void sum_take(tui_sum *m, size_t fi, const char *name, sum_part *part, ch
     m->gen++;
 }
 
-/* (Re)starts the summary of the explorer's files with its pipeline. */
+/* Adds the files before `upto` that come from the cache. */
+static void sum_advance(tui *t, size_t upto)
+{
+    tui_sum *m = t->sum;
+    for (; m->next < upto && m->next < m->nfiles && m->reuse[m->next]; m->next++) {
+        sum_take(m, m->next, catalog_file(t->cat, m->next), m->reuse[m->next], NULL);
+        m->reuse[m->next] = NULL;
+    }
+}
+
+/* The cache entry of path in the old cache (file i first: files keep their
+ * place, new ones come after), or NULL. */
+static sum_cached *cache_find(sum_cached *c, size_t n, size_t i, const char *path)
+{
+    if (i < n && c[i].path && !strcmp(c[i].path, path))
+        return &c[i];
+    for (size_t k = 0; k < n; k++)
+        if (c[k].path && !strcmp(c[k].path, path))
+            return &c[k];
+    return NULL;
+}
+
+/* Which of the catalog's files are read (their paths into files, the
+ * reader's order into m->readmap) and which are taken from the cache
+ * (m->reuse), building the new cache.  The number to read, or -1 when out
+ * of memory. */
+static long sum_plan(tui *t, bool changed_only, const char **files)
+{
+    tui_sum *m = t->sum;
+    size_t n = m->nfiles;
+    sum_cached *old = m->cache;
+    size_t nold = m->ncache;
+    if (!changed_only || strcmp(m->cache_pipeline, m->pipeline) != 0) {
+        cache_free(old, nold);
+        old = NULL;
+        nold = 0;
+    }
+    m->cache = calloc(n, sizeof *m->cache);
+    m->ncache = m->cache ? n : 0;
+    m->reuse = calloc(n, sizeof *m->reuse);
+    m->readmap = calloc(n, sizeof *m->readmap);
+    snprintf(m->cache_pipeline, sizeof m->cache_pipeline, "%s", m->pipeline);
+    long nread = 0;
+    for (size_t i = 0; m->cache && m->reuse && m->readmap && i < n; i++) {
+        const char *path = catalog_file(t->cat, i);
+        sum_cached *now = &m->cache[i], *was = cache_find(old, nold, i, path);
+        now->have_sig = catalog_filesig(path, &now->sig);
+        if (was && was->part && was->have_sig && now->have_sig &&
+            catalog_filesig_same(&was->sig, &now->sig)) {
+            as_error err = {0};
+            m->reuse[i] = summary_part_copy(was->part, &err);
+        }
+        if (m->reuse[i]) {
+            *now = *was;   /* moved */
+            *was = (sum_cached){0};
+            m->nreused++;
+        } else {
+            now->path = strdup(path);
+            files[nread] = path;
+            m->readmap[nread++] = i;
+        }
+    }
+    cache_free(old, nold);
+    return m->cache && m->reuse && m->readmap ? nread : -1;
+}
+
 /* Summarising the one loaded output (tui_busy's worker). */
 typedef struct part_job {
     const as_output *o;
@@ -84,7 +182,8 @@ static int part_run(tui *t, void *ud)
     return j->part ? 0 : -1;
 }
 
-static void sum_start(tui *t)
+/* (Re)starts the summary of the explorer's files with its pipeline. */
+static void sum_start(tui *t, bool changed_only)
 {
     if (!t->sum && !(t->sum = calloc(1, sizeof *t->sum)))
         return;
@@ -131,14 +230,22 @@ static void sum_start(tui *t)
         return;
     }
     const char **files = malloc(n * sizeof *files);
-    if (!files) {
+    long nread = files ? sum_plan(t, changed_only, files) : -1;
+    if (nread < 0) {
+        free(files);
         pipe_free(&p);
         snprintf(m->error, sizeof m->error, "out of memory");
         return;
     }
-    for (size_t i = 0; i < n; i++)
-        files[i] = t->cat ? catalog_file(t->cat, i) : t->opts->files[0];
-    m->r = sumread_start(files, n, &p, 1, &err);
+    if (nread == 0) {
+        /* nothing changed: every file from the cache */
+        free(files);
+        pipe_free(&p);
+        sum_advance(t, n);
+        m->t_done = tui_now_ms();
+        return;
+    }
+    m->r = sumread_start(files, (size_t)nread, &p, 1, &err);
     free(files);
     pipe_free(&p);
     if (!m->r) {
@@ -154,13 +261,13 @@ static void sum_ensure(tui *t)
 {
     const char *p = t->v.ch.pipeline[0] ? t->v.ch.pipeline : "default";
     if (!t->sum || !t->sum->s || strcmp(t->sum->pipeline, p) != 0)
-        sum_start(t);
+        sum_start(t, true);
 }
 
-void tui_summary_restart(tui *t)
+void tui_summary_restart(tui *t, bool changed_only)
 {
     if (t->sum && t->sum->s)
-        sum_start(t);
+        sum_start(t, changed_only);
 }
 
 bool tui_summary_busy(const tui *t) { return t->sum && t->sum->reading; }
@@ -178,11 +285,19 @@ unsigned tui_summary_poll(tui *t)
     int rc;
     /* a few at a time, so keys stay quick */
     while (tui_now_ms() - t0 < 20 && (rc = sumread_next(m->r, false, &fi, &part, &msg)) == 1) {
-        const char *name = t->cat ? catalog_file(t->cat, fi) : t->opts->files[0];
-        sum_take(m, fi, name, part, msg);
+        fi = m->readmap[fi];
+        sum_advance(t, fi);
+        sum_cached *c = &m->cache[fi];
+        if (part && c->have_sig) {
+            as_error err = {0};
+            c->part = summary_part_copy(part, &err);   /* NULL: read it again next time */
+        }
+        sum_take(m, fi, catalog_file(t->cat, fi), part, msg);
+        m->next = fi + 1;
         got = true;
     }
     if (sumread_taken(m->r) >= sumread_total(m->r)) {
+        sum_advance(t, m->nfiles);
         m->reading = false;
         m->t_done = tui_now_ms();
         sumread_free(m->r);
@@ -202,8 +317,8 @@ void tui_summary_status(const tui *t, char *buf, size_t n)
     const tui_sum *m = t->sum;
     if (!m || !m->reading || !m->r)
         return;
-    snprintf(buf, n, "overview: reading files %zu/%zu, %zu sequences", sumread_taken(m->r),
-             sumread_total(m->r), summary_nseqs(m->s));
+    snprintf(buf, n, "overview: reading files %zu/%zu, %zu sequences", m->next, m->nfiles,
+             summary_nseqs(m->s));
 }
 
 /* The summary index of explorer sequence k, or -1 (not read yet, or left
@@ -314,12 +429,15 @@ static void ov_build(tui *t, overview *o)
     }
     as_summary *s = m->s;
     if (s) {
-        size_t nf = m->nfiles, done = m->r ? sumread_taken(m->r) : nf;
+        size_t nf = m->nfiles, done = m->reading ? m->next : nf;
         tui_safe(m->pipeline, safe, sizeof safe);
         addf(&l, "%zu sequences, %zu generation steps, from %zu of %zu files%s (pipeline %s)",
              summary_nseqs(s), summary_nsteps(s), done, nf,
              m->reading ? ", still reading" : "", safe);
-        if (!m->reading && m->t_done > 0)
+        if (!m->reading && m->t_done > 0 && m->nreused)
+            addf(&l, "read in %.0f ms (%zu unchanged file%s taken from before; r reads them all)",
+                 m->t_done - m->t0, m->nreused, m->nreused == 1 ? "" : "s");
+        else if (!m->reading && m->t_done > 0)
             addf(&l, "read in %.0f ms", m->t_done - m->t0);
         if (summary_nfailed_files(s) || summary_nfailed_seqs(s)) {
             tui_safe(summary_first_error(s) ? summary_first_error(s) : "", safe, sizeof safe);
@@ -440,8 +558,8 @@ static void ov_draw(tui *t, screen *sc)
     int iy, ix, ih, iw;
     char title[256];
     if (t->sum && t->sum->reading && t->sum->r)
-        snprintf(title, sizeof title, "overview: reading %zu/%zu files",
-                 sumread_taken(t->sum->r), sumread_total(t->sum->r));
+        snprintf(title, sizeof title, "overview: reading %zu/%zu files", t->sum->next,
+                 t->sum->nfiles);
     else
         snprintf(title, sizeof title, "overview");
     tui_box((H - h) / 2, (W - w) / 2, h, w, title, &iy, &ix, &ih, &iw);
@@ -452,7 +570,7 @@ static void ov_draw(tui *t, screen *sc)
     for (int i = 0; i < o->page && o->top + (size_t)i < o->n; i++)
         tui_put(iy + i, ix, o->lines[o->top + (size_t)i], iw, theme_role(ROLE_NORMAL), false,
                 true);
-    tui_put(iy + ih - 1, ix, "s sequences sorted by a column, j k scroll, Esc close", iw,
+    tui_put(iy + ih - 1, ix, "s sequences sorted by a column, r read the files again, j k scroll, Esc close", iw,
             theme_role(ROLE_DIM), false, true);
 }
 
@@ -473,6 +591,7 @@ static unsigned ov_key(tui *t, screen *sc, int key)
     case 'G':
     case TUI_KEYCODE(KEY_END): o->top = (size_t)-1 / 2; break;
     case 's': tui_pop(t); return TUI_PASS | TUI_REDRAW;   /* the grid's s: the list */
+    case 'r': return TUI_RELOAD | TUI_REDRAW;               /* every file, the overview stays */
     case 'q':
     case 'O':
     case TUI_ESC:

@@ -23,6 +23,7 @@
 #include <sys/inotify.h>
 #endif
 
+#include "catalog.h"
 #include "load.h"
 #include "panels.h"
 
@@ -32,7 +33,7 @@
 
 typedef struct fsig {
     char *path;
-    long long size, mtime_ns, ino;
+    as_filesig sig;
 } fsig;
 
 typedef struct sigset {
@@ -63,8 +64,8 @@ static void sigset_free(sigset *s)
 
 static void sig_add(sigset *s, const char *path)
 {
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+    as_filesig sig;
+    if (!catalog_filesig(path, &sig))
         return;
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
@@ -77,18 +78,7 @@ static void sig_add(sigset *s, const char *path)
     char *p = strdup(path);
     if (!p)
         return;
-    s->v[s->n++] = (fsig){p, (long long)st.st_size,
-                          (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
-                          (long long)st.st_ino};
-}
-
-static bool wanted(const char *name)
-{
-    size_t n = strlen(name);
-    if (name[0] == '.')
-        return false;
-    return (n > 5 && !strcmp(name + n - 5, ".json")) ||
-           (n > 8 && !strcmp(name + n - 8, ".json.gz"));
+    s->v[s->n++] = (fsig){p, sig};
 }
 
 static int cmp_sig(const void *a, const void *b)
@@ -109,7 +99,7 @@ static void scan(const tui *t, sigset *s)
                 continue;
             struct dirent *e;
             while ((e = readdir(d))) {
-                if (!wanted(e->d_name))
+                if (!catalog_wanted(e->d_name))
                     continue;
                 char path[4096];
                 snprintf(path, sizeof path, "%s/%s", p, e->d_name);
@@ -125,14 +115,11 @@ static void scan(const tui *t, sigset *s)
 
 static const fsig *find(const sigset *s, const char *path)
 {
-    fsig key = {(char *)path, 0, 0, 0};
+    fsig key = {.path = (char *)path};
     return bsearch(&key, s->v, s->n, sizeof *s->v, cmp_sig);
 }
 
-static bool same(const fsig *a, const fsig *b)
-{
-    return a->size == b->size && a->mtime_ns == b->mtime_ns && a->ino == b->ino;
-}
+static bool same(const fsig *a, const fsig *b) { return catalog_filesig_same(&a->sig, &b->sig); }
 
 static bool sets_equal(const sigset *a, const sigset *b)
 {
@@ -328,7 +315,9 @@ unsigned tui_watch_poll(tui *t)
     return TUI_RELOAD;
 }
 
-void tui_watch_reloaded(tui *t)
+bool tui_watch_reloading(const tui *t) { return t->watch && t->watch->reloading; }
+
+void tui_watch_reloaded(tui *t, double ms)
 {
     tui_watch *w = t->watch;
     if (!w || !w->reloading)
@@ -352,7 +341,7 @@ void tui_watch_reloaded(tui *t)
     if (w->nremoved)
         snprintf(what + at, sizeof what - (size_t)at, "%s%zu removed", at ? ", " : "",
                  w->nremoved);
-    tui_msg(t, false, "following: reloaded at %s (%s); F stops", when, what);
+    tui_msg(t, false, "following: reloaded at %s in %.0f ms (%s); F stops", when, ms, what);
 }
 
 void tui_cursor_save(const tui *t, tui_cursor *c)
