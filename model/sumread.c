@@ -7,7 +7,7 @@
 
 #include "load.h"
 
-#define AHEAD 2 /* files a worker may start beyond the workers' count */
+#define AHEAD 16 /* files a worker may start beyond the workers' count: their parts wait (small; the file itself is freed) */
 
 typedef struct slot {
     sum_part *part;

@@ -4,9 +4,10 @@
  * each file fully (as_load_file), turns it into a summary part
  * (summary_part_compute) and frees it at once; the caller takes the parts in
  * file order with sumread_next() and adds them to an as_summary.  Workers
- * stay at most a couple of files ahead of what has been taken, so memory
- * holds at most `threads` loaded files (one with threads = 1) plus small
- * parts.
+ * stay at most `threads` + 16 files ahead of what has been taken (a caller
+ * that takes parts now and then, as the explorer between keys, still finds
+ * them ready), so memory holds at most `threads` loaded files (one with
+ * threads = 1) plus that many small parts.
  *
  * Ownership: the reader copies the file names and the pipeline; parts and
  * messages handed out belong to the caller.  Every call comes from one
