@@ -570,7 +570,7 @@ static void ov_draw(tui *t, screen *sc)
     for (int i = 0; i < o->page && o->top + (size_t)i < o->n; i++)
         tui_put(iy + i, ix, o->lines[o->top + (size_t)i], iw, theme_role(ROLE_NORMAL), false,
                 true);
-    tui_put(iy + ih - 1, ix, "s sequences sorted by a column, r read the files again, j k scroll, Esc close", iw,
+    tui_put(iy + ih - 1, ix, "s sequences sorted by a column, r read again, j k scroll, Esc close", iw,
             theme_role(ROLE_DIM), false, true);
 }
 
