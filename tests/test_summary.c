@@ -238,16 +238,26 @@ END_TEST
 /* Granular data through "none" is 3D: every sequence is left out with the
  * reason; the default pipeline (vnorm, normalised) gives shares in [0, 1]
  * whose source + target position mass sums to 1. */
+/* The granular fixture (into *o) through "none": a part whose every
+ * sequence failed. */
+static sum_part *granular_part_none(as_output **o)
+{
+    as_error err = {0};
+    *o = as_load_file(fixture("inseq/encdec_ig_granular.json"), NULL, &err);
+    ck_assert_msg(*o != NULL, "%s", err.msg);
+    as_pipeline p = {0};
+    ck_assert_int_eq(pipe_parse("none", &p, NULL, &err), AS_OK);
+    sum_part *part = summary_part_compute(*o, &p, &err);
+    pipe_free(&p);
+    ck_assert_ptr_nonnull(part);
+    return part;
+}
+
 START_TEST(failures_and_fixture)
 {
     as_error err = {0};
-    as_output *o = as_load_file(fixture("inseq/encdec_ig_granular.json"), NULL, &err);
-    ck_assert_ptr_nonnull(o);
-    as_pipeline p = {0};
-    ck_assert_int_eq(pipe_parse("none", &p, NULL, &err), AS_OK);
-    sum_part *part = summary_part_compute(o, &p, &err);
-    pipe_free(&p);
-    ck_assert_ptr_nonnull(part);
+    as_output *o;
+    sum_part *part = granular_part_none(&o);
     ck_assert_uint_eq(summary_part_nfailed(part), o->nseqs);
     ck_assert_msg(strstr(summary_part_error(part), "sequence 0: ") == summary_part_error(part),
                   "%s", summary_part_error(part));
@@ -388,12 +398,8 @@ START_TEST(copied_parts_add_up_the_same)
     /* a part holding failed sequences (3D through "none") keeps its error
      * and count */
     as_error err = {0};
-    as_output *o = as_load_file(fixture("inseq/encdec_ig_granular.json"), NULL, &err);
-    ck_assert_ptr_nonnull(o);
-    as_pipeline p = {0};
-    ck_assert_int_eq(pipe_parse("none", &p, NULL, &err), AS_OK);
-    sum_part *part = summary_part_compute(o, &p, &err);
-    ck_assert_ptr_nonnull(part);
+    as_output *o;
+    sum_part *part = granular_part_none(&o);
     sum_part *c = summary_part_copy(part, &err);
     ck_assert_ptr_nonnull(c);
     ck_assert_uint_eq(summary_part_nfailed(c), o->nseqs);
@@ -401,7 +407,6 @@ START_TEST(copied_parts_add_up_the_same)
     ck_assert_str_eq(summary_part_error(c), summary_part_error(part));
     summary_part_free(part);
     summary_part_free(c);
-    pipe_free(&p);
     attr_output_free(o);
 }
 END_TEST
